@@ -1,0 +1,78 @@
+// A touch is one planned message; a delivery is its row in the ledger.
+import type { Campaign, Channel, Contract, Customer, CustomerEvent } from './documents.js';
+
+/** Reasons a touch is not sent, in the contract's order of precedence. */
+export const SUPPRESSION_REASONS = [
+  'paused',
+  'holdout',
+  'no-consent',
+  'no-address',
+  'suppressed-address',
+  'already-sent',
+  'frequency-cap',
+] as const;
+export type SuppressionReasonCode = (typeof SUPPRESSION_REASONS)[number];
+
+/** The identity of a touch: the ledger holds at most one send per key. */
+export interface TouchKey {
+  campaignId: string;
+  stepId: string;
+  customerId: string;
+  channel: Channel;
+  occasion: string;
+}
+
+export const touchKeyString = (k: TouchKey): string =>
+  [k.campaignId, k.stepId, k.customerId, k.channel, k.occasion].join('|');
+
+/** What a due step was found through: the anchor's record, for templates and occasions. */
+export interface Occurrence {
+  customer: Customer;
+  /** The anchor date in the customer's zone (YYYY-MM-DD). */
+  anchorDate: string;
+  occasion: string;
+  contract?: Contract;
+  event?: CustomerEvent;
+}
+
+export interface PlannedTouch extends TouchKey {
+  tier: string;
+  locale: string;
+  /** The local date D the step is due on. */
+  dueDate: string;
+  /** UTC instant, ISO with milliseconds. */
+  sendAt: string;
+  /** End of the send window on D, UTC instant: nothing is sent after it. */
+  windowEnd: string;
+  status: 'planned' | 'suppressed';
+  reason?: SuppressionReasonCode;
+  /** The address the touch goes to (normalized), when the customer has one. */
+  address?: string;
+  template: string;
+}
+
+/** Final statuses of a touch in a run and in the ledger. */
+export type DeliveryStatus = 'reserved' | 'sent' | 'suppressed' | 'failed' | 'unknown' | 'deferred' | 'expired';
+
+export interface Delivery extends TouchKey {
+  status: DeliveryStatus;
+  reason?: string;
+  dueDate: string;
+  sendAt: string;
+  runId: string;
+  tier?: string;
+  locale?: string;
+  address?: string;
+  providerMessageId?: string;
+  error?: string;
+  updatedAt: string;
+  /** Later provider events: delivery, bounce, complaint, open, click. */
+  events?: { type: string; at: string }[];
+}
+
+export interface CampaignRecord {
+  campaign: Campaign;
+  version: number;
+  paused: boolean;
+  updatedAt: string;
+}

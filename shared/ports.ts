@@ -1,0 +1,180 @@
+// One port per external system. Use cases depend on these; adapters live beside them
+// (shared/store for DynamoDB, shared/channels for SES and End User Messaging SMS).
+import type {
+  Campaign,
+  Channel,
+  Contract,
+  Customer,
+  CustomerEvent,
+  Settings,
+  SuppressionReason,
+} from './domain/documents.js';
+import type { CampaignRecord, Delivery, DeliveryStatus, PlannedTouch, TouchKey } from './domain/touch.js';
+
+// ---------------------------------------------------------------- store
+
+/** A contract as the day indexes return it (the projected attributes, enough to plan and render). */
+export type IndexedContract = Pick<Contract, 'id' | 'customerId' | 'product' | 'startDate' | 'endDate' | 'status'>;
+
+export interface DueReader {
+  /** Active contracts whose endDate is `day` (renewed/cancelled ones are not in the index). */
+  contractsEndingOn(day: string): Promise<IndexedContract[]>;
+  /** Active contracts whose startDate is `day`. */
+  contractsStartingOn(day: string): Promise<IndexedContract[]>;
+  /** Customer ids whose last activity (customer's local date, activity event types applied) is `day`. */
+  customersLastActiveOn(day: string): Promise<string[]>;
+  /** Customer ids whose birthday month-day is `monthDay` (`MM-DD`; `02-29` is its own key). */
+  customersBornOn(monthDay: string): Promise<string[]>;
+  /** Events of `type` whose occurredAt falls on `day` in the customer's zone. */
+  eventsOn(type: string, day: string): Promise<CustomerEvent[]>;
+  /** Customers by id; missing ids are absent from the map. */
+  getCustomers(ids: readonly string[]): Promise<Map<string, Customer>>;
+}
+
+export interface DocumentStore {
+  getSettings(): Promise<Settings>;
+  putSettings(settings: Settings): Promise<void>;
+  /** Upsert by id, replacing whole documents. Callers validate first; this writes everything given. */
+  putCustomers(customers: readonly Customer[]): Promise<void>;
+  putContracts(contracts: readonly Contract[]): Promise<void>;
+  /** Insert-if-absent by event id (the idempotency key). Returns the ids that were new. */
+  putEvents(events: readonly CustomerEvent[]): Promise<string[]>;
+  /** Which of these customer ids exist. */
+  existingCustomerIds(ids: readonly string[]): Promise<Set<string>>;
+}
+
+export interface CampaignStore {
+  /** Stores a new immutable version and makes it current; keeps the paused flag. */
+  putCampaign(campaign: Campaign): Promise<CampaignRecord>;
+  getCampaign(id: string): Promise<CampaignRecord | undefined>;
+  listCampaigns(): Promise<CampaignRecord[]>;
+  getCampaignVersion(id: string, version: number): Promise<Campaign | undefined>;
+  /** Returns false when no such campaign exists. */
+  setPaused(id: string, paused: boolean): Promise<boolean>;
+}
+
+export interface SuppressionEntry {
+  address: string;
+  reason: SuppressionReason;
+  addedAt: string;
+  source: 'manual' | 'bounce' | 'complaint' | 'unsubscribe';
+}
+
+export interface SuppressionStore {
+  addSuppression(entry: SuppressionEntry): Promise<void>;
+  /** Returns false when the address was not on the list. */
+  removeSuppression(address: string): Promise<boolean>;
+  listSuppressions(): Promise<SuppressionEntry[]>;
+  /** Which of these normalized addresses are suppressed. */
+  suppressedAmong(addresses: readonly string[]): Promise<Set<string>>;
+}
+
+export interface Ledger {
+  /** Ledger rows for these keys (by touchKeyString). */
+  getDeliveries(keys: readonly TouchKey[]): Promise<Map<string, Delivery>>;
+  /**
+   * Due dates (YYYY-MM-DD, one entry per message) of the customer's messages on `channel` that count
+   * for frequency caps (sent, reserved, unknown), with dueDate in [fromDay, toDay].
+   */
+  countedDueDates(customerId: string, channel: Channel, fromDay: string, toDay: string): Promise<string[]>;
+  /**
+   * The conditional write: claims the key for this run unless the ledger already holds it as
+   * sent/reserved/unknown. Returns false when another run (or an earlier one) holds it.
+   */
+  reserve(touch: PlannedTouch, runId: string, now: string): Promise<boolean>;
+  /** Marks a reserved touch with its outcome. */
+  settle(
+    key: TouchKey,
+    outcome: { status: Extract<DeliveryStatus, 'sent' | 'failed' | 'deferred' | 'expired'>; providerMessageId?: string; error?: string },
+    now: string,
+  ): Promise<void>;
+  /** Records a suppressed touch, unless the key is already held (never overwrites a send). */
+  recordSuppressed(touch: PlannedTouch, runId: string, now: string): Promise<void>;
+  listDeliveries(filter: { campaignId?: string; customerId?: string }): Promise<Delivery[]>;
+}
+
+/** A run's plan, kept in the store so the state machine passes only references between states. */
+export interface RunBatch {
+  runId: string;
+  batchId: string;
+  sendAt: string;
+  touches: PlannedTouch[];
+  results?: { key: TouchKey; status: DeliveryStatus; providerMessageId?: string; error?: string; reason?: string }[];
+}
+
+export interface RunMeta {
+  runId: string;
+  date: string;
+  campaignId?: string;
+  startedAt: string;
+  status: 'planning' | 'sending' | 'completed' | 'failed';
+  summary?: RunSummary;
+}
+
+export interface RunSummary {
+  planned: number;
+  sent: number;
+  suppressed: number;
+  failed: number;
+  byReason: Record<string, number>;
+}
+
+export interface RunStore {
+  putRunMeta(meta: RunMeta): Promise<void>;
+  getRunMeta(runId: string): Promise<RunMeta | undefined>;
+  putRunBatches(batches: readonly RunBatch[]): Promise<void>;
+  /** Suppressed touches of the run (for the report), in planning order. */
+  putRunSuppressed(runId: string, touches: readonly PlannedTouch[]): Promise<void>;
+  getRunBatch(runId: string, batchId: string): Promise<RunBatch | undefined>;
+  putRunBatchResults(runId: string, batchId: string, results: NonNullable<RunBatch['results']>): Promise<void>;
+  /** Everything the run planned, in planning order, with results where the batch has run. */
+  getRunReport(runId: string): Promise<{ meta: RunMeta; batches: RunBatch[]; suppressed: PlannedTouch[] } | undefined>;
+}
+
+export type Store = DueReader & DocumentStore & CampaignStore & SuppressionStore & Ledger & RunStore;
+
+// ---------------------------------------------------------------- channels
+
+export interface OutgoingEmail {
+  to: string;
+  subject: string;
+  text: string;
+  html?: string;
+  /** For List-Unsubscribe headers. */
+  unsubscribeUrl: string;
+  tags: Record<string, string>;
+}
+
+export interface OutgoingSms {
+  to: string;
+  text: string;
+  messageType: 'TRANSACTIONAL' | 'PROMOTIONAL';
+  tags: Record<string, string>;
+}
+
+export type SendResult =
+  | { ok: true; providerMessageId: string }
+  | { ok: false; retryable: boolean; error: string };
+
+export interface EmailSender {
+  send(message: OutgoingEmail): Promise<SendResult>;
+}
+export interface SmsSender {
+  send(message: OutgoingSms): Promise<SendResult>;
+}
+
+// ---------------------------------------------------------------- events and clock
+
+export interface DomainEvent {
+  source: string;
+  detailType: string;
+  detail: Record<string, unknown>;
+}
+
+export interface EventPublisher {
+  publish(events: readonly DomainEvent[]): Promise<void>;
+}
+
+export interface Clock {
+  now(): Date;
+}
