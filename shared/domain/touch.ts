@@ -49,6 +49,11 @@ export interface PlannedTouch extends TouchKey {
   /** The address the touch goes to (normalized), when the customer has one. */
   address?: string;
   template: string;
+  /** Position in planning order (priority, step, customer, channel); reports list touches by it. */
+  seq?: number;
+  /** The anchor record, carried so the send step can render without re-reading it. */
+  contract?: Pick<Contract, 'id' | 'customerId' | 'product' | 'startDate' | 'endDate' | 'status'>;
+  event?: CustomerEvent;
 }
 
 /** Final statuses of a touch in a run and in the ledger. */

@@ -1,0 +1,182 @@
+// What `touchpoint campaign validate` checks on top of the zod schema: the templates parse, use
+// only variables that exist for the campaign's anchor, render with sample data, and SMS bodies are
+// affordable and carry the signature Chinese carriers require.
+import type { Template } from 'liquidjs';
+import type { AnchorType, Campaign, Channel } from './documents.js';
+import { smsSegments } from './sms-segments.js';
+import { sampleScope } from './template-samples.js';
+import { engineFor, parseTemplate, type TemplateField } from './templates.js';
+
+export interface CampaignIssue {
+  path: (string | number)[];
+  message: string;
+}
+
+export const MAX_SMS_SEGMENTS = 10;
+
+/** A known shape: a leaf value, a free-form map (any keys), or named fields. */
+type Shape = 'leaf' | 'free' | { readonly [field: string]: Shape };
+
+const CUSTOMER: Shape = {
+  id: 'leaf',
+  name: 'leaf',
+  email: 'leaf',
+  phone: 'leaf',
+  locale: 'leaf',
+  timeZone: 'leaf',
+  birthday: 'leaf',
+  monthlyValue: 'leaf',
+  tier: 'leaf',
+  attributes: 'free',
+};
+const CONTRACT: Shape = {
+  id: 'leaf',
+  customerId: 'leaf',
+  product: 'leaf',
+  startDate: 'leaf',
+  endDate: 'leaf',
+  status: 'leaf',
+};
+const EVENT: Shape = { id: 'leaf', customerId: 'leaf', type: 'leaf', occurredAt: 'leaf', data: 'free' };
+
+function rootsFor(anchor: AnchorType): Record<string, Shape> {
+  const roots: Record<string, Shape> = {
+    customer: CUSTOMER,
+    campaign: { id: 'leaf', name: 'leaf' },
+    step: { id: 'leaf', offsetDays: 'leaf' },
+    occasion: 'leaf',
+    unsubscribeUrl: 'leaf',
+  };
+  if (anchor === 'contractEnd' || anchor === 'contractStart') roots.contract = CONTRACT;
+  if (anchor === 'event') roots.event = EVENT;
+  return roots;
+}
+
+type Segments = ReadonlyArray<string | number | Segments>;
+
+const formatPath = (segments: Segments): string =>
+  segments
+    .map((s, i) => (Array.isArray(s) ? `[${formatPath(s)}]` : i === 0 ? String(s) : `.${String(s)}`))
+    .join('');
+
+/** Why this variable path is not allowed, or undefined when it is. */
+function variableProblem(
+  segments: Segments,
+  roots: Record<string, Shape>,
+  anchor: AnchorType,
+): string | undefined {
+  const [root, ...rest] = segments;
+  if (typeof root !== 'string') return `uses a variable that is not known: ${formatPath(segments)}`;
+  let shape: Shape | undefined = roots[root];
+  if (!shape) {
+    if (root === 'contract')
+      return `uses contract, which only campaigns anchored on contractEnd or contractStart have (this one: ${anchor})`;
+    if (root === 'event')
+      return `uses event, which only campaigns anchored on an event have (this one: ${anchor})`;
+    return `uses an unknown variable ${formatPath(segments)}`;
+  }
+  for (const [i, seg] of rest.entries()) {
+    if (shape === 'free') return undefined;
+    if (shape === 'leaf') {
+      // Liquid's `size` works on any string or number; nothing else lies below a leaf.
+      if (seg === 'size' && i === rest.length - 1) return undefined;
+      return `uses an unknown variable ${formatPath(segments)}`;
+    }
+    if (typeof seg !== 'string') return `looks up ${formatPath(segments)} by a computed name; name the field`;
+    const next: Shape | undefined = Object.hasOwn(shape, seg) ? shape[seg] : undefined;
+    if (!next) return `uses an unknown variable ${formatPath(segments)}`;
+    shape = next;
+  }
+  return undefined;
+}
+
+const hasSignature = (text: string): boolean => /【[^】]+】/.test(text);
+const isChinese = (locale: string): boolean => /^zh(-|$)/i.test(locale);
+
+interface FieldRef {
+  name: string;
+  channel: Channel;
+  locale: string;
+  field: TemplateField;
+  source: string;
+}
+
+function* templateFields(campaign: Campaign): Generator<FieldRef> {
+  for (const [name, perChannel] of Object.entries(campaign.templates)) {
+    for (const [locale, tpl] of Object.entries(perChannel.email ?? {})) {
+      yield { name, channel: 'email', locale, field: 'subject', source: tpl.subject };
+      yield { name, channel: 'email', locale, field: 'text', source: tpl.text };
+      if (tpl.html !== undefined) yield { name, channel: 'email', locale, field: 'html', source: tpl.html };
+    }
+    for (const [locale, tpl] of Object.entries(perChannel.sms ?? {}))
+      yield { name, channel: 'sms', locale, field: 'text', source: tpl.text };
+  }
+}
+
+function checkField(campaign: Campaign, ref: FieldRef, issues: CampaignIssue[]): void {
+  const path = ['templates', ref.name, ref.channel, ref.locale, ref.field];
+  let parsed: Template[];
+  try {
+    parsed = parseTemplate(ref.source, ref.field);
+  } catch (err) {
+    issues.push({ path, message: `does not parse: ${err instanceof Error ? err.message : String(err)}` });
+    return;
+  }
+  const engine = engineFor(ref.field);
+  const roots = rootsFor(campaign.anchor.type);
+  const reported = new Set<string>();
+  for (const segments of engine.globalVariableSegmentsSync(parsed)) {
+    const problem = variableProblem(segments, roots, campaign.anchor.type);
+    if (problem && !reported.has(problem)) {
+      reported.add(problem);
+      issues.push({ path, message: problem });
+    }
+  }
+  if (reported.size > 0) return;
+  const stepIndex = Math.max(
+    0,
+    campaign.steps.findIndex((s) => s.template === ref.name),
+  );
+  let rendered: string;
+  try {
+    rendered = String(engine.renderSync(parsed, sampleScope(campaign, stepIndex, ref.locale)));
+  } catch (err) {
+    issues.push({
+      path,
+      message: `fails to render with sample data: ${err instanceof Error ? err.message : String(err)}`,
+    });
+    return;
+  }
+  if (ref.channel !== 'sms') return;
+  const cost = smsSegments(rendered);
+  if (cost.segments > MAX_SMS_SEGMENTS)
+    issues.push({
+      path,
+      message: `renders to ${cost.segments} SMS segments (${cost.units} ${cost.encoding} units with sample data); at most ${MAX_SMS_SEGMENTS}`,
+    });
+  if (isChinese(ref.locale) && !hasSignature(rendered))
+    issues.push({ path, message: 'a Chinese SMS must carry a signature in 【】, e.g. 【Touchpoint】' });
+}
+
+/** Every step's channels have a template in the fallback locale (the schema checks it too). */
+function checkFallbacks(campaign: Campaign, issues: CampaignIssue[]): void {
+  campaign.steps.forEach((step, i) => {
+    const tpl = campaign.templates[step.template];
+    for (const [tier, channels] of Object.entries(step.channels)) {
+      for (const channel of channels) {
+        if (!tpl?.[channel]?.[campaign.fallbackLocale])
+          issues.push({
+            path: ['steps', i, 'channels', tier],
+            message: `template ${step.template} has no ${channel} version in the fallback locale ${campaign.fallbackLocale}`,
+          });
+      }
+    }
+  });
+}
+
+export function checkCampaign(campaign: Campaign): CampaignIssue[] {
+  const issues: CampaignIssue[] = [];
+  checkFallbacks(campaign, issues);
+  for (const ref of templateFields(campaign)) checkField(campaign, ref, issues);
+  return issues;
+}
