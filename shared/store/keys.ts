@@ -33,3 +33,16 @@ export const index = {
 export const CONTRACT_INDEX_ATTRS = ['customerId', 'product', 'startDate', 'endDate', 'status'] as const;
 /** Attributes projected into the event day index. */
 export const EVENT_INDEX_ATTRS = ['id', 'customerId', 'type', 'occurredAt', 'data'] as const;
+
+/**
+ * The day-index shard of an entity: FNV-1a (32 bit) of its id, mod DAY_SHARDS. Stable across
+ * processes and versions, since items written today are read back by the same computation.
+ */
+export function shardOf(id: string): number {
+  let h = 0x811c9dc5;
+  for (const byte of new TextEncoder().encode(id)) {
+    h ^= byte;
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h % DAY_SHARDS;
+}

@@ -1,0 +1,82 @@
+// The due reads: each day is spread over DAY_SHARDS index partitions, queried in parallel, so a
+// run reads only what is due and a hot day is not one hot partition.
+import type { Customer, CustomerEvent } from '../domain/documents.js';
+import type { DueReader, IndexedContract } from '../ports.js';
+import { parseCustomer } from './documents.js';
+import {
+  CONTRACT_PREFIX,
+  CUSTOMER_PREFIX,
+  contractIndexItemSchema,
+  eventItemSchema,
+  idFrom,
+  keys,
+  parseItem,
+} from './items.js';
+import { attr, DAY_SHARDS, index } from './keys.js';
+import type { Item, Table } from './table.js';
+
+// Shards come back in any order; sorted results keep plans reproducible.
+const byId = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
+export class DueReads implements DueReader {
+  constructor(private readonly table: Table) {}
+
+  /** All items of one day across its shards, on a day index keyed `<prefix>#<shard>`. */
+  private async day(indexName: string, keyAttr: string, prefix: string): Promise<Item[]> {
+    const shards = Array.from({ length: DAY_SHARDS }, (_, s) => s);
+    const pages = await Promise.all(
+      shards.map((s) =>
+        this.table.query({
+          IndexName: indexName,
+          KeyConditionExpression: '#k = :k',
+          ExpressionAttributeNames: { '#k': keyAttr },
+          ExpressionAttributeValues: { ':k': `${prefix}#${s}` },
+        }),
+      ),
+    );
+    return pages.flat();
+  }
+
+  private async contracts(indexName: string, keyAttr: string, day: string): Promise<IndexedContract[]> {
+    const items = await this.day(indexName, keyAttr, day);
+    return items
+      .map((item) => {
+        const { pk, ...c } = parseItem(contractIndexItemSchema, item);
+        return { id: idFrom(pk, CONTRACT_PREFIX), ...c };
+      })
+      .sort(byId);
+  }
+
+  contractsEndingOn(day: string): Promise<IndexedContract[]> {
+    return this.contracts(index.byContractEnd, attr.contractEndDay, day);
+  }
+
+  contractsStartingOn(day: string): Promise<IndexedContract[]> {
+    return this.contracts(index.byContractStart, attr.contractStartDay, day);
+  }
+
+  async customersLastActiveOn(day: string): Promise<string[]> {
+    const items = await this.day(index.byLastActivity, attr.lastActivityDay, day);
+    return items.map((i) => idFrom(i.pk, CUSTOMER_PREFIX)).sort();
+  }
+
+  async customersBornOn(monthDay: string): Promise<string[]> {
+    const items = await this.day(index.byBirthday, attr.birthdayDay, monthDay);
+    return items.map((i) => idFrom(i.pk, CUSTOMER_PREFIX)).sort();
+  }
+
+  async eventsOn(type: string, day: string): Promise<CustomerEvent[]> {
+    const items = await this.day(index.byEventDay, attr.eventDay, `${type}#${day}`);
+    return items
+      .map((item) => {
+        const { data, ...e } = parseItem(eventItemSchema, item);
+        return data === undefined ? e : { ...e, data };
+      })
+      .sort((a, b) => Date.parse(a.occurredAt) - Date.parse(b.occurredAt) || byId(a, b));
+  }
+
+  async getCustomers(ids: readonly string[]): Promise<Map<string, Customer>> {
+    const items = await this.table.batchGet(ids.map(keys.customer), { projection: 'pk, sk, doc' });
+    return new Map(items.map((item) => [idFrom(item.pk, CUSTOMER_PREFIX), parseCustomer(item)]));
+  }
+}

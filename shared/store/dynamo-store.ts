@@ -1,0 +1,185 @@
+// The DynamoDB adapter of the Store port: one table (infra/constructs/store.ts), one part per
+// concern, composed here. docs/table-design.md describes the items and access patterns.
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Campaign, Channel, Contract, Customer, CustomerEvent, Settings } from '../domain/documents.js';
+import type { CampaignRecord, Delivery, PlannedTouch, TouchKey } from '../domain/touch.js';
+import type { Clock, IndexedContract, RunBatch, RunMeta, Store, SuppressionEntry } from '../ports.js';
+import { Campaigns } from './campaigns.js';
+import { Documents } from './documents.js';
+import { DueReads } from './due-reader.js';
+import { LedgerRows } from './ledger.js';
+import { Runs } from './runs.js';
+import { Suppressions } from './suppression.js';
+import { type Capacity, Table } from './table.js';
+
+export interface DynamoStoreOptions {
+  /** Best created with `removeUndefinedValues: true` (the store also strips undefined itself). */
+  client: DynamoDBDocumentClient;
+  tableName: string;
+  /** Stamps updatedAt and run expiry; defaults to the system clock. */
+  clock?: Clock;
+}
+
+const systemClock: Clock = { now: () => new Date() };
+
+export class DynamoStore implements Store {
+  private readonly table: Table;
+  private readonly documents: Documents;
+  private readonly due: DueReads;
+  private readonly campaigns: Campaigns;
+  private readonly suppressions: Suppressions;
+  private readonly ledger: LedgerRows;
+  private readonly runs: Runs;
+
+  constructor(opts: DynamoStoreOptions) {
+    const clock = opts.clock ?? systemClock;
+    this.table = new Table(opts.client, opts.tableName);
+    this.documents = new Documents(this.table);
+    this.due = new DueReads(this.table);
+    this.campaigns = new Campaigns(this.table, clock);
+    this.suppressions = new Suppressions(this.table);
+    this.ledger = new LedgerRows(this.table, this.campaigns);
+    this.runs = new Runs(this.table, clock);
+  }
+
+  /** Capacity units consumed by this store since creation or the last resetCapacity(). */
+  get capacity(): Readonly<Capacity> {
+    return { ...this.table.capacity };
+  }
+
+  resetCapacity(): void {
+    this.table.resetCapacity();
+  }
+
+  get tableName(): string {
+    return this.table.name;
+  }
+
+  // ------------------------------------------------------------ due reads
+  contractsEndingOn(day: string): Promise<IndexedContract[]> {
+    return this.due.contractsEndingOn(day);
+  }
+  contractsStartingOn(day: string): Promise<IndexedContract[]> {
+    return this.due.contractsStartingOn(day);
+  }
+  customersLastActiveOn(day: string): Promise<string[]> {
+    return this.due.customersLastActiveOn(day);
+  }
+  customersBornOn(monthDay: string): Promise<string[]> {
+    return this.due.customersBornOn(monthDay);
+  }
+  eventsOn(type: string, day: string): Promise<CustomerEvent[]> {
+    return this.due.eventsOn(type, day);
+  }
+  getCustomers(ids: readonly string[]): Promise<Map<string, Customer>> {
+    return this.due.getCustomers(ids);
+  }
+
+  // ------------------------------------------------------------ documents
+  getSettings(): Promise<Settings> {
+    return this.documents.getSettings();
+  }
+  putSettings(settings: Settings): Promise<void> {
+    return this.documents.putSettings(settings);
+  }
+  putCustomers(customers: readonly Customer[]): Promise<void> {
+    return this.documents.putCustomers(customers);
+  }
+  putContracts(contracts: readonly Contract[]): Promise<void> {
+    return this.documents.putContracts(contracts);
+  }
+  putEvents(events: readonly CustomerEvent[]): Promise<string[]> {
+    return this.documents.putEvents(events);
+  }
+  existingCustomerIds(ids: readonly string[]): Promise<Set<string>> {
+    return this.documents.existingCustomerIds(ids);
+  }
+
+  // ------------------------------------------------------------ campaigns
+  putCampaign(campaign: Campaign): Promise<CampaignRecord> {
+    return this.campaigns.putCampaign(campaign);
+  }
+  getCampaign(id: string): Promise<CampaignRecord | undefined> {
+    return this.campaigns.getCampaign(id);
+  }
+  listCampaigns(): Promise<CampaignRecord[]> {
+    return this.campaigns.listCampaigns();
+  }
+  getCampaignVersion(id: string, version: number): Promise<Campaign | undefined> {
+    return this.campaigns.getCampaignVersion(id, version);
+  }
+  setPaused(id: string, paused: boolean): Promise<boolean> {
+    return this.campaigns.setPaused(id, paused);
+  }
+
+  // ------------------------------------------------------------ suppression list
+  addSuppression(entry: SuppressionEntry): Promise<void> {
+    return this.suppressions.addSuppression(entry);
+  }
+  removeSuppression(address: string): Promise<boolean> {
+    return this.suppressions.removeSuppression(address);
+  }
+  listSuppressions(): Promise<SuppressionEntry[]> {
+    return this.suppressions.listSuppressions();
+  }
+  suppressedAmong(addresses: readonly string[]): Promise<Set<string>> {
+    return this.suppressions.suppressedAmong(addresses);
+  }
+
+  // ------------------------------------------------------------ ledger
+  getDeliveries(keys: readonly TouchKey[]): Promise<Map<string, Delivery>> {
+    return this.ledger.getDeliveries(keys);
+  }
+  countedDueDates(customerId: string, channel: Channel, fromDay: string, toDay: string): Promise<string[]> {
+    return this.ledger.countedDueDates(customerId, channel, fromDay, toDay);
+  }
+  reserve(touch: PlannedTouch, runId: string, now: string): Promise<boolean> {
+    return this.ledger.reserve(touch, runId, now);
+  }
+  settle(
+    key: TouchKey,
+    outcome: {
+      status: 'sent' | 'failed' | 'deferred' | 'expired';
+      providerMessageId?: string;
+      error?: string;
+    },
+    now: string,
+  ): Promise<void> {
+    return this.ledger.settle(key, outcome, now);
+  }
+  recordSuppressed(touch: PlannedTouch, runId: string, now: string): Promise<void> {
+    return this.ledger.recordSuppressed(touch, runId, now);
+  }
+  listDeliveries(filter: { campaignId?: string; customerId?: string }): Promise<Delivery[]> {
+    return this.ledger.listDeliveries(filter);
+  }
+
+  // ------------------------------------------------------------ runs
+  putRunMeta(meta: RunMeta): Promise<void> {
+    return this.runs.putRunMeta(meta);
+  }
+  getRunMeta(runId: string): Promise<RunMeta | undefined> {
+    return this.runs.getRunMeta(runId);
+  }
+  putRunBatches(batches: readonly RunBatch[]): Promise<void> {
+    return this.runs.putRunBatches(batches);
+  }
+  putRunSuppressed(runId: string, touches: readonly PlannedTouch[]): Promise<void> {
+    return this.runs.putRunSuppressed(runId, touches);
+  }
+  getRunBatch(runId: string, batchId: string): Promise<RunBatch | undefined> {
+    return this.runs.getRunBatch(runId, batchId);
+  }
+  putRunBatchResults(
+    runId: string,
+    batchId: string,
+    results: NonNullable<RunBatch['results']>,
+  ): Promise<void> {
+    return this.runs.putRunBatchResults(runId, batchId, results);
+  }
+  getRunReport(
+    runId: string,
+  ): Promise<{ meta: RunMeta; batches: RunBatch[]; suppressed: PlannedTouch[] } | undefined> {
+    return this.runs.getRunReport(runId);
+  }
+}

@@ -1,0 +1,186 @@
+// The delivery ledger: one row per touch key under the customer's partition. A key is "held"
+// while its status is reserved, sent or unknown; every write that could take a key is one
+// conditional PutItem, so two runs can never both hold it (DESIGN decision 2).
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import type { Channel } from '../domain/documents.js';
+import { type Delivery, type PlannedTouch, type TouchKey, touchKeyString } from '../domain/touch.js';
+import type { CampaignStore, Ledger } from '../ports.js';
+import { DeliveryNotFoundError } from './errors.js';
+import { deliveryItemSchema, keys, parseItem } from './items.js';
+import { attr, index } from './keys.js';
+import type { Item, Key, Table } from './table.js';
+
+/** Statuses a new reservation or suppression record may replace (the key is not held). */
+const RELEASED = {
+  ':suppressed': 'suppressed',
+  ':failed': 'failed',
+  ':expired': 'expired',
+  ':deferred': 'deferred',
+};
+const NOT_HELD = 'attribute_not_exists(pk) OR #status IN (:suppressed, :failed, :expired, :deferred)';
+
+function deliveryItem(
+  touch: PlannedTouch,
+  fields: Pick<Delivery, 'status' | 'runId' | 'updatedAt' | 'reason'>,
+): Item {
+  const d: Delivery = {
+    campaignId: touch.campaignId,
+    stepId: touch.stepId,
+    customerId: touch.customerId,
+    channel: touch.channel,
+    occasion: touch.occasion,
+    dueDate: touch.dueDate,
+    sendAt: touch.sendAt,
+    tier: touch.tier,
+    locale: touch.locale,
+    address: touch.address,
+    ...fields,
+  };
+  return {
+    ...keys.touch(touch),
+    ...d,
+    // Only counted messages carry capKey, so the cap index holds nothing else (sparse LSI).
+    [attr.capKey]: d.status === 'reserved' ? `${d.channel}#${d.dueDate}` : undefined,
+    [attr.ledgerCampaign]: d.campaignId,
+    [attr.ledgerCampaignSk]: `${d.dueDate}#${d.customerId}#${d.stepId}#${d.channel}#${d.occasion}`,
+  };
+}
+
+async function unlessHeld(write: () => Promise<void>): Promise<boolean> {
+  try {
+    await write();
+    return true;
+  } catch (err) {
+    if (err instanceof ConditionalCheckFailedException) return false;
+    throw err;
+  }
+}
+
+export class LedgerRows implements Ledger {
+  constructor(
+    private readonly table: Table,
+    private readonly campaigns: Pick<CampaignStore, 'listCampaigns'>,
+  ) {}
+
+  async getDeliveries(touchKeys: readonly TouchKey[]): Promise<Map<string, Delivery>> {
+    const rows = await this.rows(touchKeys.map(keys.touch));
+    return new Map(rows.map((d) => [touchKeyString(d), d]));
+  }
+
+  async countedDueDates(
+    customerId: string,
+    channel: Channel,
+    fromDay: string,
+    toDay: string,
+  ): Promise<string[]> {
+    const items = await this.table.query({
+      IndexName: index.byChannelDay,
+      KeyConditionExpression: 'pk = :pk AND #cap BETWEEN :from AND :to',
+      ExpressionAttributeNames: { '#cap': attr.capKey },
+      ExpressionAttributeValues: {
+        ':pk': keys.customer(customerId).pk,
+        ':from': `${channel}#${fromDay}`,
+        ':to': `${channel}#${toDay}`,
+      },
+    });
+    return items.map((i) => String(i[attr.capKey]).slice(channel.length + 1));
+  }
+
+  reserve(touch: PlannedTouch, runId: string, now: string): Promise<boolean> {
+    return unlessHeld(() =>
+      this.table.put(deliveryItem(touch, { status: 'reserved', runId, updatedAt: now }), {
+        ConditionExpression: NOT_HELD,
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: RELEASED,
+      }),
+    );
+  }
+
+  async settle(
+    key: TouchKey,
+    outcome: {
+      status: 'sent' | 'failed' | 'deferred' | 'expired';
+      providerMessageId?: string;
+      error?: string;
+    },
+    now: string,
+  ): Promise<void> {
+    const set = ['#status = :status', 'updatedAt = :now'];
+    const values: Record<string, unknown> = { ':status': outcome.status, ':now': now };
+    if (outcome.providerMessageId !== undefined) {
+      set.push('providerMessageId = :pid');
+      values[':pid'] = outcome.providerMessageId;
+    }
+    if (outcome.error !== undefined) {
+      set.push('#error = :error');
+      values[':error'] = outcome.error;
+    }
+    // A sent message keeps counting for caps; a failed/expired/deferred one frees its slot.
+    const remove = outcome.status === 'sent' ? '' : ' REMOVE #cap';
+    const held = await unlessHeld(async () => {
+      await this.table.update(keys.touch(key), {
+        UpdateExpression: `SET ${set.join(', ')}${remove}`,
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeNames: {
+          '#status': 'status',
+          ...(outcome.error !== undefined && { '#error': 'error' }),
+          ...(remove && { '#cap': attr.capKey }),
+        },
+        ExpressionAttributeValues: values,
+      });
+    });
+    if (!held) throw new DeliveryNotFoundError(touchKeyString(key));
+  }
+
+  async recordSuppressed(touch: PlannedTouch, runId: string, now: string): Promise<void> {
+    await unlessHeld(() =>
+      this.table.put(
+        deliveryItem(touch, { status: 'suppressed', reason: touch.reason, runId, updatedAt: now }),
+        {
+          ConditionExpression: NOT_HELD,
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: RELEASED,
+        },
+      ),
+    );
+  }
+
+  async listDeliveries(filter: { campaignId?: string; customerId?: string }): Promise<Delivery[]> {
+    const { campaignId, customerId } = filter;
+    if (customerId !== undefined) {
+      const items = await this.table.query({
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: {
+          ':pk': keys.customer(customerId).pk,
+          ':prefix': campaignId === undefined ? 'TOUCH#' : `TOUCH#${campaignId}#`,
+        },
+      });
+      return items
+        .map((i) => parseItem(deliveryItemSchema, i))
+        .filter((d) => campaignId === undefined || d.campaignId === campaignId);
+    }
+    if (campaignId !== undefined) return this.byCampaign(campaignId);
+    const campaigns = await this.campaigns.listCampaigns();
+    const all = await Promise.all(campaigns.map((c) => this.byCampaign(c.campaign.id)));
+    return all.flat();
+  }
+
+  /** In due-date order (the byCampaign sort key), read through the KEYS_ONLY index. */
+  private async byCampaign(campaignId: string): Promise<Delivery[]> {
+    const refs = await this.table.query({
+      IndexName: index.byCampaign,
+      KeyConditionExpression: '#c = :c',
+      ExpressionAttributeNames: { '#c': attr.ledgerCampaign },
+      ExpressionAttributeValues: { ':c': campaignId },
+    });
+    const order = refs.map((r) => ({ pk: String(r.pk), sk: String(r.sk) }));
+    const rows = await this.rows(order);
+    const byKey = new Map(rows.map((d) => [`${keys.touch(d).pk}\u0000${keys.touch(d).sk}`, d]));
+    return order.flatMap((k) => byKey.get(`${k.pk}\u0000${k.sk}`) ?? []);
+  }
+
+  private async rows(k: readonly Key[]): Promise<Delivery[]> {
+    const items = await this.table.batchGet(k);
+    return items.map((i) => parseItem(deliveryItemSchema, i));
+  }
+}

@@ -1,0 +1,238 @@
+// The one place that talks to DynamoDB: every call asks for its consumed capacity and adds it to
+// a running counter (benchmarks and tests assert cost with it), batches are chunked and retried.
+import type { ConsumedCapacity } from '@aws-sdk/client-dynamodb';
+import {
+  BatchGetCommand,
+  BatchWriteCommand,
+  DeleteCommand,
+  type DeleteCommandInput,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  type GetCommandInput,
+  PutCommand,
+  type PutCommandInput,
+  QueryCommand,
+  type QueryCommandInput,
+  TransactWriteCommand,
+  type TransactWriteCommandInput,
+  UpdateCommand,
+  type UpdateCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import { StoreThrottledError } from './errors.js';
+
+export type Item = Record<string, unknown>;
+export type Key = { pk: string; sk: string };
+type WriteRequest = { PutRequest: { Item: Item } } | { DeleteRequest: { Key: Item } };
+
+type Without<T, K extends keyof T> = Omit<T, K | 'TableName' | 'ReturnConsumedCapacity'>;
+
+const BATCH_GET_SIZE = 100;
+const BATCH_WRITE_SIZE = 25;
+const PARALLEL_BATCHES = 4;
+const MAX_ATTEMPTS = 8;
+
+export interface Capacity {
+  read: number;
+  write: number;
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+/** Exponential backoff with full jitter: 50 ms, 100 ms, … capped at 2 s. */
+const backoff = (attempt: number) => sleep(Math.random() * Math.min(2000, 50 * 2 ** attempt));
+
+/** Runs `fn` over `items` with at most `limit` calls in flight. */
+export async function mapLimit<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
+export const chunk = <T>(items: readonly T[], size: number): T[][] => {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+};
+
+/** Drops undefined values deeply, so writes work whatever the client's marshall options. */
+function clean(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(clean);
+  if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+    return cleanItem(Object.fromEntries(Object.entries(value)));
+  }
+  return value;
+}
+
+export function cleanItem(item: Item): Item {
+  const out: Item = {};
+  for (const [k, v] of Object.entries(item)) if (v !== undefined) out[k] = clean(v);
+  return out;
+}
+
+export class Table {
+  readonly capacity: Capacity = { read: 0, write: 0 };
+
+  constructor(
+    readonly client: DynamoDBDocumentClient,
+    readonly name: string,
+  ) {}
+
+  resetCapacity(): void {
+    this.capacity.read = 0;
+    this.capacity.write = 0;
+  }
+
+  private count(kind: keyof Capacity, consumed: ConsumedCapacity | ConsumedCapacity[] | undefined): void {
+    for (const c of Array.isArray(consumed) ? consumed : consumed ? [consumed] : []) {
+      this.capacity[kind] += c.CapacityUnits ?? 0;
+    }
+  }
+
+  async get(key: Key, opts: Without<GetCommandInput, 'Key'> = {}): Promise<Item | undefined> {
+    const out = await this.client.send(
+      new GetCommand({ ...opts, TableName: this.name, Key: key, ReturnConsumedCapacity: 'TOTAL' }),
+    );
+    this.count('read', out.ConsumedCapacity);
+    return out.Item;
+  }
+
+  async put(item: Item, opts: Without<PutCommandInput, 'Item'> = {}): Promise<void> {
+    const out = await this.client.send(
+      new PutCommand({
+        ...opts,
+        TableName: this.name,
+        Item: cleanItem(item),
+        ReturnConsumedCapacity: 'TOTAL',
+      }),
+    );
+    this.count('write', out.ConsumedCapacity);
+  }
+
+  async update(key: Key, opts: Without<UpdateCommandInput, 'Key'>): Promise<Item | undefined> {
+    const out = await this.client.send(
+      new UpdateCommand({
+        ...opts,
+        ExpressionAttributeValues:
+          opts.ExpressionAttributeValues && cleanItem(opts.ExpressionAttributeValues),
+        TableName: this.name,
+        Key: key,
+        ReturnConsumedCapacity: 'TOTAL',
+      }),
+    );
+    this.count('write', out.ConsumedCapacity);
+    return out.Attributes;
+  }
+
+  async delete(key: Key, opts: Without<DeleteCommandInput, 'Key'> = {}): Promise<Item | undefined> {
+    const out = await this.client.send(
+      new DeleteCommand({ ...opts, TableName: this.name, Key: key, ReturnConsumedCapacity: 'TOTAL' }),
+    );
+    this.count('write', out.ConsumedCapacity);
+    return out.Attributes;
+  }
+
+  /** All pages of a query. */
+  async query(input: Without<QueryCommandInput, 'ExclusiveStartKey'>): Promise<Item[]> {
+    const items: Item[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const out = await this.client.send(
+        new QueryCommand({
+          ...input,
+          TableName: this.name,
+          ExclusiveStartKey: startKey,
+          ReturnConsumedCapacity: 'TOTAL',
+        }),
+      );
+      this.count('read', out.ConsumedCapacity);
+      items.push(...(out.Items ?? []));
+      startKey = out.LastEvaluatedKey;
+    } while (startKey);
+    return items;
+  }
+
+  async transactWrite(items: NonNullable<TransactWriteCommandInput['TransactItems']>): Promise<void> {
+    const out = await this.client.send(
+      new TransactWriteCommand({ TransactItems: items, ReturnConsumedCapacity: 'TOTAL' }),
+    );
+    this.count('write', out.ConsumedCapacity);
+  }
+
+  /** BatchGet in chunks of 100 (deduplicated keys), retrying unprocessed keys with backoff. */
+  async batchGet(
+    keys: readonly Key[],
+    opts: { projection?: string; names?: Record<string, string>; consistent?: boolean } = {},
+  ): Promise<Item[]> {
+    const unique = [...new Map(keys.map((k) => [`${k.pk}\u0000${k.sk}`, k])).values()];
+    const pages = await mapLimit(chunk(unique, BATCH_GET_SIZE), PARALLEL_BATCHES, async (batch) => {
+      const found: Item[] = [];
+      let pending: Record<string, unknown>[] = batch;
+      for (let attempt = 0; pending.length > 0; attempt++) {
+        if (attempt >= MAX_ATTEMPTS) throw new StoreThrottledError('BatchGetItem', pending.length);
+        if (attempt > 0) await backoff(attempt);
+        const out = await this.client.send(
+          new BatchGetCommand({
+            RequestItems: {
+              [this.name]: {
+                Keys: pending,
+                ProjectionExpression: opts.projection,
+                ExpressionAttributeNames: opts.names,
+                ConsistentRead: opts.consistent,
+              },
+            },
+            ReturnConsumedCapacity: 'TOTAL',
+          }),
+        );
+        this.count('read', out.ConsumedCapacity);
+        found.push(...(out.Responses?.[this.name] ?? []));
+        pending = out.UnprocessedKeys?.[this.name]?.Keys ?? [];
+      }
+      return found;
+    });
+    return pages.flat();
+  }
+
+  /**
+   * Puts in BatchWrite chunks of 25, 4 in parallel, retrying unprocessed items with backoff and
+   * jitter. A later item with the same key wins (DynamoDB refuses duplicates within one batch).
+   */
+  async batchPut(items: readonly Item[]): Promise<void> {
+    const unique = [
+      ...new Map(items.map((it) => [`${String(it.pk)}\u0000${String(it.sk)}`, cleanItem(it)])).values(),
+    ];
+    await this.batchWrite(unique.map((Item) => ({ PutRequest: { Item } })));
+  }
+
+  async batchDelete(keys: readonly Key[]): Promise<void> {
+    await this.batchWrite(keys.map((Key) => ({ DeleteRequest: { Key } })));
+  }
+
+  private async batchWrite(requests: WriteRequest[]): Promise<void> {
+    await mapLimit(chunk(requests, BATCH_WRITE_SIZE), PARALLEL_BATCHES, async (batch) => {
+      let pending = batch;
+      for (let attempt = 0; pending.length > 0; attempt++) {
+        if (attempt >= MAX_ATTEMPTS) throw new StoreThrottledError('BatchWriteItem', pending.length);
+        if (attempt > 0) await backoff(attempt);
+        const out = await this.client.send(
+          new BatchWriteCommand({ RequestItems: { [this.name]: pending }, ReturnConsumedCapacity: 'TOTAL' }),
+        );
+        this.count('write', out.ConsumedCapacity);
+        pending = (out.UnprocessedItems?.[this.name] ?? []).flatMap((r): WriteRequest[] => {
+          if (r.PutRequest?.Item) return [{ PutRequest: { Item: r.PutRequest.Item } }];
+          if (r.DeleteRequest?.Key) return [{ DeleteRequest: { Key: r.DeleteRequest.Key } }];
+          return [];
+        });
+      }
+    });
+  }
+}

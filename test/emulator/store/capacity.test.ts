@@ -1,0 +1,64 @@
+// DESIGN decision 1 in numbers: finding a day's birthdays through the sharded KEYS_ONLY index
+// costs about what reading those customers costs anyway, however large the table is.
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Customer } from '../../../shared/domain/documents.js';
+import type { DynamoStore } from '../../../shared/store/dynamo-store.js';
+import { createTestStore } from '../support/ddb.js';
+import { customer } from '../support/fixtures.js';
+
+const TOTAL = 20_000;
+const SHARED = 50;
+const DAY = '05-17';
+
+let store: DynamoStore;
+const birthdayFolks: string[] = [];
+
+beforeAll(async () => {
+  ({ store } = await createTestStore());
+  const customers: Customer[] = [];
+  for (let i = 0; i < TOTAL; i++) {
+    const id = `cap-${String(i).padStart(5, '0')}`;
+    // Every 400th customer shares DAY; the rest are spread over other days of the year (never DAY).
+    const shares = i % (TOTAL / SHARED) === 0;
+    const other = new Date(Date.UTC(2001, 0, 1 + (i % 365)));
+    let monthDay = other.toISOString().slice(5, 10);
+    if (monthDay === DAY) monthDay = '05-18';
+    if (shares) birthdayFolks.push(id);
+    customers.push(
+      customer({
+        id,
+        birthday: shares ? `1990-${DAY}` : monthDay,
+        lastActivityAt: '2026-10-01T00:00:00Z',
+        attributes: { segment: `s${i % 7}` },
+      }),
+    );
+  }
+  store.resetCapacity();
+  await store.putCustomers(customers);
+}, 300_000);
+
+describe('capacity', () => {
+  it('loading costs one write unit per item and one per index entry (birthday, last activity)', () => {
+    // Items are under 1 KB and both indexes are KEYS_ONLY: 3 WCU per customer, nothing more.
+    expect(store.capacity.write).toBe(TOTAL * 3);
+  });
+
+  it('a birthday day among 20,000 customers costs < 2x reading just those 50 profiles', async () => {
+    store.resetCapacity();
+    const ids = await store.customersBornOn(DAY);
+    const found = await store.getCustomers(ids);
+    const throughIndex = store.capacity.read;
+    expect(ids).toEqual(birthdayFolks);
+    expect(found.size).toBe(SHARED);
+
+    store.resetCapacity();
+    const direct = await store.getCustomers(birthdayFolks);
+    const baseline = store.capacity.read;
+    expect(direct.size).toBe(SHARED);
+
+    expect(baseline).toBeGreaterThan(0);
+    expect(throughIndex, `through the index ${throughIndex} RCU, direct ${baseline} RCU`).toBeLessThan(
+      2 * baseline,
+    );
+  });
+});

@@ -1,0 +1,58 @@
+// Small document builders for store tests: valid by the domain schemas, overridable per test.
+import { readFileSync } from 'node:fs';
+import {
+  type Campaign,
+  type Contract,
+  type Customer,
+  type CustomerEvent,
+  campaignSchema,
+  contractSchema,
+  customerSchema,
+  eventSchema,
+} from '../../../shared/domain/documents.js';
+import type { PlannedTouch } from '../../../shared/domain/touch.js';
+
+export const customer = (over: Partial<Customer> & { id: string }): Customer =>
+  customerSchema.parse({
+    name: `Customer ${over.id}`,
+    email: `${over.id}@example.com`,
+    locale: 'en-US',
+    timeZone: 'UTC',
+    monthlyValue: 50,
+    consent: { email: true, sms: true },
+    ...over,
+  });
+
+export const contract = (over: Partial<Contract> & { id: string; customerId: string }): Contract =>
+  contractSchema.parse({
+    product: 'mobile-plan-38',
+    startDate: '2025-12-01',
+    endDate: '2026-12-01',
+    status: 'active',
+    ...over,
+  });
+
+export const event = (over: Partial<CustomerEvent> & { id: string; customerId: string }): CustomerEvent =>
+  eventSchema.parse({ type: 'login', occurredAt: '2026-11-01T10:00:00Z', ...over });
+
+export const exampleCampaign = (name: string): Campaign =>
+  campaignSchema.parse(
+    JSON.parse(readFileSync(new URL(`../../../examples/campaigns/${name}.json`, import.meta.url), 'utf8')),
+  );
+
+export const touch = (over: Partial<PlannedTouch> = {}): PlannedTouch => ({
+  campaignId: 'renewal',
+  stepId: 'd30',
+  customerId: 'c-1',
+  channel: 'email',
+  occasion: 'k-1:2026-12-01',
+  tier: 'standard',
+  locale: 'en-US',
+  dueDate: '2026-11-01',
+  sendAt: '2026-11-01T09:00:00.000Z',
+  windowEnd: '2026-11-01T17:00:00.000Z',
+  status: 'planned',
+  address: 'c-1@example.com',
+  template: 'renewal',
+  ...over,
+});
