@@ -1,0 +1,261 @@
+// A stand-in for AWS End User Messaging SMS: speaks enough of its awsJson1_0 protocol that the real
+// SDK client, pointed here, sends for real; records what it got and shows it on a page.
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { join } from 'node:path';
+import { z } from 'zod';
+
+const sinkMessageSchema = z.object({
+  messageId: z.string(),
+  to: z.string(),
+  body: z.string(),
+  messageType: z.string().optional(),
+  originationIdentity: z.string().optional(),
+  configurationSetName: z.string().optional(),
+  context: z.record(z.string(), z.string()).optional(),
+  receivedAt: z.string(),
+});
+export type SinkMessage = z.infer<typeof sinkMessageSchema>;
+
+/** Error names the real service returns for SendTextMessage, with their HTTP status. */
+const FAULT_STATUS = {
+  ThrottlingException: 400,
+  ServiceQuotaExceededException: 400,
+  AccessDeniedException: 400,
+  ValidationException: 400,
+  ConflictException: 400,
+  InternalServerException: 500,
+} as const;
+export type SinkFault = keyof typeof FAULT_STATUS;
+
+export interface SmsSink {
+  /** For `new PinpointSMSVoiceV2Client({ endpoint, region, credentials })`. */
+  endpoint: string;
+  pageUrl: string;
+  /** Messages accepted, oldest first. */
+  messages(): SinkMessage[];
+  /** SendTextMessage requests received, failed ones included. */
+  requestCount(): number;
+  /** The next `count` SendTextMessage requests fail with `fault`. */
+  failNext(count: number, fault: SinkFault): void;
+  clear(): void;
+  stop(): Promise<void>;
+}
+
+export interface SmsSinkOptions {
+  port?: number;
+  /** When given, messages are also kept in `<dir>/sms-messages.json` for other processes to show. */
+  dir?: string;
+  now?: () => Date;
+}
+
+export class SmsSinkError extends Error {
+  override readonly name = 'SmsSinkError';
+}
+
+const SINK_FILE = 'sms-messages.json';
+const MAX_BODY_BYTES = 1024 * 1024;
+const TARGET_PREFIX = 'PinpointSMSVoiceV2.';
+
+const sendTextMessageSchema = z.object({
+  DestinationPhoneNumber: z.string().regex(/^\+[1-9]\d{1,14}$/, 'must be an E.164 number'),
+  MessageBody: z.string().min(1).max(1600),
+  MessageType: z.enum(['TRANSACTIONAL', 'PROMOTIONAL']).optional(),
+  OriginationIdentity: z.string().min(1).optional(),
+  ConfigurationSetName: z.string().min(1).optional(),
+  Context: z.record(z.string(), z.string()).optional(),
+});
+
+/** Messages another process's sink recorded in `dir`; empty when there are none yet. */
+export const readSinkFile = (dir: string): SinkMessage[] => {
+  const file = join(dir, SINK_FILE);
+  if (!existsSync(file)) return [];
+  const parsed = z.array(sinkMessageSchema).safeParse(JSON.parse(readFileSync(file, 'utf8')));
+  if (!parsed.success) throw new SmsSinkError(`${file} is not a list of SMS messages`);
+  return parsed.data;
+};
+
+const writeSinkFile = (dir: string, messages: readonly SinkMessage[]): void => {
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, SINK_FILE);
+  // Write then rename, so a reader never sees half a file.
+  const temp = `${file}.${process.pid}.tmp`;
+  writeFileSync(temp, JSON.stringify(messages, null, 2));
+  renameSync(temp, file);
+};
+
+const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+export const renderSinkPage = (messages: readonly SinkMessage[]): string => {
+  const rows = [...messages]
+    .reverse()
+    .map(
+      (m) =>
+        `<tr><td>${escapeHtml(m.receivedAt)}</td><td>${escapeHtml(m.to)}</td><td>${escapeHtml(m.messageType ?? '')}</td>` +
+        `<td class="body">${escapeHtml(m.body)}</td><td>${escapeHtml(JSON.stringify(m.context ?? {}))}</td></tr>`,
+    )
+    .join('\n');
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta http-equiv="refresh" content="5">
+<title>Touchpoint SMS sink</title>
+<style>body{font-family:system-ui,sans-serif;margin:2rem}table{border-collapse:collapse;width:100%}
+td,th{border-bottom:1px solid #ddd;padding:.4rem;text-align:left;vertical-align:top}.body{white-space:pre-wrap}</style>
+</head><body><h1>SMS sink</h1><p>${messages.length} message(s), newest first.</p>
+<table><thead><tr><th>Received</th><th>To</th><th>Type</th><th>Body</th><th>Context</th></tr></thead>
+<tbody>
+${rows}
+</tbody></table></body></html>`;
+};
+
+class BodyTooLargeError extends Error {
+  override readonly name = 'BodyTooLargeError';
+}
+
+const readBody = async (request: IncomingMessage): Promise<string> => {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request) {
+    const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk));
+    size += buffer.length;
+    if (size > MAX_BODY_BYTES) throw new BodyTooLargeError('request body too large');
+    chunks.push(buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+};
+
+const sendJson = (response: ServerResponse, status: number, body: unknown, contentType: string): void => {
+  response.writeHead(status, { 'content-type': contentType, 'x-amzn-requestid': randomUUID() });
+  response.end(JSON.stringify(body));
+};
+
+const AWS_JSON = 'application/x-amz-json-1.0';
+
+/** awsJson1_0 errors: the SDK reads the name from `__type` (or the x-amzn-errortype header). */
+const sendAwsError = (response: ServerResponse, status: number, type: string, message: string): void => {
+  response.setHeader('x-amzn-errortype', type);
+  sendJson(response, status, { __type: type, message }, AWS_JSON);
+};
+
+export const startSmsSink = async (options: SmsSinkOptions = {}): Promise<SmsSink> => {
+  const now = options.now ?? (() => new Date());
+  const dir = options.dir;
+  const stored: SinkMessage[] = dir === undefined ? [] : readSinkFile(dir);
+  const faults: SinkFault[] = [];
+  let requests = 0;
+
+  const sendTextMessage = (raw: string, response: ServerResponse): void => {
+    requests += 1;
+    const fault = faults.shift();
+    if (fault !== undefined) {
+      sendAwsError(response, FAULT_STATUS[fault], fault, `injected ${fault}`);
+      return;
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(raw);
+    } catch {
+      sendAwsError(response, 400, 'SerializationException', 'body is not JSON');
+      return;
+    }
+    const parsed = sendTextMessageSchema.safeParse(json);
+    if (!parsed.success) {
+      sendAwsError(response, 400, 'ValidationException', z.prettifyError(parsed.error));
+      return;
+    }
+    const input = parsed.data;
+    const message: SinkMessage = {
+      messageId: randomUUID(),
+      to: input.DestinationPhoneNumber,
+      body: input.MessageBody,
+      receivedAt: now().toISOString(),
+      ...(input.MessageType === undefined ? {} : { messageType: input.MessageType }),
+      ...(input.OriginationIdentity === undefined ? {} : { originationIdentity: input.OriginationIdentity }),
+      ...(input.ConfigurationSetName === undefined
+        ? {}
+        : { configurationSetName: input.ConfigurationSetName }),
+      ...(input.Context === undefined ? {} : { context: input.Context }),
+    };
+    stored.push(message);
+    if (dir !== undefined) writeSinkFile(dir, stored);
+    sendJson(response, 200, { MessageId: message.messageId }, AWS_JSON);
+  };
+
+  const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
+    const path = new URL(request.url ?? '/', 'http://sink').pathname;
+    if (request.method === 'GET' && path === '/') {
+      response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      response.end(renderSinkPage(stored));
+      return;
+    }
+    if (request.method === 'GET' && path === '/messages') {
+      sendJson(response, 200, stored, 'application/json');
+      return;
+    }
+    if (request.method === 'POST' && path === '/') {
+      const body = await readBody(request);
+      const target = request.headers['x-amz-target'];
+      const operation =
+        typeof target === 'string' && target.startsWith(TARGET_PREFIX)
+          ? target.slice(TARGET_PREFIX.length)
+          : '';
+      if (operation === 'SendTextMessage') sendTextMessage(body, response);
+      else
+        sendAwsError(response, 400, 'UnknownOperationException', `unsupported operation: ${String(target)}`);
+      return;
+    }
+    sendJson(response, 404, { message: 'not found' }, 'application/json');
+  };
+
+  const server = createServer((request, response) => {
+    handle(request, response).catch((error: unknown) => {
+      if (response.headersSent) {
+        response.destroy();
+      } else if (error instanceof BodyTooLargeError) {
+        sendAwsError(response, 413, 'ValidationException', error.message);
+      } else {
+        sendAwsError(
+          response,
+          500,
+          'InternalServerException',
+          error instanceof Error ? error.message : 'error',
+        );
+      }
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address();
+  if (typeof address !== 'object' || address === null) {
+    server.close();
+    throw new SmsSinkError('the sink has no TCP address');
+  }
+  const endpoint = `http://127.0.0.1:${address.port}`;
+
+  return {
+    endpoint,
+    pageUrl: `${endpoint}/`,
+    messages: () => [...stored],
+    requestCount: () => requests,
+    failNext: (count, fault) => {
+      for (let i = 0; i < count; i += 1) faults.push(fault);
+    },
+    clear: () => {
+      stored.length = 0;
+      faults.length = 0;
+      requests = 0;
+      if (dir !== undefined) writeSinkFile(dir, stored);
+    },
+    stop: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        // Keep-alive sockets from SDK clients would hold close() open.
+        server.closeAllConnections();
+      }),
+  };
+};

@@ -1,0 +1,72 @@
+// Email through SES v2. Never throws: every outcome is a SendResult the run can record.
+import { type MessageTag, type SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
+import type { EmailSender, OutgoingEmail, SendResult } from '../ports.js';
+import { failureFrom } from './errors.js';
+
+export interface SesEmailSenderOptions {
+  client: SESv2Client;
+  /** A verified identity, optionally with a display name: `Touchpoint <hello@example.com>`. */
+  from: string;
+  /** Routes delivery, bounce, complaint, open and click events to their destinations. */
+  configurationSetName?: string;
+}
+
+/** SES allows only ASCII letters, digits, `_` and `-` in tag names and values, up to 256 characters. */
+const MAX_TAG_LENGTH = 256;
+export const sanitizeTagPart = (value: string): string => {
+  const cleaned = value.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, MAX_TAG_LENGTH);
+  // An empty name or value is refused by SES; keep the tag visible instead of failing the send.
+  return cleaned === '' ? '_' : cleaned;
+};
+
+export const emailTags = (tags: Record<string, string>): MessageTag[] =>
+  Object.entries(tags).map(([name, value]) => ({
+    Name: sanitizeTagPart(name),
+    Value: sanitizeTagPart(value),
+  }));
+
+export class SesEmailSender implements EmailSender {
+  readonly #client: SESv2Client;
+  readonly #from: string;
+  readonly #configurationSetName: string | undefined;
+
+  constructor(options: SesEmailSenderOptions) {
+    this.#client = options.client;
+    this.#from = options.from;
+    this.#configurationSetName = options.configurationSetName;
+  }
+
+  async send(message: OutgoingEmail): Promise<SendResult> {
+    const command = new SendEmailCommand({
+      FromEmailAddress: this.#from,
+      Destination: { ToAddresses: [message.to] },
+      Content: {
+        Simple: {
+          Subject: { Data: message.subject, Charset: 'UTF-8' },
+          Body: {
+            Text: { Data: message.text, Charset: 'UTF-8' },
+            ...(message.html === undefined ? {} : { Html: { Data: message.html, Charset: 'UTF-8' } }),
+          },
+          // RFC 8058 one-click unsubscribe: mailbox providers require both headers for bulk senders.
+          Headers: [
+            { Name: 'List-Unsubscribe', Value: `<${message.unsubscribeUrl}>` },
+            { Name: 'List-Unsubscribe-Post', Value: 'List-Unsubscribe=One-Click' },
+          ],
+        },
+      },
+      ...(this.#configurationSetName === undefined
+        ? {}
+        : { ConfigurationSetName: this.#configurationSetName }),
+      ...(Object.keys(message.tags).length === 0 ? {} : { EmailTags: emailTags(message.tags) }),
+    });
+    try {
+      const output = await this.#client.send(command);
+      if (output.MessageId === undefined) {
+        return { ok: false, retryable: false, error: 'SES accepted the message without a MessageId' };
+      }
+      return { ok: true, providerMessageId: output.MessageId };
+    } catch (error) {
+      return failureFrom(error);
+    }
+  }
+}
