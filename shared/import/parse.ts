@@ -1,0 +1,121 @@
+// Streaming readers for import files: NDJSON (one JSON document a line) and CSV (customers and
+// contracts). Neither loads the file whole: files may have millions of lines.
+import { createReadStream } from 'node:fs';
+import { open, stat } from 'node:fs/promises';
+import { extname } from 'node:path';
+import { createInterface } from 'node:readline';
+import { type Column, readHeader, rowToDocument } from './columns.js';
+import { csvRecords } from './csv.js';
+import { ImportSourceError } from './errors.js';
+import { type DocumentKind, documentSchemas, type LineError } from './validate.js';
+
+export type ImportFormat = 'ndjson' | 'csv';
+
+/** One document read from its line (1-based, where the record starts), or why that line is unreadable. */
+export type ParsedLine = { line: number; value: unknown } | { line: number; error: LineError };
+
+const EXTENSIONS: Record<string, ImportFormat> = {
+  '.csv': 'csv',
+  '.ndjson': 'ndjson',
+  '.jsonl': 'ndjson',
+  '.json': 'ndjson',
+};
+
+/** Kinds with a flat enough shape for CSV; events carry free-form `data` and come as NDJSON. */
+const CSV_KINDS: readonly DocumentKind[] = ['customers', 'contracts'];
+
+export async function* readDocuments(
+  path: string,
+  kind: DocumentKind,
+  opts: { format?: ImportFormat } = {},
+): AsyncGenerator<ParsedLine> {
+  try {
+    const info = await stat(path);
+    if (!info.isFile()) throw new ImportSourceError('unreadable', `${path} is not a file`);
+  } catch (err) {
+    if (err instanceof ImportSourceError) throw err;
+    throw new ImportSourceError('unreadable', `cannot read ${path}: ${messageOf(err)}`, { cause: err });
+  }
+  const format = opts.format ?? EXTENSIONS[extname(path).toLowerCase()] ?? (await sniffFormat(path));
+  if (format === 'csv') {
+    if (!CSV_KINDS.includes(kind)) {
+      throw new ImportSourceError('unsupported-format', `${kind} are imported from NDJSON only, not CSV`);
+    }
+    yield* readCsv(path, kind);
+  } else {
+    yield* readNdjson(path);
+  }
+}
+
+/** NDJSON when the first non-blank character opens a JSON object or array; CSV otherwise. */
+export async function sniffFormat(path: string): Promise<ImportFormat> {
+  const handle = await open(path);
+  try {
+    const buffer = Buffer.alloc(4096);
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
+    const head = buffer
+      .toString('utf8', 0, bytesRead)
+      .replace(/^\uFEFF/, '')
+      .trimStart();
+    return head === '' || head.startsWith('{') || head.startsWith('[') ? 'ndjson' : 'csv';
+  } finally {
+    await handle.close();
+  }
+}
+
+async function* readNdjson(path: string): AsyncGenerator<ParsedLine> {
+  const lines = createInterface({ input: createReadStream(path, { encoding: 'utf8' }), crlfDelay: Infinity });
+  let line = 0;
+  for await (const text of lines) {
+    line++;
+    const body = line === 1 ? text.replace(/^\uFEFF/, '') : text;
+    if (body.trim() === '') continue;
+    try {
+      yield { line, value: JSON.parse(body) };
+    } catch (err) {
+      yield { line, error: { line, path: '', message: `invalid JSON: ${messageOf(err)}` } };
+    }
+  }
+}
+
+async function* readCsv(path: string, kind: DocumentKind): AsyncGenerator<ParsedLine> {
+  let header: { line: number; columns: Column[] } | undefined;
+  for await (const item of csvRecords(textChunks(path))) {
+    if (item.kind === 'error') {
+      yield {
+        line: item.line,
+        error: { line: item.line, path: '', message: `invalid CSV: ${item.message}` },
+      };
+      if (item.fatal) return;
+      continue;
+    }
+    const { line, fields } = item;
+    if (fields.length === 1 && fields[0]?.trim() === '') continue;
+    if (!header) {
+      const result = readHeader(fields, line, documentSchemas[kind]);
+      if (!result.ok) {
+        // Without usable columns no row can be read; the header's own errors say why.
+        for (const error of result.errors) yield { line, error };
+        return;
+      }
+      header = { line, columns: result.columns };
+      continue;
+    }
+    if (fields.length !== header.columns.length) {
+      const message = `has ${fields.length} fields; the header (line ${header.line}) has ${header.columns.length}`;
+      yield { line, error: { line, path: '', message } };
+      continue;
+    }
+    yield { line, value: rowToDocument(header.columns, fields) };
+  }
+}
+
+async function* textChunks(path: string): AsyncGenerator<string> {
+  for await (const chunk of createReadStream(path, { encoding: 'utf8', highWaterMark: 1 << 16 })) {
+    yield typeof chunk === 'string' ? chunk : String(chunk);
+  }
+}
+
+function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

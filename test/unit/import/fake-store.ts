@@ -1,0 +1,41 @@
+// An in-memory stand-in for the DocumentStore methods imports use, recording every write call.
+import type { Contract, Customer, CustomerEvent } from '../../../shared/domain/documents.js';
+import type { ImportStore } from '../../../shared/import/import-file.js';
+
+export class FakeImportStore implements ImportStore {
+  readonly customers = new Map<string, Customer>();
+  readonly contracts = new Map<string, Contract>();
+  readonly events = new Map<string, CustomerEvent>();
+  /** Sizes of each write call, in order. */
+  readonly writeBatches: number[] = [];
+  readonly lookups: string[][] = [];
+
+  /** With `keep: false` only counts are kept, for large imports where the test watches memory. */
+  constructor(private readonly keep = true) {}
+
+  get writes(): number {
+    return this.writeBatches.length;
+  }
+
+  async putCustomers(customers: readonly Customer[]): Promise<void> {
+    this.writeBatches.push(customers.length);
+    if (this.keep) for (const c of customers) this.customers.set(c.id, c);
+  }
+
+  async putContracts(contracts: readonly Contract[]): Promise<void> {
+    this.writeBatches.push(contracts.length);
+    if (this.keep) for (const c of contracts) this.contracts.set(c.id, c);
+  }
+
+  async putEvents(events: readonly CustomerEvent[]): Promise<string[]> {
+    this.writeBatches.push(events.length);
+    const fresh = events.filter((e) => !this.events.has(e.id));
+    for (const e of fresh) this.events.set(e.id, e);
+    return fresh.map((e) => e.id);
+  }
+
+  async existingCustomerIds(ids: readonly string[]): Promise<Set<string>> {
+    this.lookups.push([...ids]);
+    return new Set(ids.filter((id) => this.customers.has(id)));
+  }
+}
