@@ -1,0 +1,171 @@
+import { existsSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import type { IEventBus } from 'aws-cdk-lib/aws-events';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import {
+  ApplicationLogLevel,
+  Architecture,
+  CfnFunction,
+  LoggingFormat,
+  Runtime,
+  SystemLogLevel,
+  Tracing,
+} from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import { FUNCTION_ENV } from './function-env.js';
+
+/** The repository root: entries and the lock file are found from here, whatever the cwd. */
+export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/** Metadata key on the CfnFunction naming its source entry (relative to the project root). */
+export const ENTRY_METADATA_KEY = 'touchpoint:entry';
+
+export class MissingEntryError extends Error {
+  constructor(readonly entry: string) {
+    super(`Lambda entry ${entry} does not exist`);
+    this.name = 'MissingEntryError';
+  }
+}
+
+export interface HouseFunctionProps {
+  /** Handler file base name: `functions/<name>.ts`, exporting `handler`. */
+  name: string;
+  description: string;
+  memorySize?: number;
+  timeout?: Duration;
+  environment?: Record<string, string>;
+  logRetention?: RetentionDays;
+  /** Removal policy of the log group and DLQ. Default: DESTROY (logs expire anyway). */
+  removalPolicy?: RemovalPolicy;
+}
+
+/**
+ * The one way this project builds a Lambda function: arm64, Node 24, ESM bundle (minified,
+ * tree-shaken, SDK bundled), JSON logs in its own log group, X-Ray, an encrypted DLQ and a role
+ * that starts empty, so every permission is a visible grant in the stack.
+ */
+export class HouseFunction extends NodejsFunction {
+  readonly dlq: Queue;
+  /** The entry, relative to the project root (what the local runtime imports). */
+  readonly entryPath: string;
+
+  constructor(scope: Construct, id: string, props: HouseFunctionProps) {
+    const entry = join(PROJECT_ROOT, 'functions', `${props.name}.ts`);
+    if (!existsSync(entry)) throw new MissingEntryError(entry);
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.DESTROY;
+    // Created beside the function (not inside) because the function's props need them before super().
+    const logGroup = new LogGroup(scope, `${id}Logs`, {
+      retention: props.logRetention ?? RetentionDays.ONE_MONTH,
+      removalPolicy,
+    });
+    const dlq = new Queue(scope, `${id}Dlq`, {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+      removalPolicy,
+    });
+    // Our own role instead of the default one with the AWSLambdaBasicExecutionRole managed policy
+    // (write to any log group): this one writes only to the function's own log group.
+    const role = new Role(scope, `${id}Role`, { assumedBy: new ServicePrincipal('lambda.amazonaws.com') });
+    logGroup.grantWrite(role);
+
+    super(scope, id, {
+      entry,
+      handler: 'handler',
+      description: props.description,
+      projectRoot: PROJECT_ROOT,
+      depsLockFilePath: join(PROJECT_ROOT, 'package-lock.json'),
+      runtime: Runtime.NODEJS_24_X,
+      architecture: Architecture.ARM_64,
+      memorySize: props.memorySize ?? 512,
+      timeout: props.timeout ?? Duration.seconds(30),
+      role,
+      logGroup,
+      loggingFormat: LoggingFormat.JSON,
+      applicationLogLevelV2: ApplicationLogLevel.INFO,
+      systemLogLevelV2: SystemLogLevel.WARN,
+      tracing: Tracing.ACTIVE,
+      deadLetterQueue: dlq,
+      environment: {
+        POWERTOOLS_SERVICE_NAME: 'touchpoint',
+        POWERTOOLS_METRICS_NAMESPACE: 'Touchpoint',
+        POWERTOOLS_LOG_LEVEL: 'INFO',
+        NODE_OPTIONS: '--enable-source-maps',
+        ...props.environment,
+      },
+      bundling: {
+        format: OutputFormat.ESM,
+        mainFields: ['module', 'main'],
+        target: 'node24',
+        minify: true,
+        sourceMap: true,
+        bundleAwsSDK: true,
+        externalModules: [],
+        esbuildArgs: { '--tree-shaking': 'true' },
+        // Some CommonJS dependencies call require(); ESM bundles have none unless we make one.
+        banner: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
+      },
+    });
+    this.dlq = dlq;
+    this.entryPath = relative(PROJECT_ROOT, entry).split('\\').join('/');
+    const cfn = this.node.defaultChild;
+    if (cfn instanceof CfnFunction) cfn.addMetadata(ENTRY_METADATA_KEY, this.entryPath);
+  }
+
+  /** Table access through the table's own grants (covers its indexes), and TABLE_NAME. */
+  bindTable(table: ITableV2, accessMode: 'read' | 'readWrite'): this {
+    if (accessMode === 'read') table.grantReadData(this);
+    else table.grantReadWriteData(this);
+    this.addEnvironment(FUNCTION_ENV.tableName, table.tableName);
+    return this;
+  }
+
+  /** events:PutEvents on that bus only, and EVENT_BUS_NAME. */
+  bindBus(bus: IEventBus): this {
+    bus.grantPutEventsTo(this);
+    this.addEnvironment(FUNCTION_ENV.eventBusName, bus.eventBusName);
+    return this;
+  }
+
+  /** ses:SendEmail on the sender identities and the configuration set, and the env the adapter reads. */
+  bindEmail(email: { senderEmail: string; configurationSetName: string }): this {
+    const stack = Stack.of(this);
+    const domain = email.senderEmail.split('@')[1] ?? email.senderEmail;
+    const identity = (name: string) =>
+      stack.formatArn({ service: 'ses', resource: 'identity', resourceName: name });
+    this.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['ses:SendEmail'],
+        // SES authorizes against whichever identity is verified: the address or its domain.
+        resources: [
+          identity(email.senderEmail),
+          identity(domain),
+          stack.formatArn({
+            service: 'ses',
+            resource: 'configuration-set',
+            resourceName: email.configurationSetName,
+          }),
+        ],
+      }),
+    );
+    this.addEnvironment(FUNCTION_ENV.senderEmail, email.senderEmail);
+    this.addEnvironment(FUNCTION_ENV.sesConfigurationSet, email.configurationSetName);
+    return this;
+  }
+
+  /** sms-voice:SendTextMessage on the origination identity; without one, SMS stays disabled. */
+  bindSms(originationIdentityArn: string | undefined): this {
+    if (originationIdentityArn === undefined) return this;
+    this.addToRolePolicy(
+      new PolicyStatement({ actions: ['sms-voice:SendTextMessage'], resources: [originationIdentityArn] }),
+    );
+    this.addEnvironment(FUNCTION_ENV.smsOriginationIdentity, originationIdentityArn);
+    return this;
+  }
+}

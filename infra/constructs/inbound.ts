@@ -1,0 +1,78 @@
+import { Duration } from 'aws-cdk-lib';
+import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { type IEventBus, Rule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { EVENT_NAMES } from './function-env.js';
+import { HouseFunction } from './house-function.js';
+
+export interface InboundProps {
+  table: ITableV2;
+  /** The project bus: partner customer events. */
+  bus: IEventBus;
+  /** The account's default bus: SES and SMS delivery events. */
+  defaultBus: IEventBus;
+  /** Only this configuration set's SES events are ours. */
+  configurationSetName: string;
+}
+
+/**
+ * What flows in over EventBridge: partner customer events into the store, and delivery events
+ * (delivered, bounced, complained, SMS status) into the ledger and the suppression list.
+ * Events a target cannot take after its retries land in a DLQ for redrive.
+ */
+export class Inbound extends Construct {
+  readonly ingestEvent: HouseFunction;
+  readonly deliveryEvents: HouseFunction;
+  readonly targetDlq: Queue;
+  readonly rules: Rule[];
+
+  constructor(scope: Construct, id: string, props: InboundProps) {
+    super(scope, id);
+    this.targetDlq = new Queue(this, 'TargetDlq', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    const target = (fn: HouseFunction) =>
+      new LambdaFunction(fn, {
+        deadLetterQueue: this.targetDlq,
+        retryAttempts: 8,
+        maxEventAge: Duration.hours(6),
+      });
+
+    this.ingestEvent = new HouseFunction(this, 'IngestEvent', {
+      name: 'ingest-event',
+      description: 'Partner customer event → store (idempotent by event id)',
+    }).bindTable(props.table, 'readWrite');
+
+    this.deliveryEvents = new HouseFunction(this, 'DeliveryEvents', {
+      name: 'delivery-events',
+      description: 'SES / SMS delivery events → ledger and suppression list',
+    }).bindTable(props.table, 'readWrite');
+
+    const partnerEvents = new Rule(this, 'PartnerEvents', {
+      eventBus: props.bus,
+      description: 'Partner customer events → ingest-event',
+      eventPattern: { source: [EVENT_NAMES.partnerSource], detailType: [EVENT_NAMES.customerEvent] },
+      targets: [target(this.ingestEvent)],
+    });
+    const emailEvents = new Rule(this, 'EmailDeliveryEvents', {
+      eventBus: props.defaultBus,
+      description: "This stack's SES events → delivery-events",
+      eventPattern: {
+        source: [EVENT_NAMES.sesSource],
+        detail: { mail: { tags: { 'ses:configuration-set': [props.configurationSetName] } } },
+      },
+      targets: [target(this.deliveryEvents)],
+    });
+    const smsEvents = new Rule(this, 'SmsDeliveryEvents', {
+      eventBus: props.defaultBus,
+      description: 'End User Messaging SMS status → delivery-events',
+      eventPattern: { source: [EVENT_NAMES.smsSource], detailType: [EVENT_NAMES.smsDeliveryStatus] },
+      targets: [target(this.deliveryEvents)],
+    });
+    this.rules = [partnerEvents, emailEvents, smsEvents];
+  }
+}

@@ -1,0 +1,64 @@
+import { Stack } from 'aws-cdk-lib';
+import { EventBus, type IEventBus } from 'aws-cdk-lib/aws-events';
+import {
+  ConfigurationSet,
+  ConfigurationSetEventDestination,
+  ConfigurationSetTlsPolicy,
+  EmailIdentity,
+  EventDestination,
+  Identity,
+} from 'aws-cdk-lib/aws-ses';
+import { Construct } from 'constructs';
+
+export interface MessagingProps {
+  senderEmail: string;
+  /** Create the SES domain identity for this domain (publish its DKIM records afterwards). */
+  senderDomain?: string;
+  /** End User Messaging SMS origination identity ARN; undefined disables SMS sends. */
+  smsOriginationIdentity?: string;
+}
+
+/**
+ * The event spine and the channels: the project bus (our events, partner events), the SES v2
+ * configuration set whose event destination publishes delivery events to the account's default bus
+ * (SES can publish to no other bus), and the SMS origination identity as configuration. End User
+ * Messaging SMS publishes its delivery status events to the default bus by itself.
+ */
+export class Messaging extends Construct {
+  readonly bus: EventBus;
+  /** The account's default bus, where SES and SMS delivery events arrive. */
+  readonly defaultBus: IEventBus;
+  readonly configurationSet: ConfigurationSet;
+  readonly senderEmail: string;
+  readonly smsOriginationIdentity: string | undefined;
+
+  constructor(scope: Construct, id: string, props: MessagingProps) {
+    super(scope, id);
+    this.senderEmail = props.senderEmail;
+    this.smsOriginationIdentity = props.smsOriginationIdentity;
+    this.bus = new EventBus(this, 'Bus', { description: 'Touchpoint: runs, partner events, touches' });
+    this.defaultBus = EventBus.fromEventBusArn(
+      this,
+      'DefaultBus',
+      Stack.of(this).formatArn({ service: 'events', resource: 'event-bus', resourceName: 'default' }),
+    );
+
+    this.configurationSet = new ConfigurationSet(this, 'EmailConfigurationSet', {
+      tlsPolicy: ConfigurationSetTlsPolicy.REQUIRE,
+      reputationMetrics: true,
+      sendingEnabled: true,
+    });
+    new ConfigurationSetEventDestination(this, 'EmailEventsToEventBridge', {
+      configurationSet: this.configurationSet,
+      destination: EventDestination.eventBus(this.defaultBus),
+    });
+
+    // An address identity would send a verification mail on every deploy; the domain one is opt-in.
+    if (props.senderDomain !== undefined) {
+      new EmailIdentity(this, 'SenderDomain', {
+        identity: Identity.domain(props.senderDomain),
+        configurationSet: this.configurationSet,
+      });
+    }
+  }
+}

@@ -1,0 +1,77 @@
+import { CfnElement, Stack, Validations } from 'aws-cdk-lib';
+import type { IConstruct } from 'constructs';
+import type { HouseFunction } from './constructs/house-function.js';
+import type { TouchpointStack } from './touchpoint-stack.js';
+
+const IAM5 = 'AwsSolutions::AwsSolutions-IAM5';
+
+export class NotAResourceError extends Error {
+  constructor(readonly path: string) {
+    super(`${path} has no CloudFormation resource`);
+    this.name = 'NotAResourceError';
+  }
+}
+
+/** The `<LogicalId.Arn>` form cdk-nag uses to name a resource ARN inside a finding. */
+function arnRef(construct: IConstruct): string {
+  const cfn = construct.node.defaultChild;
+  if (!(cfn instanceof CfnElement)) throw new NotAResourceError(construct.node.path);
+  return `<${Stack.of(construct).resolve(cfn.logicalId)}.Arn>`;
+}
+
+const ack = (scope: IConstruct, id: string, reason: string) =>
+  Validations.of(scope).acknowledge({ id, reason });
+
+/**
+ * The AwsSolutions findings this stack accepts, each on the narrowest construct, each with its reason.
+ * Everything else cdk-nag reports fails the synth.
+ */
+export function acknowledgeNagFindings(stack: TouchpointStack): void {
+  const tableIndexes = `${arnRef(stack.store.table)}/index/*`;
+  const functions: HouseFunction[] = [
+    stack.runs.selectRun,
+    stack.runs.planRun,
+    stack.runs.sendBatch,
+    stack.runs.summarizeRun,
+    stack.inbound.ingestEvent,
+    stack.inbound.deliveryEvents,
+  ];
+  for (const fn of functions) {
+    ack(
+      fn.role ?? fn,
+      `${IAM5}[Resource::*]`,
+      'X-Ray PutTraceSegments/PutTelemetryRecords accept only Resource *.',
+    );
+    ack(
+      fn.role ?? fn,
+      `${IAM5}[Resource::${tableIndexes}]`,
+      "The table's own grant covers its indexes (day indexes are how runs avoid scans); no other table.",
+    );
+  }
+
+  const machine = stack.runs.stateMachine;
+  ack(
+    machine.role,
+    `${IAM5}[Resource::*]`,
+    'X-Ray tracing and CloudWatch Logs vended log delivery accept only Resource *.',
+  );
+  for (const fn of [
+    stack.runs.selectRun,
+    stack.runs.planRun,
+    stack.runs.sendBatch,
+    stack.runs.summarizeRun,
+  ]) {
+    ack(
+      machine.role,
+      `${IAM5}[Resource::${arnRef(fn)}:*]`,
+      'Invoke on versions/aliases of this one function (the LambdaInvoke grant).',
+    );
+  }
+
+  ack(stack.schedules.dlq, 'AwsSolutions::AwsSolutions-SQS3', "This queue is the Scheduler target's DLQ.");
+  ack(
+    stack.inbound.targetDlq,
+    'AwsSolutions::AwsSolutions-SQS3',
+    'This queue is the EventBridge targets’ DLQ.',
+  );
+}

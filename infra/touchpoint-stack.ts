@@ -1,0 +1,100 @@
+import { type App, Stack, type StackProps, Tags, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import type { Construct } from 'constructs';
+import { FUNCTION_ENV } from './constructs/function-env.js';
+import { Inbound } from './constructs/inbound.js';
+import { Messaging } from './constructs/messaging.js';
+import { Observability } from './constructs/observability.js';
+import { Runs } from './constructs/runs.js';
+import { Schedules } from './constructs/schedules.js';
+import { Store } from './constructs/store.js';
+import { acknowledgeNagFindings } from './nag.js';
+import { settingsFromContext, type TouchpointSettings } from './settings.js';
+
+/** The stack's construct id: also the name of its template in cdk.out. */
+export const STACK_ID = 'TouchpointStack';
+
+export interface TouchpointStackProps extends StackProps {
+  settings: TouchpointSettings;
+}
+
+/** The architecture, part by part, each with its grants (DESIGN: parts and components). */
+export class TouchpointStack extends Stack {
+  readonly store: Store;
+  readonly messaging: Messaging;
+  readonly runs: Runs;
+  readonly schedules: Schedules;
+  readonly inbound: Inbound;
+  readonly observability: Observability;
+
+  constructor(scope: Construct, id: string, props: TouchpointStackProps) {
+    super(scope, id, props);
+    const { settings } = props;
+    Tags.of(this).add('app', 'touchpoint');
+    Tags.of(this).add('env', settings.envName);
+
+    this.store = new Store(this, 'Store');
+    const { table } = this.store;
+
+    this.messaging = new Messaging(this, 'Messaging', {
+      senderEmail: settings.senderEmail,
+      senderDomain: settings.senderDomain,
+      smsOriginationIdentity: settings.smsOriginationIdentity,
+    });
+    const { bus, defaultBus, configurationSet } = this.messaging;
+
+    this.runs = new Runs(this, 'Runs', {
+      table,
+      bus,
+      messaging: this.messaging,
+      sendConcurrency: settings.sendConcurrency,
+      lookbackDays: settings.lookbackDays,
+    });
+
+    this.schedules = new Schedules(this, 'Schedules', {
+      stateMachine: this.runs.stateMachine,
+      expression: settings.scheduleExpression,
+      timeZone: settings.scheduleTimeZone,
+    });
+
+    this.inbound = new Inbound(this, 'Inbound', {
+      table,
+      bus,
+      defaultBus,
+      configurationSetName: configurationSet.configurationSetName,
+    });
+
+    const fns = {
+      SelectRun: this.runs.selectRun,
+      PlanRun: this.runs.planRun,
+      SendBatch: this.runs.sendBatch,
+      SummarizeRun: this.runs.summarizeRun,
+      IngestEvent: this.inbound.ingestEvent,
+      DeliveryEvents: this.inbound.deliveryEvents,
+    };
+    this.observability = new Observability(this, 'Observability', {
+      stateMachine: this.runs.stateMachine,
+      functions: fns,
+      deadLetterQueues: {
+        Schedule: this.schedules.dlq,
+        EventTargets: this.inbound.targetDlq,
+        ...Object.fromEntries(Object.entries(fns).map(([label, fn]) => [`${label}Async`, fn.dlq])),
+      },
+      alarmEmail: settings.alarmEmail,
+    });
+
+    for (const fn of Object.values(fns)) fn.addEnvironment(FUNCTION_ENV.envName, settings.envName);
+    acknowledgeNagFindings(this);
+  }
+}
+
+/** Builds the app's one stack from context settings and checks it with cdk-nag AwsSolutions. */
+export function createTouchpointApp(app: App): TouchpointStack {
+  const settings = settingsFromContext(app.node);
+  const stack = new TouchpointStack(app, STACK_ID, {
+    settings,
+    description: 'Touchpoint: lifecycle outreach (runs, schedules, store, email and SMS)',
+  });
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  return stack;
+}

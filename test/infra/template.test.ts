@@ -1,0 +1,270 @@
+import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { CONTRACT_INDEX_ATTRS, EVENT_INDEX_ATTRS, index } from '../../shared/store/keys.js';
+import { resourcesOfType, SYNTH_TIMEOUT_MS, synthTemplate, TEST_CONTEXT } from './synth-helper.js';
+
+// What the synthesized template promises, asserted resource by resource (no snapshots).
+let template: Template;
+beforeAll(() => {
+  template = synthTemplate().template;
+}, SYNTH_TIMEOUT_MS);
+
+describe('store', () => {
+  it('is one on-demand table with PITR and encryption at rest', () => {
+    template.resourceCountIs('AWS::DynamoDB::GlobalTable', 1);
+    template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+      BillingMode: 'PAY_PER_REQUEST',
+      SSESpecification: { SSEEnabled: true },
+      Replicas: [
+        Match.objectLike({ PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } }),
+      ],
+    });
+  });
+
+  it('declares every day index with a narrow projection, never ALL', () => {
+    const [[, table] = ['', {}]] = resourcesOfType(template, 'AWS::DynamoDB::GlobalTable');
+    const gsis = Reflect.get(table, 'GlobalSecondaryIndexes');
+    const lsis = Reflect.get(table, 'LocalSecondaryIndexes');
+    expect(Array.isArray(gsis) && Array.isArray(lsis)).toBe(true);
+    const projections = new Map<string, unknown>(
+      [...(Array.isArray(gsis) ? gsis : []), ...(Array.isArray(lsis) ? lsis : [])].map((i: unknown) => [
+        String(Reflect.get(Object(i), 'IndexName')),
+        Reflect.get(Object(i), 'Projection'),
+      ]),
+    );
+    expect([...projections.keys()].sort()).toEqual(Object.values(index).sort());
+    const include = (attrs: readonly string[]) => ({
+      ProjectionType: 'INCLUDE',
+      NonKeyAttributes: [...attrs],
+    });
+    expect(projections.get(index.byContractEnd)).toEqual(include(CONTRACT_INDEX_ATTRS));
+    expect(projections.get(index.byContractStart)).toEqual(include(CONTRACT_INDEX_ATTRS));
+    expect(projections.get(index.byEventDay)).toEqual(include(EVENT_INDEX_ATTRS));
+    for (const name of [index.byLastActivity, index.byBirthday, index.byCampaign, index.byChannelDay]) {
+      expect(projections.get(name)).toEqual({ ProjectionType: 'KEYS_ONLY' });
+    }
+  });
+});
+
+describe('functions', () => {
+  const entries = [
+    'functions/select-run.ts',
+    'functions/plan-run.ts',
+    'functions/send-batch.ts',
+    'functions/summarize-run.ts',
+    'functions/ingest-event.ts',
+    'functions/delivery-events.ts',
+  ];
+
+  it('every function is arm64 on nodejs24.x with X-Ray, JSON logs in its own group and a DLQ', () => {
+    const fns = Object.values(template.findResources('AWS::Lambda::Function'));
+    expect(fns).toHaveLength(entries.length);
+    template.allResourcesProperties('AWS::Lambda::Function', {
+      Architectures: ['arm64'],
+      Runtime: 'nodejs24.x',
+      TracingConfig: { Mode: 'Active' },
+      LoggingConfig: Match.objectLike({ LogFormat: 'JSON', LogGroup: { Ref: Match.anyValue() } }),
+      DeadLetterConfig: { TargetArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('Dlq'), 'Arn'] } },
+      Environment: {
+        Variables: Match.objectLike({ POWERTOOLS_SERVICE_NAME: 'touchpoint', TOUCHPOINT_ENV: 'test' }),
+      },
+    });
+  });
+
+  it('records each source entry for the local runtime', () => {
+    const recorded = Object.values(template.findResources('AWS::Lambda::Function')).map((r) =>
+      Reflect.get(Object(Reflect.get(r, 'Metadata')), 'touchpoint:entry'),
+    );
+    expect(recorded.sort()).toEqual([...entries].sort());
+  });
+
+  it('every DLQ is encrypted and refuses plain HTTP', () => {
+    const queues = resourcesOfType(template, 'AWS::SQS::Queue');
+    expect(queues.length).toBeGreaterThanOrEqual(entries.length + 2);
+    for (const [, q] of queues) expect(q.SqsManagedSseEnabled).toBe(true);
+    template.resourceCountIs('AWS::SQS::QueuePolicy', queues.length);
+    template.allResourcesProperties('AWS::SQS::QueuePolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
+    });
+  });
+
+  it('send-batch gets the channel settings it sends with', () => {
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectLike({
+          SENDER_EMAIL: TEST_CONTEXT.senderEmail,
+          SMS_ORIGINATION_IDENTITY: TEST_CONTEXT.smsOriginationIdentity,
+          SES_CONFIGURATION_SET: { Ref: Match.anyValue() },
+          EVENT_BUS_NAME: { Ref: Match.anyValue() },
+          TABLE_NAME: { Ref: Match.anyValue() },
+        }),
+      },
+    });
+  });
+});
+
+describe('run state machine', () => {
+  const definition = () => {
+    const [[, machine] = ['', {}]] = resourcesOfType(template, 'AWS::StepFunctions::StateMachine');
+    // The tokens inside are irrelevant here: join the literal parts and keep the tokens' markers.
+    const join = Reflect.get(Object(machine.DefinitionString), 'Fn::Join');
+    const parts: unknown[] = Array.isArray(join) && Array.isArray(join[1]) ? join[1] : [];
+    return JSON.parse(parts.map((p) => (typeof p === 'string' ? p : 'TOKEN')).join(''));
+  };
+
+  it('runs the named states in order, with the Map bounded by sendConcurrency', () => {
+    const asl = definition();
+    expect(asl.StartAt).toBe('SelectRun');
+    expect(asl.States.SelectRun.Next).toBe('PlanRun');
+    expect(asl.States.PlanRun.Next).toBe('SendBatches');
+    const map = asl.States.SendBatches;
+    expect(map).toMatchObject({
+      Type: 'Map',
+      ItemsPath: '$.batches',
+      MaxConcurrency: Number(TEST_CONTEXT.sendConcurrency),
+      ResultPath: null,
+      Next: 'SummarizeRun',
+      ItemSelector: {
+        'runId.$': '$.runId',
+        'batchId.$': '$$.Map.Item.Value.batchId',
+        'sendAt.$': '$$.Map.Item.Value.sendAt',
+      },
+    });
+    expect(map.ItemProcessor.StartAt).toBe('WaitForSendTime');
+    expect(map.ItemProcessor.States.WaitForSendTime).toMatchObject({
+      Type: 'Wait',
+      TimestampPath: '$.sendAt',
+      Next: 'SendBatch',
+    });
+    expect(map.ItemProcessor.States.SendBatch.End).toBe(true);
+    expect(asl.States.SummarizeRun).toMatchObject({
+      Parameters: { 'runId.$': '$.runId' },
+      Next: 'PublishRunCompleted',
+    });
+    expect(asl.States.PublishRunCompleted).toMatchObject({
+      End: true,
+      Parameters: { Entries: [{ Source: 'touchpoint', DetailType: 'RunCompleted', 'Detail.$': '$' }] },
+    });
+  });
+
+  it('retries Lambda failures with jittered backoff, and SendBatch task failures twice more', () => {
+    const asl = definition();
+    const tasks = {
+      SelectRun: asl.States.SelectRun,
+      PlanRun: asl.States.PlanRun,
+      SummarizeRun: asl.States.SummarizeRun,
+      SendBatch: asl.States.SendBatches.ItemProcessor.States.SendBatch,
+    };
+    for (const task of Object.values(tasks)) {
+      expect(task.Retry[0]).toMatchObject({
+        ErrorEquals: expect.arrayContaining(['Lambda.ServiceException', 'Lambda.TooManyRequestsException']),
+        BackoffRate: 2,
+        JitterStrategy: 'FULL',
+      });
+    }
+    expect(tasks.SendBatch.Retry[1]).toMatchObject({ ErrorEquals: ['States.TaskFailed'], MaxAttempts: 2 });
+  });
+
+  it('publishes RunCompleted to the project bus, and logs and traces executions', () => {
+    const [[busId] = ['']] = resourcesOfType(template, 'AWS::Events::EventBus');
+    template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
+      DefinitionString: {
+        'Fn::Join': ['', Match.arrayWith([{ 'Fn::GetAtt': [busId, 'Arn'] }])],
+      },
+      LoggingConfiguration: Match.objectLike({ Level: 'ALL' }),
+      TracingConfiguration: { Enabled: true },
+    });
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Action: 'events:PutEvents', Resource: { 'Fn::GetAtt': [busId, 'Arn'] } }),
+        ]),
+      },
+    });
+  });
+});
+
+describe('schedule', () => {
+  it('starts the state machine on the configured expression and time zone, with retries and a DLQ', () => {
+    const [[machineId] = ['']] = resourcesOfType(template, 'AWS::StepFunctions::StateMachine');
+    template.resourceCountIs('AWS::Scheduler::Schedule', 1);
+    template.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: TEST_CONTEXT.scheduleExpression,
+      ScheduleExpressionTimezone: TEST_CONTEXT.scheduleTimeZone,
+      Target: {
+        Arn: { Ref: machineId },
+        Input: JSON.stringify({ scheduledTime: '<aws.scheduler.scheduled-time>' }),
+        RetryPolicy: Match.objectLike({ MaximumRetryAttempts: Match.anyValue() }),
+        DeadLetterConfig: { Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('Dlq'), 'Arn'] } },
+        RoleArn: Match.anyValue(),
+      },
+    });
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          { Action: 'states:StartExecution', Effect: 'Allow', Resource: { Ref: machineId } },
+        ]),
+      },
+    });
+  });
+
+  it('defaults to 09:00 UTC daily', () => {
+    const defaults = synthTemplate({}).template;
+    defaults.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: 'cron(0 9 * * ? *)',
+      ScheduleExpressionTimezone: 'UTC',
+    });
+    // SMS is off unless an origination identity is configured: no variable, no permission.
+    const json = JSON.stringify(defaults.toJSON());
+    expect(json).not.toContain('SMS_ORIGINATION_IDENTITY');
+    expect(json).not.toContain('sms-voice:SendTextMessage');
+  });
+});
+
+describe('messaging', () => {
+  it('publishes SES events of its configuration set to EventBridge (the default bus)', () => {
+    const [[configSetId] = ['']] = resourcesOfType(template, 'AWS::SES::ConfigurationSet');
+    template.hasResourceProperties('AWS::SES::ConfigurationSetEventDestination', {
+      ConfigurationSetName: { Ref: configSetId },
+      EventDestination: Match.objectLike({
+        Enabled: true,
+        EventBridgeDestination: { EventBusArn: Match.anyValue() },
+        MatchingEventTypes: Match.arrayWith(['bounce', 'complaint', 'delivery']),
+      }),
+    });
+  });
+
+  it('routes partner events and delivery events to their handlers', () => {
+    const [[busId] = ['']] = resourcesOfType(template, 'AWS::Events::EventBus');
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventBusName: { Ref: busId },
+      EventPattern: { source: ['touchpoint.partner'], 'detail-type': ['CustomerEvent'] },
+      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('IngestEvent'), 'Arn'] } })],
+    });
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventBusName: 'default',
+      EventPattern: Match.objectLike({ source: ['aws.ses'] }),
+      Targets: [
+        Match.objectLike({ Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('DeliveryEvents'), 'Arn'] } }),
+      ],
+    });
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventBusName: 'default',
+      EventPattern: { source: ['aws.sms-voice'], 'detail-type': ['Text Message Delivery Status Updated'] },
+    });
+  });
+});
+
+describe('observability', () => {
+  it('alarms on failed runs, function errors and DLQ depth', () => {
+    const alarms = resourcesOfType(template, 'AWS::CloudWatch::Alarm').map(([, a]) => a.MetricName);
+    expect(alarms).toContain('ExecutionsFailed');
+    expect(alarms.filter((m) => m === 'Errors')).toHaveLength(6);
+    expect(alarms.filter((m) => m === 'ApproximateNumberOfMessagesVisible').length).toBeGreaterThanOrEqual(8);
+    template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+  });
+});
