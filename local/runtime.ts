@@ -1,0 +1,129 @@
+// The composition root of the embedded stack: the same use cases and handlers as Lambda, over
+// DynamoDB Local, the local SES server and the SMS sink, with tables taken from the synthesized
+// template (never redeclared here).
+import { mkdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { PinpointSMSVoiceV2Client } from '@aws-sdk/client-pinpoint-sms-voice-v2';
+import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Deps } from '../functions/commons/deps.js';
+import { SesEmailSender } from '../shared/channels/ses-email.js';
+import { EndUserMessagingSmsSender } from '../shared/channels/sms.js';
+import type { Clock, EmailSender, SmsSender } from '../shared/ports.js';
+import { DynamoStore } from '../shared/store/dynamo-store.js';
+import { type CfnTemplate, ensureTables } from './assembly-tables.js';
+import { advertiseOwner, lockDataDir, type RuntimeInfo, runningOwner } from './data-dir.js';
+import { startDynamoDbLocal } from './dynamodb-local.js';
+import { LocalBus } from './local-bus.js';
+import { startSesLocal } from './ses-local.js';
+import { startSmsSink } from './sms-sink.js';
+import { loadTemplate } from './synth.js';
+
+export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+/** Local credentials and region: the emulators accept any, and nothing here may reach AWS. */
+export const LOCAL_AWS = {
+  region: 'us-east-1',
+  credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+} as const;
+
+export const LOCAL_SENDER = 'outreach@touchpoint.local';
+export const LOCAL_SMS_ORIGINATOR = '+15555550100';
+
+export interface OpenOptions {
+  dataDir: string;
+  /** Start (or attach to) the local SES server and SMS sink as well. */
+  channels?: boolean;
+  /** Become the data dir's long-lived owner and advertise the endpoints (serve, npm start). */
+  own?: boolean;
+  /** Use this DynamoDB endpoint instead of starting one (tests). */
+  ddbEndpoint?: string;
+  tableNamePrefix?: string;
+}
+
+export interface Embedded {
+  template: CfnTemplate;
+  deps: Deps;
+  bus: LocalBus;
+  info: RuntimeInfo;
+  dataDir: string;
+  stop(): Promise<void>;
+}
+
+const realClock: Clock = { now: () => new Date() };
+
+const unavailable = (what: string): EmailSender & SmsSender => ({
+  send: async () => ({ ok: false, retryable: false, error: `${what} is not running in this command` }),
+});
+
+export async function openEmbedded(opts: OpenOptions): Promise<Embedded> {
+  const dataDir = resolve(opts.dataDir);
+  mkdirSync(dataDir, { recursive: true });
+  const stops: (() => Promise<void> | void)[] = [];
+  // Idempotent: Ctrl-C and the command's own cleanup may both ask.
+  let stopping: Promise<void> | undefined;
+  const stop = () => {
+    stopping ??= (async () => {
+      for (const s of stops.reverse()) await s();
+    })();
+    return stopping;
+  };
+  try {
+    const { template } = await loadTemplate({ projectRoot: PROJECT_ROOT });
+    const owner = opts.ddbEndpoint ? undefined : runningOwner(dataDir);
+    let ddbEndpoint = opts.ddbEndpoint ?? owner?.ddbEndpoint;
+    if (!ddbEndpoint) {
+      stops.push(await lockDataDir(dataDir));
+      const ddb = await startDynamoDbLocal({ dataDir: join(dataDir, 'dynamodb') });
+      stops.push(() => ddb.stop());
+      ddbEndpoint = ddb.endpoint;
+    }
+    const client = new DynamoDBClient({ ...LOCAL_AWS, endpoint: ddbEndpoint });
+    stops.push(() => client.destroy());
+    const tables = await ensureTables(client, template, { tableNamePrefix: opts.tableNamePrefix });
+    const tableName = [...tables.values()][0];
+    if (!tableName) throw new Error('the synthesized template has no DynamoDB table');
+    const store = new DynamoStore({
+      client: DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } }),
+      tableName,
+    });
+
+    const info: RuntimeInfo = { pid: process.pid, ddbEndpoint, ...(owner && { ...owner, pid: owner.pid }) };
+    let email: EmailSender = unavailable('the local SES server');
+    let sms: SmsSender = unavailable('the local SMS sink');
+    if (opts.channels) {
+      let sesEndpoint = owner?.sesEndpoint;
+      let smsEndpoint = owner?.smsEndpoint;
+      if (!sesEndpoint || !smsEndpoint) {
+        const ses = await startSesLocal();
+        stops.push(() => ses.stop());
+        const sink = await startSmsSink({ dir: dataDir });
+        stops.push(() => sink.stop());
+        sesEndpoint = ses.endpoint;
+        smsEndpoint = sink.endpoint;
+        Object.assign(info, { sesEndpoint, smsEndpoint, mailboxUrl: ses.mailboxUrl, smsPageUrl: sink.pageUrl });
+      }
+      email = new SesEmailSender({ client: new SESv2Client({ ...LOCAL_AWS, endpoint: sesEndpoint }), from: LOCAL_SENDER });
+      sms = new EndUserMessagingSmsSender({
+        client: new PinpointSMSVoiceV2Client({ ...LOCAL_AWS, endpoint: smsEndpoint }),
+        originationIdentity: LOCAL_SMS_ORIGINATOR,
+      });
+    }
+    if (opts.own) stops.push(advertiseOwner(dataDir, info));
+    const bus = new LocalBus(join(dataDir, 'events.ndjson'));
+    const deps: Deps = {
+      store,
+      email,
+      sms,
+      events: bus,
+      clock: realClock,
+      links: { unsubscribeBaseUrl: info.apiUrl ?? 'http://127.0.0.1:8787/', unsubscribeSecret: 'local-development-secret' },
+    };
+    return { template, deps, bus, info, dataDir, stop };
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+}

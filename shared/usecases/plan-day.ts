@@ -1,0 +1,164 @@
+// Plans local date D: reads only what is due through the day indexes, then hands the pure planner
+// everything it needs (ledger rows, cap counts, suppressed addresses) so it makes no I/O itself.
+import { customerAddress } from '../domain/addresses.js';
+import {
+  contractOccurrences,
+  customerOccurrences,
+  type DueQuery,
+  dueQuery,
+  eventOccurrences,
+} from '../domain/anchors.js';
+import { addDays } from '../domain/calendar.js';
+import type { Channel, Customer, CustomerEvent, Settings } from '../domain/documents.js';
+import { type CampaignToPlan, candidateKeys, planDay } from '../domain/planner.js';
+import type { CampaignRecord, Occurrence, PlannedTouch } from '../domain/touch.js';
+import type { IndexedContract, Store } from '../ports.js';
+
+export class UnknownCampaignError extends Error {
+  constructor(readonly campaignId: string) {
+    super(`no campaign with id ${campaignId}`);
+    this.name = 'UnknownCampaignError';
+  }
+}
+
+export interface PlanDayCommand {
+  date: string;
+  campaignId?: string;
+}
+
+export type PlanDayDeps = { store: Store };
+
+/** The campaigns a run plans, in the contract's order (priority desc, then id). */
+export async function campaignsToRun(store: Store, campaignId?: string): Promise<CampaignRecord[]> {
+  const all = await store.listCampaigns();
+  const chosen = campaignId ? all.filter((r) => r.campaign.id === campaignId) : all;
+  if (campaignId && chosen.length === 0) throw new UnknownCampaignError(campaignId);
+  return chosen.sort((a, b) => b.campaign.priority - a.campaign.priority || a.campaign.id.localeCompare(b.campaign.id));
+}
+
+const queryKey = (q: DueQuery): string =>
+  q.kind === 'event' ? `event|${q.eventType}|${q.day}` : q.kind === 'birthday' ? `birthday|${q.day}` : `${q.kind}|${q.day}`;
+
+type RawDue =
+  | { kind: 'contracts'; contracts: IndexedContract[] }
+  | { kind: 'customers'; ids: string[] }
+  | { kind: 'events'; events: CustomerEvent[] };
+
+async function readDue(store: Store, q: DueQuery): Promise<RawDue> {
+  switch (q.kind) {
+    case 'contractEnd':
+      return { kind: 'contracts', contracts: await store.contractsEndingOn(q.day) };
+    case 'contractStart':
+      return { kind: 'contracts', contracts: await store.contractsStartingOn(q.day) };
+    case 'lastActivity':
+      return { kind: 'customers', ids: await store.customersLastActiveOn(q.day) };
+    case 'birthday': {
+      const lists = await Promise.all(q.monthDays.map((md) => store.customersBornOn(md)));
+      return { kind: 'customers', ids: [...new Set(lists.flat())] };
+    }
+    case 'event':
+      return { kind: 'events', events: await store.eventsOn(q.eventType, q.day) };
+  }
+}
+
+const customerIdsOf = (raw: RawDue): string[] =>
+  raw.kind === 'customers'
+    ? raw.ids
+    : raw.kind === 'contracts'
+      ? raw.contracts.map((c) => c.customerId)
+      : raw.events.map((e) => e.customerId);
+
+function occurrencesOf(
+  q: DueQuery,
+  raw: RawDue,
+  record: CampaignRecord,
+  customers: Map<string, Customer>,
+  feb29: Settings['feb29'],
+): Occurrence[] {
+  switch (raw.kind) {
+    case 'contracts':
+      return contractOccurrences(record.campaign.anchor, q, raw.contracts, customers);
+    case 'customers':
+      return customerOccurrences(
+        q,
+        raw.ids.flatMap((id) => customers.get(id) ?? []),
+        feb29,
+      );
+    case 'events':
+      return eventOccurrences(q, raw.events, customers);
+  }
+}
+
+export async function planDayTouches(deps: PlanDayDeps, cmd: PlanDayCommand): Promise<PlannedTouch[]> {
+  const { store } = deps;
+  const [settings, records] = await Promise.all([store.getSettings(), campaignsToRun(store, cmd.campaignId)]);
+
+  // One read per distinct index day, however many campaigns and steps share it.
+  const queries = new Map<string, DueQuery>();
+  const stepQueries = records.map((r) =>
+    r.campaign.steps.map((step) => {
+      const q = dueQuery(r.campaign.anchor, step.offsetDays, cmd.date, settings.feb29);
+      queries.set(queryKey(q), q);
+      return q;
+    }),
+  );
+  const rawByKey = new Map<string, RawDue>();
+  await Promise.all(
+    [...queries].map(async ([key, q]) => {
+      rawByKey.set(key, await readDue(store, q));
+    }),
+  );
+  const customers = await store.getCustomers([...new Set([...rawByKey.values()].flatMap(customerIdsOf))]);
+
+  const plans: CampaignToPlan[] = records.map((record, i) => {
+    const dueByStep = new Map<string, Occurrence[]>();
+    record.campaign.steps.forEach((step, j) => {
+      const q = stepQueries[i]?.[j];
+      const raw = q && rawByKey.get(queryKey(q));
+      if (q && raw) dueByStep.set(step.id, occurrencesOf(q, raw, record, customers, settings.feb29));
+    });
+    return { campaign: record.campaign, paused: record.paused, dueByStep };
+  });
+
+  const keys = candidateKeys(plans, settings);
+  const maxPerDays = Math.max(1, ...records.map((r) => r.campaign.frequencyCap?.perDays ?? 1));
+  const from = addDays(cmd.date, -(maxPerDays - 1));
+  const capPairs = new Map<string, { customerId: string; channel: Channel }>();
+  for (const k of keys) capPairs.set(`${k.customerId}|${k.channel}`, { customerId: k.customerId, channel: k.channel });
+  const addresses = new Set<string>();
+  for (const k of keys) {
+    const customer = customers.get(k.customerId);
+    const address = customer && safeAddress(customer, k.channel);
+    if (address) addresses.add(address);
+  }
+
+  const [ledger, suppressedAddresses, counted] = await Promise.all([
+    store.getDeliveries(keys),
+    store.suppressedAmong([...addresses]),
+    Promise.all(
+      [...capPairs].map(
+        async ([pair, p]) => [pair, await store.countedDueDates(p.customerId, p.channel, from, cmd.date)] as const,
+      ),
+    ),
+  ]);
+  const countedByPair = new Map(counted);
+
+  return planDay({
+    date: cmd.date,
+    settings,
+    campaigns: plans,
+    ledger,
+    suppressedAddresses,
+    countedDueDates: (customerId, channel) => countedByPair.get(`${customerId}|${channel}`) ?? [],
+  });
+}
+
+/** Stored addresses were validated on import; a bad one is treated as no address rather than failing a run. */
+function safeAddress(customer: Customer, channel: Channel): string | undefined {
+  try {
+    return customerAddress(customer, channel);
+  } catch {
+    return undefined;
+  }
+}
+

@@ -1,0 +1,152 @@
+// SendBatch: every send goes through the ledger's conditional write first (DESIGN decision 2).
+// reserve → send → settle. A crash after reserve leaves the row `reserved`: later runs treat it
+// as held (never a second send) and the review lists it as `unknown` (docs/exactly-once.md).
+import { customerAddress } from '../../domain/addresses.js';
+import type { Campaign, Customer } from '../../domain/documents.js';
+import { renderMessage } from '../../domain/templates.js';
+import type { DeliveryStatus, PlannedTouch } from '../../domain/touch.js';
+import { unsubscribeUrl } from '../../domain/unsubscribe.js';
+import type { Clock, EmailSender, RunBatch, SendResult, SmsSender, Store } from '../../ports.js';
+
+export interface SendBatchDeps {
+  store: Store;
+  email: EmailSender;
+  sms: SmsSender;
+  clock: Clock;
+  links: { unsubscribeBaseUrl: string; unsubscribeSecret: string };
+}
+
+export interface SendBatchInput {
+  runId: string;
+  batchId: string;
+}
+
+export interface SendBatchResult {
+  batchId: string;
+  sent: number;
+  failed: number;
+  suppressed: number;
+  expired: number;
+}
+
+export class BatchNotFoundError extends Error {
+  constructor(
+    readonly runId: string,
+    readonly batchId: string,
+  ) {
+    super(`run ${runId} has no batch ${batchId}`);
+    this.name = 'BatchNotFoundError';
+  }
+}
+
+type Outcome = NonNullable<RunBatch['results']>[number];
+
+export async function sendBatch(deps: SendBatchDeps, input: SendBatchInput): Promise<SendBatchResult> {
+  const { store } = deps;
+  const batch = await store.getRunBatch(input.runId, input.batchId);
+  if (!batch) throw new BatchNotFoundError(input.runId, input.batchId);
+  // A rerun of this task (Step Functions retry) finds the results it already wrote.
+  const results = batch.results ?? (await sendTouches(deps, batch));
+  if (!batch.results) await store.putRunBatchResults(batch.runId, batch.batchId, results);
+  const count = (s: DeliveryStatus) => results.filter((r) => r.status === s).length;
+  return {
+    batchId: batch.batchId,
+    sent: count('sent'),
+    failed: count('failed'),
+    suppressed: count('suppressed'),
+    expired: count('expired'),
+  };
+}
+
+async function sendTouches(deps: SendBatchDeps, batch: RunBatch): Promise<Outcome[]> {
+  const customerIds = [...new Set(batch.touches.map((t) => t.customerId))];
+  const campaignIds = [...new Set(batch.touches.map((t) => t.campaignId))];
+  const [customers, campaigns] = await Promise.all([
+    deps.store.getCustomers(customerIds),
+    Promise.all(campaignIds.map((id) => deps.store.getCampaign(id))),
+  ]);
+  const campaignById = new Map(campaigns.flatMap((r) => (r ? [[r.campaign.id, r] as const] : [])));
+  const outcomes: Outcome[] = [];
+  for (const touch of batch.touches) {
+    outcomes.push(await sendTouch(deps, batch.runId, touch, customers.get(touch.customerId), campaignById.get(touch.campaignId)));
+  }
+  return outcomes;
+}
+
+const keyOf = (t: PlannedTouch) => ({
+  campaignId: t.campaignId,
+  stepId: t.stepId,
+  customerId: t.customerId,
+  channel: t.channel,
+  occasion: t.occasion,
+});
+
+async function sendTouch(
+  deps: SendBatchDeps,
+  runId: string,
+  touch: PlannedTouch,
+  customer: Customer | undefined,
+  record: { campaign: Campaign; paused: boolean } | undefined,
+): Promise<Outcome> {
+  const key = keyOf(touch);
+  const now = deps.clock.now();
+  // Facts can change between planning and the send time: consent withdrawn, campaign paused.
+  const recheck = recheckAtSendTime(touch, customer, record);
+  if (recheck) {
+    await deps.store.recordSuppressed({ ...touch, status: 'suppressed', reason: recheck }, runId, now.toISOString());
+    return { key, status: 'suppressed', reason: recheck };
+  }
+  if (now.getTime() >= Date.parse(touch.windowEnd)) {
+    return { key, status: 'expired', reason: 'send window closed before the batch ran' };
+  }
+  if (!(await deps.store.reserve(touch, runId, now.toISOString()))) {
+    return { key, status: 'suppressed', reason: 'already-sent' };
+  }
+  const result = await deliver(deps, touch, customer, record?.campaign);
+  const settledAt = deps.clock.now().toISOString();
+  if (result.ok) {
+    await deps.store.settle(key, { status: 'sent', providerMessageId: result.providerMessageId }, settledAt);
+    return { key, status: 'sent', providerMessageId: result.providerMessageId };
+  }
+  await deps.store.settle(key, { status: 'failed', error: result.error }, settledAt);
+  return { key, status: 'failed', error: result.error };
+}
+
+function recheckAtSendTime(
+  touch: PlannedTouch,
+  customer: Customer | undefined,
+  record: { paused: boolean } | undefined,
+): PlannedTouch['reason'] | undefined {
+  if (!record || record.paused) return 'paused';
+  if (!customer || !customer.consent[touch.channel]) return 'no-consent';
+  return undefined;
+}
+
+async function deliver(
+  deps: SendBatchDeps,
+  touch: PlannedTouch,
+  customer: Customer | undefined,
+  campaign: Campaign | undefined,
+): Promise<SendResult> {
+  const address = customer && customerAddress(customer, touch.channel);
+  if (!customer || !campaign || !address) return { ok: false, retryable: false, error: 'customer or address gone' };
+  const link = unsubscribeUrl(deps.links.unsubscribeBaseUrl, deps.links.unsubscribeSecret, customer.id, touch.channel);
+  const message = await renderMessage(campaign, touch, {
+    customer,
+    ...(touch.contract && { contract: touch.contract }),
+    ...(touch.event && { event: touch.event }),
+    unsubscribeUrl: link,
+  });
+  const tags = { campaign: touch.campaignId, step: touch.stepId };
+  if (touch.channel === 'email') {
+    return deps.email.send({
+      to: address,
+      subject: message.subject ?? campaign.name,
+      text: message.text,
+      ...(message.html && { html: message.html }),
+      unsubscribeUrl: link,
+      tags,
+    });
+  }
+  return deps.sms.send({ to: address, text: message.text, messageType: 'PROMOTIONAL', tags });
+}
