@@ -1,0 +1,114 @@
+// `touchpoint <command>`: parses the command line, runs one command against the embedded stack,
+// and maps every expected failure to the contract's exit codes with a readable message.
+import { parseArgs } from 'node:util';
+import { ZodError } from 'zod';
+import { resolveDataDir } from '../data-dir.js';
+import { campaignCommand } from './commands/campaign.js';
+import { demoCommand } from './commands/demo.js';
+import { importCommand, settingsCommand } from './commands/documents.js';
+import { deliveriesCommand, suppressionCommand } from './commands/ledger.js';
+import { planCommand, runCommand } from './commands/plan-run.js';
+import { serveCommand } from './commands/serve.js';
+import type { Command, CommandContext } from './context.js';
+import { RefusedError, UsageError } from './errors.js';
+import { makeOut } from './output.js';
+
+const OPTIONS = {
+  'data-dir': { type: 'string' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+  date: { type: 'string' },
+  campaign: { type: 'string' },
+  customer: { type: 'string' },
+  reason: { type: 'string' },
+  port: { type: 'string' },
+  once: { type: 'boolean' },
+  from: { type: 'string' },
+  to: { type: 'string' },
+  format: { type: 'string' },
+} as const;
+
+const COMMANDS: Record<string, Command> = {
+  import: importCommand,
+  settings: settingsCommand,
+  campaign: campaignCommand,
+  plan: planCommand,
+  run: runCommand,
+  deliveries: deliveriesCommand,
+  suppression: suppressionCommand,
+  serve: serveCommand,
+  demo: demoCommand,
+};
+
+export const USAGE = `Usage: touchpoint <command> [options]
+
+Commands:
+  import customers|contracts|events FILE   all-or-nothing import (NDJSON, or CSV for customers/contracts)
+  settings apply FILE                      replace the settings (value pyramid, feb29, activity event types)
+  campaign apply|validate FILE             store a new campaign version / check one without storing
+  campaign list                            campaigns with version and state
+  campaign pause|resume ID
+  plan --date YYYY-MM-DD [--campaign ID]   what a run for local date D would do; writes nothing
+  run --date YYYY-MM-DD [--campaign ID]    run local date D through the state machine and send locally
+  deliveries [--campaign ID] [--customer ID]   the ledger
+  suppression add ADDRESS --reason bounced|complained|unsubscribed
+  suppression remove ADDRESS | suppression list
+  serve [--port N]                         the local API, mailbox and SMS pages until Ctrl-C
+  demo [--once]                            what \`npm start\` runs: demo data, a simulated month, then serve
+
+Global options:
+  --data-dir DIR   where the embedded store keeps its data (default .touchpoint/, env TOUCHPOINT_DATA_DIR)
+  --json           machine-readable output on stdout
+Exit codes: 0 success, 1 refused input (with the reasons), 2 usage error.`;
+
+export async function main(argv: readonly string[]): Promise<number> {
+  const wantsJson = argv.includes('--json');
+  const out = makeOut(wantsJson);
+  try {
+    const { values, positionals } = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
+    const [name, ...rest] = positionals;
+    if (values.help || !name) {
+      process.stdout.write(`${USAGE}\n`);
+      return values.help ? 0 : 2;
+    }
+    const command = COMMANDS[name];
+    if (!command) throw new UsageError(`unknown command: ${name}`);
+    const ctx: CommandContext = { out, dataDir: resolveDataDir(values['data-dir']), args: rest, options: values };
+    await command(ctx);
+    return 0;
+  } catch (e) {
+    return report(e, out);
+  }
+}
+
+function report(e: unknown, out: ReturnType<typeof makeOut>): number {
+  if (e instanceof RefusedError) {
+    out.data({ ok: false, error: e.message, errors: e.reasons, ...e.details });
+    if (!out.json) {
+      process.stderr.write(`touchpoint: ${e.message}\n`);
+      for (const r of e.reasons)
+        process.stderr.write(`  ${r.line !== undefined ? `line ${r.line}: ` : ''}${r.path || '(document)'}: ${r.message}\n`);
+    }
+    return e.exitCode;
+  }
+  if (e instanceof ZodError) {
+    const reasons = e.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
+    return report(new RefusedError('the input is invalid', reasons), out);
+  }
+  if (e instanceof UsageError || isParseArgsError(e)) {
+    const message = e instanceof Error ? e.message : String(e);
+    out.data({ ok: false, error: message, usage: true });
+    process.stderr.write(`touchpoint: ${message}\nRun touchpoint --help for usage.\n`);
+    return 2;
+  }
+  // Anything else is ours to fix, not the user's: a clear line, the details only on request.
+  const message = e instanceof Error ? e.message : String(e);
+  out.data({ ok: false, error: message });
+  process.stderr.write(`touchpoint: ${message}\n`);
+  if (process.env.TOUCHPOINT_DEBUG && e instanceof Error && e.stack) process.stderr.write(`${e.stack}\n`);
+  return 1;
+}
+
+function isParseArgsError(e: unknown): boolean {
+  return e instanceof TypeError && 'code' in e && typeof e.code === 'string' && e.code.startsWith('ERR_PARSE_ARGS');
+}
