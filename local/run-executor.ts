@@ -24,7 +24,10 @@ const overJson =
     JSON.parse(JSON.stringify((await fn(input)) ?? null));
 
 const handlerModule = z.object({
-  createHandler: z.custom<(deps: Deps) => TaskHandler>((v) => typeof v === 'function', 'must export createHandler(deps)'),
+  createHandler: z.custom<(deps: Deps) => TaskHandler>(
+    (v) => typeof v === 'function',
+    'must export createHandler(deps)',
+  ),
 });
 
 export class RunExecutionError extends Error {
@@ -51,20 +54,26 @@ async function loadHandlers(template: CfnTemplate, deps: Deps): Promise<Record<s
   for (const task of taskStates) {
     if (task.kind === 'putEvents') {
       handlers[task.stateName] = overJson(async (input) => {
-        await deps.events.publish([{ source: 'touchpoint', detailType: 'RunCompleted', detail: toRecord(input) }]);
+        await deps.events.publish([
+          { source: 'touchpoint', detailType: 'RunCompleted', detail: toRecord(input) },
+        ]);
         return { Entries: [{ EventId: 'local' }], FailedEntryCount: 0 };
       });
       continue;
     }
     if (!task.entry) throw new RunExecutionError(`task ${task.stateName} has no 'touchpoint:entry' metadata`);
     const mod = handlerModule.parse(await import(pathToFileURL(join(PROJECT_ROOT, task.entry)).href));
-    handlers[task.stateName] = overJson((input) => mod.createHandler({ ...deps, clock: clockFor(input, deps.clock) })(input));
+    handlers[task.stateName] = overJson((input) =>
+      mod.createHandler({ ...deps, clock: clockFor(input, deps.clock) })(input),
+    );
   }
   return handlers;
 }
 
 function toRecord(input: unknown): Record<string, unknown> {
-  return typeof input === 'object' && input !== null && !Array.isArray(input) ? { ...input } : { value: input };
+  return typeof input === 'object' && input !== null && !Array.isArray(input)
+    ? { ...input }
+    : { value: input };
 }
 
 export interface ExecutionResult {
@@ -89,6 +98,9 @@ export async function executeRun(
   try {
     return { output: await execution.result };
   } catch (e) {
-    throw new RunExecutionError(`the run's state machine failed: ${e instanceof Error ? e.message : String(e)}`, e);
+    throw new RunExecutionError(
+      `the run's state machine failed: ${e instanceof Error ? e.message : String(e)}`,
+      e,
+    );
   }
 }

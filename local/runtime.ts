@@ -2,13 +2,13 @@
 // DynamoDB Local, the local SES server and the SMS sink, with tables taken from the synthesized
 // template (never redeclared here).
 import { mkdirSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { PinpointSMSVoiceV2Client } from '@aws-sdk/client-pinpoint-sms-voice-v2';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Deps } from '../functions/commons/deps.js';
+import { PROJECT_ROOT } from '../infra/names.js';
 import { SesEmailSender } from '../shared/channels/ses-email.js';
 import { EndUserMessagingSmsSender } from '../shared/channels/sms.js';
 import type { Clock, EmailSender, SmsSender } from '../shared/ports.js';
@@ -21,7 +21,7 @@ import { startSesLocal } from './ses-local.js';
 import { startSmsSink } from './sms-sink.js';
 import { loadTemplate } from './synth.js';
 
-export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+export { PROJECT_ROOT };
 
 /** Local credentials and region: the emulators accept any, and nothing here may reach AWS. */
 export const LOCAL_AWS = {
@@ -103,9 +103,17 @@ export async function openEmbedded(opts: OpenOptions): Promise<Embedded> {
         stops.push(() => sink.stop());
         sesEndpoint = ses.endpoint;
         smsEndpoint = sink.endpoint;
-        Object.assign(info, { sesEndpoint, smsEndpoint, mailboxUrl: ses.mailboxUrl, smsPageUrl: sink.pageUrl });
+        Object.assign(info, {
+          sesEndpoint,
+          smsEndpoint,
+          mailboxUrl: ses.mailboxUrl,
+          smsPageUrl: sink.pageUrl,
+        });
       }
-      email = new SesEmailSender({ client: new SESv2Client({ ...LOCAL_AWS, endpoint: sesEndpoint }), from: LOCAL_SENDER });
+      email = new SesEmailSender({
+        client: new SESv2Client({ ...LOCAL_AWS, endpoint: sesEndpoint }),
+        from: LOCAL_SENDER,
+      });
       sms = new EndUserMessagingSmsSender({
         client: new PinpointSMSVoiceV2Client({ ...LOCAL_AWS, endpoint: smsEndpoint }),
         originationIdentity: LOCAL_SMS_ORIGINATOR,
@@ -119,7 +127,10 @@ export async function openEmbedded(opts: OpenOptions): Promise<Embedded> {
       sms,
       events: bus,
       clock: realClock,
-      links: { unsubscribeBaseUrl: info.apiUrl ?? 'http://127.0.0.1:8787/', unsubscribeSecret: 'local-development-secret' },
+      links: {
+        unsubscribeBaseUrl: info.apiUrl ?? 'http://127.0.0.1:8787/',
+        unsubscribeSecret: 'local-development-secret',
+      },
     };
     return { template, deps, bus, info, dataDir, stop };
   } catch (e) {

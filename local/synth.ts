@@ -1,9 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { App } from 'aws-cdk-lib';
 import { z } from 'zod';
-import { PROJECT_ROOT } from '../infra/constructs/house-function.js';
-import { createTouchpointApp, STACK_ID } from '../infra/touchpoint-stack.js';
+import { PROJECT_ROOT, STACK_ID } from '../infra/names.js';
 import { type CfnTemplateJson, parseTemplate } from './cfn-template.js';
 
 export type { CfnTemplateJson } from './cfn-template.js';
@@ -32,6 +30,12 @@ function cdkJsonContext(projectRoot: string): Record<string, unknown> {
  * same apart from asset hashes) and cdk-nag checks applied, writing a cloud assembly like `cdk synth`.
  */
 export async function synthTemplate(opts: SynthOptions = {}): Promise<SynthResult> {
+  // Loaded only when a synth is needed: aws-cdk-lib costs ~3 s to import, and most CLI commands
+  // find a fresh template in cdk.out.
+  const [{ App }, { createTouchpointApp }] = await Promise.all([
+    import('aws-cdk-lib'),
+    import('../infra/touchpoint-stack.js'),
+  ]);
   const outdir = opts.outdir ?? join(PROJECT_ROOT, 'cdk.out');
   const app = new App({
     outdir,

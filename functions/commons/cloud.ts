@@ -8,7 +8,13 @@ import { z } from 'zod';
 import { FUNCTION_ENV } from '../../infra/constructs/function-env.js';
 import { SesEmailSender } from '../../shared/channels/ses-email.js';
 import { EndUserMessagingSmsSender } from '../../shared/channels/sms.js';
-import { type RetryOptions, type Sender, sesMaxSendRate, TokenBucket, throttled } from '../../shared/channels/throttle.js';
+import {
+  type RetryOptions,
+  type Sender,
+  sesMaxSendRate,
+  TokenBucket,
+  throttled,
+} from '../../shared/channels/throttle.js';
 import { EventBridgePublisher } from '../../shared/events/eventbridge.js';
 import type { SmsSender } from '../../shared/ports.js';
 import { DynamoStore } from '../../shared/store/dynamo-store.js';
@@ -29,7 +35,11 @@ const env = z.object({
 const RETRY: RetryOptions = { attempts: 5, baseMs: 200, maxMs: 5_000 };
 
 const smsDisabled: SmsSender = {
-  send: async () => ({ ok: false, retryable: false, error: 'SMS is disabled: no origination identity configured' }),
+  send: async () => ({
+    ok: false,
+    retryable: false,
+    error: 'SMS is disabled: no origination identity configured',
+  }),
 };
 
 function lazySender<M>(build: () => Promise<Sender<M>>): Sender<M> {
@@ -45,7 +55,9 @@ function lazySender<M>(build: () => Promise<Sender<M>>): Sender<M> {
 export async function cloudDeps(): Promise<Deps> {
   const e = env.parse(process.env);
   const store = new DynamoStore({
-    client: DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } }),
+    client: DynamoDBDocumentClient.from(new DynamoDBClient({}), {
+      marshallOptions: { removeUndefinedValues: true },
+    }),
     tableName: e[FUNCTION_ENV.tableName],
   });
   const ses = new SESv2Client({ maxAttempts: 1 });
@@ -56,18 +68,29 @@ export async function cloudDeps(): Promise<Deps> {
           new SesEmailSender({
             client: ses,
             from: sender,
-            ...(e[FUNCTION_ENV.sesConfigurationSet] && { configurationSetName: e[FUNCTION_ENV.sesConfigurationSet] }),
+            ...(e[FUNCTION_ENV.sesConfigurationSet] && {
+              configurationSetName: e[FUNCTION_ENV.sesConfigurationSet],
+            }),
           }),
           // The bucket follows the account's quota; read once, on the first send (only SendBatch sends).
           new TokenBucket({ ratePerSecond: await sesMaxSendRate(ses) }),
           RETRY,
         ),
       )
-    : { send: async () => ({ ok: false as const, retryable: false, error: 'email is disabled: no sender configured' }) };
+    : {
+        send: async () => ({
+          ok: false as const,
+          retryable: false,
+          error: 'email is disabled: no sender configured',
+        }),
+      };
   const origination = e[FUNCTION_ENV.smsOriginationIdentity];
   const sms = origination
     ? throttled(
-        new EndUserMessagingSmsSender({ client: new PinpointSMSVoiceV2Client({ maxAttempts: 1 }), originationIdentity: origination }),
+        new EndUserMessagingSmsSender({
+          client: new PinpointSMSVoiceV2Client({ maxAttempts: 1 }),
+          originationIdentity: origination,
+        }),
         new TokenBucket({ ratePerSecond: e.SMS_MAX_PER_SECOND }),
         RETRY,
       )

@@ -1,6 +1,5 @@
 import { existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
@@ -18,13 +17,10 @@ import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { ENTRY_METADATA_KEY, PROJECT_ROOT } from '../names.js';
 import { FUNCTION_ENV } from './function-env.js';
 
-/** The repository root: entries and the lock file are found from here, whatever the cwd. */
-export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
-
-/** Metadata key on the CfnFunction naming its source entry (relative to the project root). */
-export const ENTRY_METADATA_KEY = 'touchpoint:entry';
+export { ENTRY_METADATA_KEY, PROJECT_ROOT };
 
 export class MissingEntryError extends Error {
   constructor(readonly entry: string) {
@@ -154,6 +150,9 @@ export class HouseFunction extends NodejsFunction {
         ],
       }),
     );
+    // The token bucket follows the account's send quota (SES GetAccount), an account-level read
+    // with no resource to scope to.
+    this.addToRolePolicy(new PolicyStatement({ actions: ['ses:GetAccount'], resources: ['*'] }));
     this.addEnvironment(FUNCTION_ENV.senderEmail, email.senderEmail);
     this.addEnvironment(FUNCTION_ENV.sesConfigurationSet, email.configurationSetName);
     return this;

@@ -1,7 +1,14 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
-import { AttributeType, Billing, type ITableV2, ProjectionType, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import {
+  AttributeType,
+  Billing,
+  type ITableV2,
+  ProjectionType,
+  TableEncryptionV2,
+  TableV2,
+} from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
-import { CONTRACT_INDEX_ATTRS, EVENT_INDEX_ATTRS, attr, index } from '../../shared/store/keys.js';
+import { attr, CONTRACT_INDEX_ATTRS, EVENT_INDEX_ATTRS, index } from '../../shared/store/keys.js';
 
 export interface StoreProps {
   /** Keep the table (and its data) when the stack is deleted. Default: RETAIN. */

@@ -1,5 +1,5 @@
 import { calendarDate } from '../../shared/domain/documents.js';
-import { openEmbedded, type Embedded, type OpenOptions } from '../runtime.js';
+import { type Embedded, type OpenOptions, openEmbedded } from '../runtime.js';
 import { UsageError } from './errors.js';
 import type { Out } from './output.js';
 

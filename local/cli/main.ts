@@ -3,12 +3,6 @@
 import { parseArgs } from 'node:util';
 import { ZodError } from 'zod';
 import { resolveDataDir } from '../data-dir.js';
-import { campaignCommand } from './commands/campaign.js';
-import { demoCommand } from './commands/demo.js';
-import { importCommand, settingsCommand } from './commands/documents.js';
-import { deliveriesCommand, suppressionCommand } from './commands/ledger.js';
-import { planCommand, runCommand } from './commands/plan-run.js';
-import { serveCommand } from './commands/serve.js';
 import type { Command, CommandContext } from './context.js';
 import { RefusedError, UsageError } from './errors.js';
 import { makeOut } from './output.js';
@@ -28,16 +22,19 @@ const OPTIONS = {
   format: { type: 'string' },
 } as const;
 
-const COMMANDS: Record<string, Command> = {
-  import: importCommand,
-  settings: settingsCommand,
-  campaign: campaignCommand,
-  plan: planCommand,
-  run: runCommand,
-  deliveries: deliveriesCommand,
-  suppression: suppressionCommand,
-  serve: serveCommand,
-  demo: demoCommand,
+// Loaded on demand: a command pays only for its own code (the API, the CDK app and the emulators
+// are seconds of imports that most commands never touch).
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  import: async () => (await import('./commands/documents.js')).importCommand,
+  settings: async () => (await import('./commands/documents.js')).settingsCommand,
+  campaign: async () => (await import('./commands/campaign.js')).campaignCommand,
+  plan: async () => (await import('./commands/plan-run.js')).planCommand,
+  run: async () => (await import('./commands/plan-run.js')).runCommand,
+  deliveries: async () => (await import('./commands/ledger.js')).deliveriesCommand,
+  suppression: async () => (await import('./commands/ledger.js')).suppressionCommand,
+  serve: async () => (await import('./commands/serve.js')).serveCommand,
+  partner: async () => (await import('./commands/partner.js')).partnerCommand,
+  demo: async () => (await import('./commands/demo.js')).demoCommand,
 };
 
 export const USAGE = `Usage: touchpoint <command> [options]
@@ -54,6 +51,7 @@ Commands:
   suppression add ADDRESS --reason bounced|complained|unsubscribed
   suppression remove ADDRESS | suppression list
   serve [--port N]                         the local API, mailbox and SMS pages until Ctrl-C
+  partner add|rotate ID | partner list     webhook partners and their whsec_ secrets
   demo [--once]                            what \`npm start\` runs: demo data, a simulated month, then serve
 
 Global options:
@@ -65,15 +63,26 @@ export async function main(argv: readonly string[]): Promise<number> {
   const wantsJson = argv.includes('--json');
   const out = makeOut(wantsJson);
   try {
-    const { values, positionals } = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
+    const { values, positionals } = parseArgs({
+      args: [...argv],
+      options: OPTIONS,
+      allowPositionals: true,
+      strict: true,
+    });
     const [name, ...rest] = positionals;
     if (values.help || !name) {
       process.stdout.write(`${USAGE}\n`);
       return values.help ? 0 : 2;
     }
-    const command = COMMANDS[name];
-    if (!command) throw new UsageError(`unknown command: ${name}`);
-    const ctx: CommandContext = { out, dataDir: resolveDataDir(values['data-dir']), args: rest, options: values };
+    const load = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+    if (!load) throw new UsageError(`unknown command: ${name}`);
+    const command = await load();
+    const ctx: CommandContext = {
+      out,
+      dataDir: resolveDataDir(values['data-dir']),
+      args: rest,
+      options: values,
+    };
     await command(ctx);
     return 0;
   } catch (e) {
@@ -87,7 +96,9 @@ function report(e: unknown, out: ReturnType<typeof makeOut>): number {
     if (!out.json) {
       process.stderr.write(`touchpoint: ${e.message}\n`);
       for (const r of e.reasons)
-        process.stderr.write(`  ${r.line !== undefined ? `line ${r.line}: ` : ''}${r.path || '(document)'}: ${r.message}\n`);
+        process.stderr.write(
+          `  ${r.line !== undefined ? `line ${r.line}: ` : ''}${r.path || '(document)'}: ${r.message}\n`,
+        );
     }
     return e.exitCode;
   }
@@ -110,5 +121,7 @@ function report(e: unknown, out: ReturnType<typeof makeOut>): number {
 }
 
 function isParseArgsError(e: unknown): boolean {
-  return e instanceof TypeError && 'code' in e && typeof e.code === 'string' && e.code.startsWith('ERR_PARSE_ARGS');
+  return (
+    e instanceof TypeError && 'code' in e && typeof e.code === 'string' && e.code.startsWith('ERR_PARSE_ARGS')
+  );
 }

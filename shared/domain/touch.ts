@@ -57,7 +57,14 @@ export interface PlannedTouch extends TouchKey {
 }
 
 /** Final statuses of a touch in a run and in the ledger. */
-export type DeliveryStatus = 'reserved' | 'sent' | 'suppressed' | 'failed' | 'unknown' | 'deferred' | 'expired';
+export type DeliveryStatus =
+  | 'reserved'
+  | 'sent'
+  | 'suppressed'
+  | 'failed'
+  | 'unknown'
+  | 'deferred'
+  | 'expired';
 
 export interface Delivery extends TouchKey {
   status: DeliveryStatus;

@@ -6,7 +6,12 @@ import type { Channel } from './documents.js';
 const tokenOf = (secret: string, customerId: string, channel: Channel): string =>
   createHmac('sha256', secret).update(`${customerId}:${channel}`).digest('base64url').slice(0, 32);
 
-export function unsubscribeUrl(baseUrl: string, secret: string, customerId: string, channel: Channel): string {
+export function unsubscribeUrl(
+  baseUrl: string,
+  secret: string,
+  customerId: string,
+  channel: Channel,
+): string {
   const url = new URL('unsubscribe', baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`);
   url.searchParams.set('c', customerId);
   url.searchParams.set('ch', channel);
@@ -14,7 +19,12 @@ export function unsubscribeUrl(baseUrl: string, secret: string, customerId: stri
   return url.toString();
 }
 
-export function verifyUnsubscribeToken(secret: string, customerId: string, channel: Channel, token: string): boolean {
+export function verifyUnsubscribeToken(
+  secret: string,
+  customerId: string,
+  channel: Channel,
+  token: string,
+): boolean {
   const expected = Buffer.from(tokenOf(secret, customerId, channel));
   const given = Buffer.from(token);
   return expected.length === given.length && timingSafeEqual(expected, given);

@@ -1,5 +1,9 @@
 // EventPublisher over EventBridge PutEvents (10 entries a call; partial failures retried once).
-import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
+import {
+  type EventBridgeClient,
+  PutEventsCommand,
+  type PutEventsRequestEntry,
+} from '@aws-sdk/client-eventbridge';
 import type { DomainEvent, EventPublisher } from '../ports.js';
 
 export class PublishFailedError extends Error {

@@ -9,9 +9,14 @@ export const sesEventDetail = z.object({
   eventType: z.string(),
   mail: z.object({ destination: z.array(z.string()).default([]) }),
   bounce: z
-    .object({ bounceType: z.string(), bouncedRecipients: z.array(z.object({ emailAddress: z.string() })).default([]) })
+    .object({
+      bounceType: z.string(),
+      bouncedRecipients: z.array(z.object({ emailAddress: z.string() })).default([]),
+    })
     .optional(),
-  complaint: z.object({ complainedRecipients: z.array(z.object({ emailAddress: z.string() })).default([]) }).optional(),
+  complaint: z
+    .object({ complainedRecipients: z.array(z.object({ emailAddress: z.string() })).default([]) })
+    .optional(),
 });
 export type SesEventDetail = z.infer<typeof sesEventDetail>;
 

@@ -9,13 +9,19 @@ import { readJsonFile } from './documents.js';
 const USAGE = 'touchpoint campaign apply|validate FILE | campaign list | campaign pause|resume ID';
 
 /** The schema, then the checks that need the whole document (templates, variables, SMS length). */
-export function validateCampaignDocument(doc: unknown): { ok: true; campaign: Campaign } | { ok: false; errors: { path: string; message: string }[] } {
+export function validateCampaignDocument(
+  doc: unknown,
+): { ok: true; campaign: Campaign } | { ok: false; errors: { path: string; message: string }[] } {
   const parsed = campaignSchema.safeParse(doc);
   if (!parsed.success) {
-    return { ok: false, errors: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) };
+    return {
+      ok: false,
+      errors: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+    };
   }
   const issues = checkCampaign(parsed.data);
-  if (issues.length > 0) return { ok: false, errors: issues.map((i) => ({ path: i.path.join('.'), message: i.message })) };
+  if (issues.length > 0)
+    return { ok: false, errors: issues.map((i) => ({ path: i.path.join('.'), message: i.message })) };
   return { ok: true, campaign: parsed.data };
 }
 
@@ -41,14 +47,18 @@ export async function campaignCommand(ctx: CommandContext): Promise<void> {
       const campaign = validatedFrom(arg);
       const record = await withEmbedded(ctx, {}, ({ deps }) => deps.store.putCampaign(campaign));
       ctx.out.data({ ok: true, id: campaign.id, version: record.version, paused: record.paused });
-      ctx.out.text(`campaign ${campaign.id} applied as version ${record.version}${record.paused ? ' (paused)' : ''}`);
+      ctx.out.text(
+        `campaign ${campaign.id} applied as version ${record.version}${record.paused ? ' (paused)' : ''}`,
+      );
       return;
     }
     case 'list': {
       if (arg) throw new UsageError('usage: touchpoint campaign list');
       const records = await withEmbedded(ctx, {}, ({ deps }) => deps.store.listCampaigns());
       const rows = records
-        .sort((a, b) => b.campaign.priority - a.campaign.priority || a.campaign.id.localeCompare(b.campaign.id))
+        .sort(
+          (a, b) => b.campaign.priority - a.campaign.priority || a.campaign.id.localeCompare(b.campaign.id),
+        )
         .map((r) => ({
           id: r.campaign.id,
           name: r.campaign.name,
@@ -68,7 +78,8 @@ export async function campaignCommand(ctx: CommandContext): Promise<void> {
     case 'resume': {
       if (!arg) throw new UsageError(`usage: touchpoint campaign ${sub} ID`);
       const found = await withEmbedded(ctx, {}, ({ deps }) => deps.store.setPaused(arg, sub === 'pause'));
-      if (!found) throw new RefusedError(`no campaign with id ${arg}`, [{ path: 'id', message: 'unknown campaign' }]);
+      if (!found)
+        throw new RefusedError(`no campaign with id ${arg}`, [{ path: 'id', message: 'unknown campaign' }]);
       ctx.out.data({ ok: true, id: arg, paused: sub === 'pause' });
       ctx.out.text(`campaign ${arg} ${sub === 'pause' ? 'paused' : 'resumed'}`);
       return;

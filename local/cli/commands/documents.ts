@@ -21,7 +21,9 @@ export function readJsonFile(path: string): unknown {
   try {
     return JSON.parse(text);
   } catch (e) {
-    throw new RefusedError(`${path} is not valid JSON`, [{ path: '', message: e instanceof Error ? e.message : String(e) }]);
+    throw new RefusedError(`${path} is not valid JSON`, [
+      { path: '', message: e instanceof Error ? e.message : String(e) },
+    ]);
   }
 }
 
@@ -35,21 +37,29 @@ async function refuseUnreadable<T>(fn: () => Promise<T>): Promise<T> {
 }
 
 export async function importCommand(ctx: CommandContext): Promise<void> {
-  const [kind, file] = requireArgs(ctx, ['kind', 'file'], 'touchpoint import customers|contracts|events FILE');
+  const [kind, file] = requireArgs(
+    ctx,
+    ['kind', 'file'],
+    'touchpoint import customers|contracts|events FILE',
+  );
   if (!isKind(kind)) throw new UsageError(`import what? customers, contracts or events, not ${kind}`);
   const path = requireFile(file ?? '');
   await withEmbedded(ctx, {}, async ({ deps }) => {
     let lastNote = 0;
-    const result = await refuseUnreadable(() => importFile({
-      path,
-      kind,
-      store: deps.store,
-      onProgress: (p) => {
-        if (p.lines - lastNote < 100_000) return;
-        lastNote = p.lines;
-        ctx.out.note(`${p.phase === 'validate' ? 'checked' : 'written'} ${p.phase === 'validate' ? p.lines : p.written} ${kind}…`);
-      },
-    }));
+    const result = await refuseUnreadable(() =>
+      importFile({
+        path,
+        kind,
+        store: deps.store,
+        onProgress: (p) => {
+          if (p.lines - lastNote < 100_000) return;
+          lastNote = p.lines;
+          ctx.out.note(
+            `${p.phase === 'validate' ? 'checked' : 'written'} ${p.phase === 'validate' ? p.lines : p.written} ${kind}…`,
+          );
+        },
+      }),
+    );
     if (!result.ok) {
       const more = result.moreErrors > 0 ? ` (the first ${result.errors.length} listed)` : '';
       throw new RefusedError(
@@ -58,7 +68,13 @@ export async function importCommand(ctx: CommandContext): Promise<void> {
         { kind, count: result.count },
       );
     }
-    ctx.out.data({ ok: true, kind, count: result.count, written: result.written, ...('newEvents' in result && { newEvents: result.newEvents }) });
+    ctx.out.data({
+      ok: true,
+      kind,
+      count: result.count,
+      written: result.written,
+      ...('newEvents' in result && { newEvents: result.newEvents }),
+    });
     ctx.out.text(`imported ${result.count} ${kind} from ${path}`);
   });
 }
@@ -73,7 +89,8 @@ export async function settingsCommand(ctx: CommandContext): Promise<void> {
     });
     return;
   }
-  if (sub !== 'apply' || !file || ctx.args.length !== 2) throw new UsageError('usage: touchpoint settings apply FILE');
+  if (sub !== 'apply' || !file || ctx.args.length !== 2)
+    throw new UsageError('usage: touchpoint settings apply FILE');
   const parsed = settingsSchema.safeParse(readJsonFile(file));
   if (!parsed.success) {
     throw new RefusedError(
@@ -85,5 +102,7 @@ export async function settingsCommand(ctx: CommandContext): Promise<void> {
     await deps.store.putSettings(parsed.data);
   });
   ctx.out.data({ ok: true, settings: parsed.data });
-  ctx.out.text(`settings applied: tiers ${parsed.data.tiers.map((t) => `${t.id} ≥ ${t.minMonthlyValue}`).join(', ')}`);
+  ctx.out.text(
+    `settings applied: tiers ${parsed.data.tiers.map((t) => `${t.id} ≥ ${t.minMonthlyValue}`).join(', ')}`,
+  );
 }

@@ -27,7 +27,8 @@ export function touchJson(t: PlannedTouch, status: string, reason: string | unde
 
 function byReason(touches: { status: string; reason?: string }[]): Record<string, number> {
   const counts: Record<string, number> = {};
-  for (const t of touches) if (t.status === 'suppressed' && t.reason) counts[t.reason] = (counts[t.reason] ?? 0) + 1;
+  for (const t of touches)
+    if (t.status === 'suppressed' && t.reason) counts[t.reason] = (counts[t.reason] ?? 0) + 1;
   return counts;
 }
 
@@ -39,7 +40,8 @@ async function refuseUnknownCampaign<T>(fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (e) {
-    if (e instanceof UnknownCampaignError) throw new RefusedError(e.message, [{ path: 'campaign', message: 'unknown campaign' }]);
+    if (e instanceof UnknownCampaignError)
+      throw new RefusedError(e.message, [{ path: 'campaign', message: 'unknown campaign' }]);
     throw e;
   }
 }
@@ -50,7 +52,10 @@ export async function planCommand(ctx: CommandContext): Promise<void> {
   const date = requireDate(ctx, usage);
   const touches = await withEmbedded(ctx, {}, ({ deps }) =>
     refuseUnknownCampaign(() =>
-      planDayTouches({ store: deps.store }, { date, ...(ctx.options.campaign && { campaignId: ctx.options.campaign }) }),
+      planDayTouches(
+        { store: deps.store },
+        { date, ...(ctx.options.campaign && { campaignId: ctx.options.campaign }) },
+      ),
     ),
   );
   const rows = touches.map((t) => touchJson(t, t.status, t.reason));
@@ -66,9 +71,13 @@ export async function planCommand(ctx: CommandContext): Promise<void> {
 
 /** A run reports `sent`, `suppressed` or `failed` per touch (and `expired` when a window closed first). */
 function runStatus(t: ReportedTouch): { status: string; reason: string | undefined } {
-  if (t.outcome === 'sent' || t.outcome === 'failed' || t.outcome === 'expired') return { status: t.outcome, reason: t.error };
+  if (t.outcome === 'sent' || t.outcome === 'failed' || t.outcome === 'expired')
+    return { status: t.outcome, reason: t.error };
   if (t.outcome === 'suppressed') return { status: 'suppressed', reason: t.outcomeReason ?? t.reason };
-  return { status: t.outcome === 'planned' ? 'failed' : t.outcome, reason: t.outcome === 'planned' ? 'not sent by the run' : undefined };
+  return {
+    status: t.outcome === 'planned' ? 'failed' : t.outcome,
+    reason: t.outcome === 'planned' ? 'not sent by the run' : undefined,
+  };
 }
 
 export async function runCommand(ctx: CommandContext): Promise<void> {
@@ -79,10 +88,13 @@ export async function runCommand(ctx: CommandContext): Promise<void> {
     const campaignId = ctx.options.campaign;
     // Refuse an unknown campaign before starting an execution.
     if (campaignId && !(await deps.store.getCampaign(campaignId)))
-      throw new RefusedError(`no campaign with id ${campaignId}`, [{ path: 'campaign', message: 'unknown campaign' }]);
+      throw new RefusedError(`no campaign with id ${campaignId}`, [
+        { path: 'campaign', message: 'unknown campaign' },
+      ]);
     ctx.out.note(`running ${date} through the state machine…`);
     const { output } = await executeRun(template, deps, { date, ...(campaignId && { campaignId }) });
-    const runId = typeof output === 'object' && output !== null && 'runId' in output ? String(output.runId) : undefined;
+    const runId =
+      typeof output === 'object' && output !== null && 'runId' in output ? String(output.runId) : undefined;
     if (!runId) throw new Error('the state machine finished without a run id');
     const report = await runReport(deps.store, runId);
     const rows = report.touches.map((t) => {
@@ -103,7 +115,9 @@ export async function runCommand(ctx: CommandContext): Promise<void> {
         byReason: byReason(rows),
       },
     });
-    ctx.out.text(`Run ${runId} for ${date}: ${count('sent')} sent, ${count('suppressed')} suppressed, ${count('failed')} failed`);
+    ctx.out.text(
+      `Run ${runId} for ${date}: ${count('sent')} sent, ${count('suppressed')} suppressed, ${count('failed')} failed`,
+    );
     ctx.out.text(table(rows, COLUMNS));
     if (info.mailboxUrl) ctx.out.note(`mail went to the local SES server (${info.mailboxUrl})`);
   });

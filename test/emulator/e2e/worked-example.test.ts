@@ -5,10 +5,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { planDayTouches } from '../../../shared/usecases/plan-day.js';
-import { runReport } from '../../../shared/usecases/run/summarize-run.js';
 import { executeRun } from '../../../local/run-executor.js';
 import { type Embedded, openEmbedded } from '../../../local/runtime.js';
+import { planDayTouches } from '../../../shared/usecases/plan-day.js';
+import { runReport } from '../../../shared/usecases/run/summarize-run.js';
 import { loadExamples, PLAN_2026_11_30, RUN_2026_11_26, rowsOf } from '../../support/examples.js';
 
 let env: Embedded;
@@ -26,7 +26,8 @@ async function run(date: string) {
 }
 
 function z_runId(output: unknown): string {
-  if (typeof output === 'object' && output !== null && 'runId' in output && typeof output.runId === 'string') return output.runId;
+  if (typeof output === 'object' && output !== null && 'runId' in output && typeof output.runId === 'string')
+    return output.runId;
   throw new Error(`no runId in ${JSON.stringify(output)}`);
 }
 
@@ -39,7 +40,12 @@ async function mailbox(): Promise<{ subject: string; to: string[] }[]> {
 
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'tp-e2e-'));
-  env = await openEmbedded({ dataDir, channels: true, ddbEndpoint: inject('ddbEndpoint'), tableNamePrefix: `e2e${Date.now()}` });
+  env = await openEmbedded({
+    dataDir,
+    channels: true,
+    ddbEndpoint: inject('ddbEndpoint'),
+    tableNamePrefix: `e2e${Date.now()}`,
+  });
   await loadExamples(env.deps.store);
 });
 
@@ -53,7 +59,11 @@ describe('the worked example', () => {
     const touches = await run('2026-11-26');
     expect(rowsOf(touches.map((t) => ({ ...t, reason: t.reason })))).toEqual(RUN_2026_11_26);
     const mail = await mailbox();
-    expect(mail.map((m) => m.to).flat().sort()).toEqual(['chen.jing@example.com', 'chen.jing@example.com', 'maria.garcia@example.com']);
+    expect(mail.flatMap((m) => m.to).sort()).toEqual([
+      'chen.jing@example.com',
+      'chen.jing@example.com',
+      'maria.garcia@example.com',
+    ]);
     expect(mail.map((m) => m.subject)).toContain('Two weeks left on your plan');
   });
 
