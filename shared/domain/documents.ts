@@ -3,6 +3,7 @@
 import { isValidPhoneNumber, parsePhoneNumberWithError } from 'libphonenumber-js/max';
 import { DateTime, IANAZone } from 'luxon';
 import { z } from 'zod';
+import { unstorableValues } from './storable.js';
 
 const nonEmpty = z.string().trim().min(1, 'must not be empty');
 
@@ -65,6 +66,10 @@ export const CHANNELS: readonly Channel[] = channel.options;
 
 const attributeValue = z.union([z.string(), z.number(), z.boolean()]);
 
+function refuseUnstorable(value: unknown, ctx: z.RefinementCtx): void {
+  for (const issue of unstorableValues(value)) ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
+}
+
 export const customerSchema = z
   .object({
     id: nonEmpty,
@@ -77,7 +82,7 @@ export const customerSchema = z
     monthlyValue: z.number().finite().min(0, 'must be ≥ 0'),
     consent: z.strictObject({ email: z.boolean(), sms: z.boolean() }),
     lastActivityAt: isoInstant.optional(),
-    attributes: z.record(z.string(), attributeValue).optional(),
+    attributes: z.record(z.string(), attributeValue).optional().superRefine(refuseUnstorable),
   })
   .strict();
 export type Customer = z.infer<typeof customerSchema>;
@@ -102,7 +107,7 @@ export const eventSchema = z
     customerId: nonEmpty,
     type: nonEmpty,
     occurredAt: isoInstant,
-    data: z.record(z.string(), z.unknown()).optional(),
+    data: z.record(z.string(), z.unknown()).optional().superRefine(refuseUnstorable),
   })
   .strict();
 export type CustomerEvent = z.infer<typeof eventSchema>;
@@ -124,7 +129,8 @@ export const settingsSchema = z
       .superRefine((tiers, ctx) => {
         const seen = new Set<string>();
         tiers.forEach((t, i) => {
-          if (seen.has(t.id)) ctx.addIssue({ code: 'custom', path: [i, 'id'], message: `duplicate tier ${t.id}` });
+          if (seen.has(t.id))
+            ctx.addIssue({ code: 'custom', path: [i, 'id'], message: `duplicate tier ${t.id}` });
           seen.add(t.id);
           const prev = tiers[i - 1];
           if (prev && prev.minMonthlyValue <= t.minMonthlyValue)
@@ -160,7 +166,10 @@ export type AnchorType = Anchor['type'];
 export const stepSchema = z.strictObject({
   id,
   offsetDays: z.number().int().min(-3660).max(3660),
-  channels: z.record(tierId, z.array(channel).refine((a) => new Set(a).size === a.length, 'lists a channel twice')),
+  channels: z.record(
+    tierId,
+    z.array(channel).refine((a) => new Set(a).size === a.length, 'lists a channel twice'),
+  ),
   template: id,
 });
 export type Step = z.infer<typeof stepSchema>;
@@ -172,12 +181,7 @@ export const emailTemplateSchema = z.strictObject({
 });
 export const smsTemplateSchema = z.strictObject({ text: nonEmpty });
 
-export const exitCondition = z.enum([
-  'contractRenewed',
-  'contractCancelled',
-  'activeAgain',
-  'optedOut',
-]);
+export const exitCondition = z.enum(['contractRenewed', 'contractCancelled', 'activeAgain', 'optedOut']);
 
 export const campaignSchema = z
   .object({
@@ -194,11 +198,15 @@ export const campaignSchema = z
       })
       .optional(),
     exit: z.array(exitCondition).default([]),
-    sendWindow: z.strictObject({ start: hhmm, end: hhmm }).refine((w) => !HHMM.test(w.start) || !HHMM.test(w.end) || w.start < w.end, {
-      path: ['end'],
-      message: 'must be after start (windows do not cross midnight)',
-    }),
-    frequencyCap: z.strictObject({ max: z.number().int().min(1), perDays: z.number().int().min(1).max(366) }).optional(),
+    sendWindow: z
+      .strictObject({ start: hhmm, end: hhmm })
+      .refine((w) => !HHMM.test(w.start) || !HHMM.test(w.end) || w.start < w.end, {
+        path: ['end'],
+        message: 'must be after start (windows do not cross midnight)',
+      }),
+    frequencyCap: z
+      .strictObject({ max: z.number().int().min(1), perDays: z.number().int().min(1).max(366) })
+      .optional(),
     holdoutPercent: z.number().min(0).max(100).default(0),
     fallbackLocale: locale,
     templates: z.record(
@@ -213,11 +221,16 @@ export const campaignSchema = z
   .superRefine((c, ctx) => {
     const stepIds = new Set<string>();
     c.steps.forEach((s, i) => {
-      if (stepIds.has(s.id)) ctx.addIssue({ code: 'custom', path: ['steps', i, 'id'], message: `duplicate step ${s.id}` });
+      if (stepIds.has(s.id))
+        ctx.addIssue({ code: 'custom', path: ['steps', i, 'id'], message: `duplicate step ${s.id}` });
       stepIds.add(s.id);
       const tpl = c.templates[s.template];
       if (!tpl) {
-        ctx.addIssue({ code: 'custom', path: ['steps', i, 'template'], message: `no template named ${s.template}` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['steps', i, 'template'],
+          message: `no template named ${s.template}`,
+        });
         return;
       }
       for (const [tier, chans] of Object.entries(s.channels)) {
