@@ -5,7 +5,8 @@ import { type Deps, lazyHandler } from './commons/deps.js';
 
 const input = z.object({ runId: z.string().min(1), batchId: z.string().min(1) });
 
-export const createHandler = (deps: Pick<Deps, 'store' | 'email' | 'sms' | 'clock' | 'links'>) => (event: unknown) =>
-  sendBatch(deps, input.parse(event));
+export const createHandler =
+  (deps: Pick<Deps, 'store' | 'email' | 'sms' | 'clock' | 'links'>) => (event: unknown) =>
+    sendBatch(deps, input.parse(event));
 
 export const handler = lazyHandler(createHandler);

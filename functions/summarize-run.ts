@@ -5,6 +5,7 @@ import { type Deps, lazyHandler } from './commons/deps.js';
 
 const input = z.object({ runId: z.string().min(1) });
 
-export const createHandler = (deps: Pick<Deps, 'store'>) => (event: unknown) => summarizeRun(deps, input.parse(event));
+export const createHandler = (deps: Pick<Deps, 'store' | 'clock'>) => (event: unknown) =>
+  summarizeRun(deps, input.parse(event));
 
 export const handler = lazyHandler(createHandler);

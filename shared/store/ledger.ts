@@ -4,7 +4,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import type { Channel } from '../domain/documents.js';
 import { type Delivery, type PlannedTouch, type TouchKey, touchKeyString } from '../domain/touch.js';
-import type { CampaignStore, Ledger } from '../ports.js';
+import { type CampaignStore, type Clock, type Ledger, RESERVATION_TIMEOUT_MS } from '../ports.js';
 import { DeliveryNotFoundError } from './errors.js';
 import { deliveryItemSchema, keys, parseItem } from './items.js';
 import { attr, index } from './keys.js';
@@ -21,7 +21,7 @@ const NOT_HELD = 'attribute_not_exists(pk) OR #status IN (:suppressed, :failed, 
 
 function deliveryItem(
   touch: PlannedTouch,
-  fields: Pick<Delivery, 'status' | 'runId' | 'updatedAt' | 'reason'>,
+  fields: Pick<Delivery, 'status' | 'runId' | 'updatedAt' | 'reason' | 'error'>,
 ): Item {
   const d: Delivery = {
     campaignId: touch.campaignId,
@@ -60,7 +60,39 @@ export class LedgerRows implements Ledger {
   constructor(
     private readonly table: Table,
     private readonly campaigns: Pick<CampaignStore, 'listCampaigns'>,
+    private readonly clock: Clock = { now: () => new Date() },
   ) {}
+
+  async getDelivery(key: TouchKey): Promise<Delivery | undefined> {
+    const item = await this.table.get(keys.touch(key), { ConsistentRead: true });
+    return item ? parseItem(deliveryItemSchema, item) : undefined;
+  }
+
+  /** One conditional write, like a suppression record: never replaces a held row. */
+  recordExpired(touch: PlannedTouch, runId: string, now: string): Promise<boolean> {
+    return unlessHeld(() =>
+      this.table.put(
+        deliveryItem(touch, {
+          status: 'expired',
+          runId,
+          updatedAt: now,
+          error: 'send window closed before the batch ran',
+        }),
+        {
+          ConditionExpression: NOT_HELD,
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: RELEASED,
+        },
+      ),
+    );
+  }
+
+  /** A reservation nobody settled within the timeout is reported as `unknown` (review, never resend). */
+  private reviewed(d: Delivery): Delivery {
+    if (d.status !== 'reserved') return d;
+    const age = this.clock.now().getTime() - Date.parse(d.updatedAt);
+    return age >= RESERVATION_TIMEOUT_MS ? { ...d, status: 'unknown' } : d;
+  }
 
   async getDeliveries(touchKeys: readonly TouchKey[]): Promise<Map<string, Delivery>> {
     const rows = await this.rows(touchKeys.map(keys.touch));
@@ -156,13 +188,13 @@ export class LedgerRows implements Ledger {
         },
       });
       return items
-        .map((i) => parseItem(deliveryItemSchema, i))
+        .map((i) => this.reviewed(parseItem(deliveryItemSchema, i)))
         .filter((d) => campaignId === undefined || d.campaignId === campaignId);
     }
-    if (campaignId !== undefined) return this.byCampaign(campaignId);
+    if (campaignId !== undefined) return (await this.byCampaign(campaignId)).map((d) => this.reviewed(d));
     const campaigns = await this.campaigns.listCampaigns();
     const all = await Promise.all(campaigns.map((c) => this.byCampaign(c.campaign.id)));
-    return all.flat();
+    return all.flat().map((d) => this.reviewed(d));
   }
 
   /** In due-date order (the byCampaign sort key), read through the KEYS_ONLY index. */

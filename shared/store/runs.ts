@@ -1,13 +1,39 @@
 // Run plans live in the store so the state machine passes only references (payloads stay far
 // below the 256 KB state limit). They expire after 90 days through the table's TTL.
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { z } from 'zod';
 import type { PlannedTouch } from '../domain/touch.js';
 import type { Clock, RunBatch, RunMeta, RunStore } from '../ports.js';
 import { RunItemNotFoundError } from './errors.js';
-import { keys, parseItem, runBatchSchema, runMetaSchema, runSuppressedSchema } from './items.js';
+import {
+  keys,
+  parseItem,
+  runBatchSchema,
+  runMetaSchema,
+  runSummarySchema,
+  runSuppressedSchema,
+} from './items.js';
 import { chunk, type Table } from './table.js';
 
 const RETENTION_SECONDS = 90 * 24 * 3600;
+
+/** The run meta with the scheduling fields (docs/scheduling.md) and the late/unknown counts. */
+const runMetaRead = runMetaSchema.extend({
+  summary: runSummarySchema
+    .extend({ expired: z.number().optional(), unknown: z.number().optional() })
+    .optional(),
+  scheduled: z.boolean().optional(),
+  catchUp: z.array(z.string()).optional(),
+});
+
+/**
+ * Which local dates a completed all-campaign run covered, in one small partition (one item a
+ * day, written once a day): the scheduled run's catch-up reads a range of it. Kept for good (no TTL).
+ */
+const RUN_DATES = 'RUNDATES';
+const runDateKey = (date: string) => ({ pk: RUN_DATES, sk: `DATE#${date}` });
+const FIRST_SCHEDULED_KEY = { pk: RUN_DATES, sk: 'FIRST_SCHEDULED' };
+const firstScheduledSchema = z.object({ date: z.string() });
 const SUPPRESSED_CHUNK = 100;
 
 export class Runs implements RunStore {
@@ -26,7 +52,7 @@ export class Runs implements RunStore {
 
   async getRunMeta(runId: string): Promise<RunMeta | undefined> {
     const item = await this.table.get(keys.runMeta(runId), { ConsistentRead: true });
-    return item ? parseItem(runMetaSchema, item) : undefined;
+    return item ? parseItem(runMetaRead, item) : undefined;
   }
 
   async putRunBatches(batches: readonly RunBatch[]): Promise<void> {
@@ -98,5 +124,42 @@ export class Runs implements RunStore {
       batches: batchItems.map((i) => parseItem(runBatchSchema, i)),
       suppressed: suppressedItems.flatMap((i) => parseItem(runSuppressedSchema, i).touches),
     };
+  }
+
+  async markDatesCompleted(
+    dates: readonly string[],
+    run: { runId: string; scheduled: boolean; completedAt: string },
+  ): Promise<void> {
+    await this.table.batchPut(dates.map((date) => ({ ...runDateKey(date), date, ...run })));
+    if (!run.scheduled || dates.length === 0) return;
+    const first = [...dates].sort()[0];
+    try {
+      await this.table.put(
+        { ...FIRST_SCHEDULED_KEY, date: first, runId: run.runId, completedAt: run.completedAt },
+        { ConditionExpression: 'attribute_not_exists(pk)' },
+      );
+    } catch (err) {
+      // Already set by an earlier scheduled run: the first one stays.
+      if (!(err instanceof ConditionalCheckFailedException)) throw err;
+    }
+  }
+
+  async completedDates(fromDay: string, toDay: string): Promise<Set<string>> {
+    const items = await this.table.query({
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+      ExpressionAttributeValues: {
+        ':pk': RUN_DATES,
+        ':from': runDateKey(fromDay).sk,
+        ':to': runDateKey(toDay).sk,
+      },
+      ProjectionExpression: 'sk',
+      ConsistentRead: true,
+    });
+    return new Set(items.map((i) => String(i.sk).slice('DATE#'.length)));
+  }
+
+  async firstScheduledDate(): Promise<string | undefined> {
+    const item = await this.table.get(FIRST_SCHEDULED_KEY, { ConsistentRead: true });
+    return item ? parseItem(firstScheduledSchema, item).date : undefined;
   }
 }

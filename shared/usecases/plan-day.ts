@@ -8,7 +8,7 @@ import {
   dueQuery,
   eventOccurrences,
 } from '../domain/anchors.js';
-import { addDays } from '../domain/calendar.js';
+import { addDays, sendWindowUtc } from '../domain/calendar.js';
 import type { Channel, Customer, CustomerEvent, Settings } from '../domain/documents.js';
 import { type CampaignToPlan, candidateKeys, planDay } from '../domain/planner.js';
 import type { CampaignRecord, Occurrence, PlannedTouch } from '../domain/touch.js';
@@ -24,6 +24,13 @@ export class UnknownCampaignError extends Error {
 export interface PlanDayCommand {
   date: string;
   campaignId?: string;
+  /**
+   * Catch-up (docs/scheduling.md): the touches keep `date` as their due date and occasion, but are
+   * timed into the send window of this later local date, so nothing goes out outside a window.
+   */
+  sendOn?: string;
+  /** Touches the same run planned for other dates: they count for frequency caps like sent ones. */
+  alreadyPlanned?: readonly PlannedTouch[];
 }
 
 export type PlanDayDeps = { store: Store };
@@ -33,11 +40,17 @@ export async function campaignsToRun(store: Store, campaignId?: string): Promise
   const all = await store.listCampaigns();
   const chosen = campaignId ? all.filter((r) => r.campaign.id === campaignId) : all;
   if (campaignId && chosen.length === 0) throw new UnknownCampaignError(campaignId);
-  return chosen.sort((a, b) => b.campaign.priority - a.campaign.priority || a.campaign.id.localeCompare(b.campaign.id));
+  return chosen.sort(
+    (a, b) => b.campaign.priority - a.campaign.priority || a.campaign.id.localeCompare(b.campaign.id),
+  );
 }
 
 const queryKey = (q: DueQuery): string =>
-  q.kind === 'event' ? `event|${q.eventType}|${q.day}` : q.kind === 'birthday' ? `birthday|${q.day}` : `${q.kind}|${q.day}`;
+  q.kind === 'event'
+    ? `event|${q.eventType}|${q.day}`
+    : q.kind === 'birthday'
+      ? `birthday|${q.day}`
+      : `${q.kind}|${q.day}`;
 
 type RawDue =
   | { kind: 'contracts'; contracts: IndexedContract[] }
@@ -124,7 +137,8 @@ export async function planDayTouches(deps: PlanDayDeps, cmd: PlanDayCommand): Pr
   const maxPerDays = Math.max(1, ...records.map((r) => r.campaign.frequencyCap?.perDays ?? 1));
   const from = addDays(cmd.date, -(maxPerDays - 1));
   const capPairs = new Map<string, { customerId: string; channel: Channel }>();
-  for (const k of keys) capPairs.set(`${k.customerId}|${k.channel}`, { customerId: k.customerId, channel: k.channel });
+  for (const k of keys)
+    capPairs.set(`${k.customerId}|${k.channel}`, { customerId: k.customerId, channel: k.channel });
   const addresses = new Set<string>();
   for (const k of keys) {
     const customer = customers.get(k.customerId);
@@ -137,19 +151,33 @@ export async function planDayTouches(deps: PlanDayDeps, cmd: PlanDayCommand): Pr
     store.suppressedAmong([...addresses]),
     Promise.all(
       [...capPairs].map(
-        async ([pair, p]) => [pair, await store.countedDueDates(p.customerId, p.channel, from, cmd.date)] as const,
+        async ([pair, p]) =>
+          [pair, await store.countedDueDates(p.customerId, p.channel, from, cmd.date)] as const,
       ),
     ),
   ]);
   const countedByPair = new Map(counted);
+  for (const t of cmd.alreadyPlanned ?? []) {
+    if (t.status !== 'planned') continue;
+    const pair = `${t.customerId}|${t.channel}`;
+    countedByPair.set(pair, [...(countedByPair.get(pair) ?? []), t.dueDate]);
+  }
 
-  return planDay({
+  const touches = planDay({
     date: cmd.date,
     settings,
     campaigns: plans,
     ledger,
     suppressedAddresses,
     countedDueDates: (customerId, channel) => countedByPair.get(`${customerId}|${channel}`) ?? [],
+  });
+  const { sendOn } = cmd;
+  if (sendOn === undefined || sendOn === cmd.date) return touches;
+  const windowOf = new Map(records.map((r) => [r.campaign.id, r.campaign.sendWindow]));
+  return touches.map((t) => {
+    const zone = customers.get(t.customerId)?.timeZone;
+    const window = windowOf.get(t.campaignId);
+    return zone && window ? { ...t, ...sendWindowUtc(sendOn, zone, window) } : t;
   });
 }
 
@@ -161,4 +189,3 @@ function safeAddress(customer: Customer, channel: Channel): string | undefined {
     return undefined;
   }
 }
-

@@ -1,7 +1,7 @@
 // PlanRun: plans the day, records every suppressed touch in the ledger with its reason, and stores
 // the planned touches as batches grouped by send time. Only batch references go back to the state
 // machine, so a run of any size stays under Step Functions' payload limit.
-import type { PlannedTouch } from '../../domain/touch.js';
+import { type PlannedTouch, touchKeyString } from '../../domain/touch.js';
 import type { Clock, RunBatch, Store } from '../../ports.js';
 import { planDayTouches } from '../plan-day.js';
 import type { StartedRun } from './start-run.js';
@@ -30,9 +30,38 @@ export function batchesOf(runId: string, planned: readonly PlannedTouch[], size 
   return batches;
 }
 
+/**
+ * Plans the run's catch-up dates (oldest first), then its own date. Caught-up touches are timed into
+ * the run date's window; each date's plan counts the earlier ones for caps, and a key planned twice
+ * in one run is sent once.
+ */
+export async function planRunTouches(store: Store, run: StartedRun): Promise<PlannedTouch[]> {
+  const all: PlannedTouch[] = [];
+  const keysPlanned = new Set<string>();
+  for (const date of [...(run.catchUp ?? []), run.date]) {
+    const touches = await planDayTouches(
+      { store },
+      {
+        date,
+        ...(run.campaignId && { campaignId: run.campaignId }),
+        ...(date !== run.date && { sendOn: run.date }),
+        alreadyPlanned: all,
+      },
+    );
+    for (const t of touches) {
+      const key = touchKeyString(t);
+      const twice = t.status === 'planned' && keysPlanned.has(key);
+      if (t.status === 'planned') keysPlanned.add(key);
+      all.push(twice ? { ...t, status: 'suppressed', reason: 'already-sent' } : t);
+    }
+  }
+  // Reports list touches by seq: one sequence over all the run's dates.
+  return all.map((t, seq) => ({ ...t, seq }));
+}
+
 export async function planRun(deps: { store: Store; clock: Clock }, run: StartedRun): Promise<PlannedRun> {
   const { store, clock } = deps;
-  const touches = await planDayTouches({ store }, { date: run.date, ...(run.campaignId && { campaignId: run.campaignId }) });
+  const touches = await planRunTouches(store, run);
   const planned = touches.filter((t) => t.status === 'planned');
   const suppressed = touches.filter((t) => t.status === 'suppressed');
   const now = clock.now().toISOString();
@@ -41,7 +70,9 @@ export async function planRun(deps: { store: Store; clock: Clock }, run: Started
     store.putRunBatches(batches),
     store.putRunSuppressed(run.runId, suppressed),
     // already-sent touches are the ledger's own rows: recording them again would add nothing.
-    ...suppressed.filter((t) => t.reason !== 'already-sent').map((t) => store.recordSuppressed(t, run.runId, now)),
+    ...suppressed
+      .filter((t) => t.reason !== 'already-sent')
+      .map((t) => store.recordSuppressed(t, run.runId, now)),
   ]);
   const meta = await store.getRunMeta(run.runId);
   if (meta) await store.putRunMeta({ ...meta, status: 'sending' });

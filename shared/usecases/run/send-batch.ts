@@ -1,12 +1,20 @@
 // SendBatch: every send goes through the ledger's conditional write first (DESIGN decision 2).
 // reserve → send → settle. A crash after reserve leaves the row `reserved`: later runs treat it
-// as held (never a second send) and the review lists it as `unknown` (docs/exactly-once.md).
+// as held (never a second send) and report it `unknown`, as the review does (docs/exactly-once.md).
 import { customerAddress } from '../../domain/addresses.js';
 import type { Campaign, Customer } from '../../domain/documents.js';
 import { renderMessage } from '../../domain/templates.js';
 import type { DeliveryStatus, PlannedTouch } from '../../domain/touch.js';
 import { unsubscribeUrl } from '../../domain/unsubscribe.js';
-import type { Clock, EmailSender, RunBatch, SendResult, SmsSender, Store } from '../../ports.js';
+import {
+  type Clock,
+  type EmailSender,
+  RESERVATION_TIMEOUT_MS,
+  type RunBatch,
+  type SendResult,
+  type SmsSender,
+  type Store,
+} from '../../ports.js';
 
 export interface SendBatchDeps {
   store: Store;
@@ -14,7 +22,16 @@ export interface SendBatchDeps {
   sms: SmsSender;
   clock: Clock;
   links: { unsubscribeBaseUrl: string; unsubscribeSecret: string };
+  /** Waits between re-reads of a row another run holds (real time; injectable for tests). */
+  sleep?: (ms: number) => Promise<void>;
 }
+
+/**
+ * How long a send waits for another run's fresh reservation to settle before calling it `unknown`:
+ * long enough for a concurrent run's SendEmail round trip, short next to the batch timeout.
+ */
+export const SETTLE_WAITS_MS = [50, 100, 200, 400, 800] as const;
+const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 export interface SendBatchInput {
   runId: string;
@@ -27,6 +44,7 @@ export interface SendBatchResult {
   failed: number;
   suppressed: number;
   expired: number;
+  unknown: number;
 }
 
 export class BatchNotFoundError extends Error {
@@ -55,6 +73,7 @@ export async function sendBatch(deps: SendBatchDeps, input: SendBatchInput): Pro
     failed: count('failed'),
     suppressed: count('suppressed'),
     expired: count('expired'),
+    unknown: count('unknown'),
   };
 }
 
@@ -68,7 +87,15 @@ async function sendTouches(deps: SendBatchDeps, batch: RunBatch): Promise<Outcom
   const campaignById = new Map(campaigns.flatMap((r) => (r ? [[r.campaign.id, r] as const] : [])));
   const outcomes: Outcome[] = [];
   for (const touch of batch.touches) {
-    outcomes.push(await sendTouch(deps, batch.runId, touch, customers.get(touch.customerId), campaignById.get(touch.campaignId)));
+    outcomes.push(
+      await sendTouch(
+        deps,
+        batch.runId,
+        touch,
+        customers.get(touch.customerId),
+        campaignById.get(touch.campaignId),
+      ),
+    );
   }
   return outcomes;
 }
@@ -93,14 +120,33 @@ async function sendTouch(
   // Facts can change between planning and the send time: consent withdrawn, campaign paused.
   const recheck = recheckAtSendTime(touch, customer, record);
   if (recheck) {
-    await deps.store.recordSuppressed({ ...touch, status: 'suppressed', reason: recheck }, runId, now.toISOString());
+    await deps.store.recordSuppressed(
+      { ...touch, status: 'suppressed', reason: recheck },
+      runId,
+      now.toISOString(),
+    );
     return { key, status: 'suppressed', reason: recheck };
   }
   if (now.getTime() >= Date.parse(touch.windowEnd)) {
-    return { key, status: 'expired', reason: 'send window closed before the batch ran' };
+    // Recorded, not held: a later run (a rerun of the day) may still send it.
+    if (await deps.store.recordExpired(touch, runId, now.toISOString())) {
+      return { key, status: 'expired', reason: 'send window closed before the batch ran' };
+    }
+    const held = await heldOutcome(deps, touch, runId, now);
+    return held === 'released'
+      ? { key, status: 'expired', reason: 'send window closed before the batch ran' }
+      : held;
   }
   if (!(await deps.store.reserve(touch, runId, now.toISOString()))) {
-    return { key, status: 'suppressed', reason: 'already-sent' };
+    const held = await heldOutcome(deps, touch, runId, now);
+    if (held !== 'released') return held;
+    // The holder released it between our reserve and our read (it failed): one more try.
+    if (!(await deps.store.reserve(touch, runId, deps.clock.now().toISOString()))) {
+      const again = await heldOutcome(deps, touch, runId, now);
+      return again === 'released'
+        ? { key, status: 'unknown', reason: 'the key changed hands while sending' }
+        : again;
+    }
   }
   const result = await deliver(deps, touch, customer, record?.campaign);
   const settledAt = deps.clock.now().toISOString();
@@ -112,13 +158,45 @@ async function sendTouch(
   return { key, status: 'failed', error: result.error };
 }
 
+/**
+ * Why a reserve was refused, from the row itself: `sent` → already-sent; `reserved` by this run (an
+ * earlier attempt of this batch died after reserving), or by another run longer ago than the batch
+ * timeout → `unknown`. A fresh reservation of another run is a concurrent send in flight: we wait
+ * briefly for it to settle so the report says what happened, and call it `unknown` if it does not.
+ */
+async function heldOutcome(
+  deps: SendBatchDeps,
+  touch: PlannedTouch,
+  runId: string,
+  now: Date,
+): Promise<Outcome | 'released'> {
+  const key = keyOf(touch);
+  const sleep = deps.sleep ?? realSleep;
+  for (let attempt = 0; ; attempt++) {
+    const row = await deps.store.getDelivery(key);
+    if (!row) return 'released';
+    if (row.status === 'sent') return { key, status: 'suppressed', reason: 'already-sent' };
+    if (row.status !== 'reserved' && row.status !== 'unknown') return 'released';
+    const stale = row.runId === runId || now.getTime() - Date.parse(row.updatedAt) >= RESERVATION_TIMEOUT_MS;
+    const wait = SETTLE_WAITS_MS[attempt];
+    if (row.status === 'unknown' || stale || wait === undefined) {
+      return {
+        key,
+        status: 'unknown',
+        reason: `reserved by run ${row.runId} at ${row.updatedAt} and never settled`,
+      };
+    }
+    await sleep(wait);
+  }
+}
+
 function recheckAtSendTime(
   touch: PlannedTouch,
   customer: Customer | undefined,
   record: { paused: boolean } | undefined,
 ): PlannedTouch['reason'] | undefined {
   if (!record || record.paused) return 'paused';
-  if (!customer || !customer.consent[touch.channel]) return 'no-consent';
+  if (!customer?.consent[touch.channel]) return 'no-consent';
   return undefined;
 }
 
@@ -129,8 +207,14 @@ async function deliver(
   campaign: Campaign | undefined,
 ): Promise<SendResult> {
   const address = customer && customerAddress(customer, touch.channel);
-  if (!customer || !campaign || !address) return { ok: false, retryable: false, error: 'customer or address gone' };
-  const link = unsubscribeUrl(deps.links.unsubscribeBaseUrl, deps.links.unsubscribeSecret, customer.id, touch.channel);
+  if (!customer || !campaign || !address)
+    return { ok: false, retryable: false, error: 'customer or address gone' };
+  const link = unsubscribeUrl(
+    deps.links.unsubscribeBaseUrl,
+    deps.links.unsubscribeSecret,
+    customer.id,
+    touch.channel,
+  );
   const message = await renderMessage(campaign, touch, {
     customer,
     ...(touch.contract && { contract: touch.contract }),

@@ -1,6 +1,6 @@
 // SummarizeRun: the run's report, from the batches' recorded results and the suppressed touches.
 import type { DeliveryStatus, PlannedTouch } from '../../domain/touch.js';
-import type { RunBatch, RunMeta, RunStore, RunSummary } from '../../ports.js';
+import type { Clock, RunBatch, RunMeta, RunStore, RunSummary } from '../../ports.js';
 
 export class RunNotFoundError extends Error {
   constructor(readonly runId: string) {
@@ -47,18 +47,30 @@ export async function runReport(store: RunStore, runId: string): Promise<RunRepo
         };
       }),
     ),
-    ...report.suppressed.map((t): ReportedTouch => ({ ...t, outcome: 'suppressed', ...(t.reason && { outcomeReason: t.reason }) })),
+    ...report.suppressed.map(
+      (t): ReportedTouch => ({ ...t, outcome: 'suppressed', ...(t.reason && { outcomeReason: t.reason }) }),
+    ),
   ];
   touches.sort((a, b) => (a.seq ?? 0) - (b.seq ?? 0));
   return { meta: report.meta, touches, summary: summarize(touches) };
 }
 
 export function summarize(touches: readonly ReportedTouch[]): RunSummary {
-  const summary: RunSummary = { planned: 0, sent: 0, suppressed: 0, failed: 0, byReason: {} };
+  const summary: RunSummary = {
+    planned: 0,
+    sent: 0,
+    suppressed: 0,
+    failed: 0,
+    expired: 0,
+    unknown: 0,
+    byReason: {},
+  };
   for (const t of touches) {
     if (t.status === 'planned') summary.planned += 1;
     if (t.outcome === 'sent') summary.sent += 1;
     if (t.outcome === 'failed') summary.failed += 1;
+    if (t.outcome === 'expired') summary.expired = (summary.expired ?? 0) + 1;
+    if (t.outcome === 'unknown') summary.unknown = (summary.unknown ?? 0) + 1;
     if (t.outcome === 'suppressed') {
       summary.suppressed += 1;
       const reason = t.outcomeReason ?? 'unknown';
@@ -69,10 +81,20 @@ export function summarize(touches: readonly ReportedTouch[]): RunSummary {
 }
 
 export async function summarizeRun(
-  deps: { store: RunStore },
+  deps: { store: RunStore; clock: Clock },
   input: { runId: string },
 ): Promise<{ runId: string; date: string; summary: RunSummary }> {
   const report = await runReport(deps.store, input.runId);
+  const completedAt = deps.clock.now().toISOString();
   await deps.store.putRunMeta({ ...report.meta, status: 'completed', summary: report.summary });
+  // A date is done once an all-campaign run for it completed: the schedule's catch-up skips it.
+  const { meta } = report;
+  if (meta.campaignId === undefined) {
+    await deps.store.markDatesCompleted([...(meta.catchUp ?? []), meta.date], {
+      runId: meta.runId,
+      scheduled: meta.scheduled === true,
+      completedAt,
+    });
+  }
   return { runId: report.meta.runId, date: report.meta.date, summary: report.summary };
 }

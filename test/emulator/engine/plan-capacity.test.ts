@@ -1,0 +1,56 @@
+// (c) Planning a campaign day among 20,000 customers reads what the due customers cost, not the
+// table: from DynamoDB's ConsumedCapacity, the plan's reads stay within 2x of BatchGet'ing only the
+// due customers' profiles plus the ledger, cap and suppression lookups they need.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { type Customer, settingsSchema } from '../../../shared/domain/documents.js';
+import type { DynamoStore } from '../../../shared/store/dynamo-store.js';
+import { planDayTouches } from '../../../shared/usecases/plan-day.js';
+import { createTestStore } from '../support/ddb.js';
+import { customer, exampleCampaign } from '../support/fixtures.js';
+
+const TOTAL = 20_000;
+const DUE = 80;
+const DATE = '2025-09-14';
+
+let store: DynamoStore;
+const dueIds: string[] = [];
+
+beforeAll(async () => {
+  ({ store } = await createTestStore());
+  await store.putSettings(settingsSchema.parse({}));
+  await store.putCampaign(exampleCampaign('birthday'));
+  const customers: Customer[] = [];
+  for (let i = 0; i < TOTAL; i++) {
+    const id = `pc-${String(i).padStart(5, '0')}`;
+    const due = i % (TOTAL / DUE) === 0;
+    // Everyone else is born on another day of the year, never 09-14.
+    let monthDay = new Date(Date.UTC(2001, 0, 1 + (i % 365))).toISOString().slice(5, 10);
+    if (monthDay === '09-14') monthDay = '09-15';
+    if (due) dueIds.push(id);
+    customers.push(customer({ id, birthday: due ? `1985-09-14` : monthDay }));
+  }
+  await store.putCustomers(customers);
+}, 300_000);
+
+describe('the plan of one day among 20,000 customers', () => {
+  it('reads < 2x what BatchGet of the due customers and their lookups costs', async () => {
+    store.resetCapacity();
+    const touches = await planDayTouches({ store }, { date: DATE });
+    const planRcu = store.capacity.read;
+    expect(touches.map((t) => t.customerId).sort()).toEqual(dueIds);
+
+    // The floor: the due profiles, their ledger rows, cap counts and suppression entries, nothing else.
+    store.resetCapacity();
+    const profiles = await store.getCustomers(dueIds);
+    await store.getDeliveries(touches);
+    await Promise.all(touches.map((t) => store.countedDueDates(t.customerId, t.channel, '2025-09-08', DATE)));
+    await store.suppressedAmong([...profiles.values()].map((c) => c.email ?? ''));
+    const floorRcu = store.capacity.read;
+
+    expect(floorRcu).toBeGreaterThan(0);
+    console.info(
+      `plan of ${DUE} due among ${TOTAL}: ${planRcu} RCU; floor ${floorRcu} RCU; ratio ${(planRcu / floorRcu).toFixed(2)}`,
+    );
+    expect(planRcu, `plan ${planRcu} RCU vs floor ${floorRcu} RCU`).toBeLessThan(2 * floorRcu);
+  });
+});
