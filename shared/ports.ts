@@ -14,7 +14,10 @@ import type { CampaignRecord, Delivery, DeliveryStatus, PlannedTouch, TouchKey }
 // ---------------------------------------------------------------- store
 
 /** A contract as the day indexes return it (the projected attributes, enough to plan and render). */
-export type IndexedContract = Pick<Contract, 'id' | 'customerId' | 'product' | 'startDate' | 'endDate' | 'status'>;
+export type IndexedContract = Pick<
+  Contract,
+  'id' | 'customerId' | 'product' | 'startDate' | 'endDate' | 'status'
+>;
 
 export interface DueReader {
   /** Active contracts whose endDate is `day` (renewed/cancelled ones are not in the index). */
@@ -85,13 +88,31 @@ export interface Ledger {
   /** Marks a reserved touch with its outcome. */
   settle(
     key: TouchKey,
-    outcome: { status: Extract<DeliveryStatus, 'sent' | 'failed' | 'deferred' | 'expired'>; providerMessageId?: string; error?: string },
+    outcome: {
+      status: Extract<DeliveryStatus, 'sent' | 'failed' | 'deferred' | 'expired'>;
+      providerMessageId?: string;
+      error?: string;
+    },
     now: string,
   ): Promise<void>;
   /** Records a suppressed touch, unless the key is already held (never overwrites a send). */
   recordSuppressed(touch: PlannedTouch, runId: string, now: string): Promise<void>;
+  /**
+   * The ledger, with `reserved` rows older than RESERVATION_TIMEOUT_MS shown as `unknown`: the
+   * run that reserved them died before settling (docs/exactly-once.md).
+   */
   listDeliveries(filter: { campaignId?: string; customerId?: string }): Promise<Delivery[]>;
+  /** One ledger row, strongly consistent: what the send path reads after a refused reserve. */
+  getDelivery(key: TouchKey): Promise<Delivery | undefined>;
+  /**
+   * Records a touch whose send window closed before it could be sent. `expired` does not hold the
+   * key, so a later run may still send it. Returns false (and writes nothing) when the key is held.
+   */
+  recordExpired(touch: PlannedTouch, runId: string, now: string): Promise<boolean>;
 }
+
+/** A `reserved` row older than this was left by a send that died (the batch's retries are long over). */
+export const RESERVATION_TIMEOUT_MS = 15 * 60_000;
 
 /** A run's plan, kept in the store so the state machine passes only references between states. */
 export interface RunBatch {
@@ -99,7 +120,13 @@ export interface RunBatch {
   batchId: string;
   sendAt: string;
   touches: PlannedTouch[];
-  results?: { key: TouchKey; status: DeliveryStatus; providerMessageId?: string; error?: string; reason?: string }[];
+  results?: {
+    key: TouchKey;
+    status: DeliveryStatus;
+    providerMessageId?: string;
+    error?: string;
+    reason?: string;
+  }[];
 }
 
 export interface RunMeta {
@@ -109,6 +136,10 @@ export interface RunMeta {
   startedAt: string;
   status: 'planning' | 'sending' | 'completed' | 'failed';
   summary?: RunSummary;
+  /** Started by the schedule (not `run --date`, not the API). */
+  scheduled?: boolean;
+  /** Earlier local dates this scheduled run catches up, re-timed into `date`'s window (docs/scheduling.md). */
+  catchUp?: string[];
 }
 
 export interface RunSummary {
@@ -116,6 +147,10 @@ export interface RunSummary {
   sent: number;
   suppressed: number;
   failed: number;
+  /** Send window closed before the batch ran (not held: a later run may send them). */
+  expired?: number;
+  /** Held by a reservation that was never settled: listed for review, never resent. */
+  unknown?: number;
   byReason: Record<string, number>;
 }
 
@@ -126,12 +161,119 @@ export interface RunStore {
   /** Suppressed touches of the run (for the report), in planning order. */
   putRunSuppressed(runId: string, touches: readonly PlannedTouch[]): Promise<void>;
   getRunBatch(runId: string, batchId: string): Promise<RunBatch | undefined>;
-  putRunBatchResults(runId: string, batchId: string, results: NonNullable<RunBatch['results']>): Promise<void>;
+  putRunBatchResults(
+    runId: string,
+    batchId: string,
+    results: NonNullable<RunBatch['results']>,
+  ): Promise<void>;
   /** Everything the run planned, in planning order, with results where the batch has run. */
-  getRunReport(runId: string): Promise<{ meta: RunMeta; batches: RunBatch[]; suppressed: PlannedTouch[] } | undefined>;
+  getRunReport(
+    runId: string,
+  ): Promise<{ meta: RunMeta; batches: RunBatch[]; suppressed: PlannedTouch[] } | undefined>;
+  /** Marks local dates as done by a completed all-campaign run; the first scheduled one is remembered for good. */
+  markDatesCompleted(
+    dates: readonly string[],
+    run: { runId: string; scheduled: boolean; completedAt: string },
+  ): Promise<void>;
+  /** The dates in [fromDay, toDay] that a completed all-campaign run covered. */
+  completedDates(fromDay: string, toDay: string): Promise<Set<string>>;
+  /** The local date of the first scheduled run that ever completed (catch-up never reaches before it). */
+  firstScheduledDate(): Promise<string | undefined>;
 }
 
-export type Store = DueReader & DocumentStore & CampaignStore & SuppressionStore & Ledger & RunStore;
+// ---------------------------------------------------------------- partners (webhooks)
+
+/** One signing secret of a partner; a rotated-out secret carries the end of its rollover window. */
+export interface PartnerSecret {
+  /** `whsec_` + base64 of the key bytes (the Standard Webhooks format). */
+  secret: string;
+  createdAt: string;
+  /** Absent while the secret is current; set when a rotation starts its rollover window. */
+  expiresAt?: string;
+}
+
+export interface Partner {
+  id: string;
+  /** Newest first. */
+  secrets: PartnerSecret[];
+  createdAt: string;
+}
+
+/**
+ * Partners and their webhook secrets. The table adapter keeps them locally; in the cloud the
+ * secrets belong in Secrets Manager, and an adapter of this port can hold them there instead.
+ */
+export interface PartnerStore {
+  /** Returns false (and changes nothing) when a partner with this id exists. */
+  addPartner(partner: Partner): Promise<boolean>;
+  /**
+   * Makes `next` the current secret; the secrets current until now stay valid for `rolloverMs`
+   * after `next.createdAt`, those already expired are dropped. Undefined when there is no such partner.
+   */
+  rotatePartnerSecret(id: string, next: PartnerSecret, rolloverMs: number): Promise<Partner | undefined>;
+  getPartner(id: string): Promise<Partner | undefined>;
+  listPartners(): Promise<Partner[]>;
+}
+
+/** Webhook ids already accepted, per partner: the replay guard (entries expire after a while). */
+export interface WebhookReceipts {
+  hasWebhookReceipt(partnerId: string, webhookId: string): Promise<boolean>;
+  /** Records an accepted webhook; false when it was already recorded (a concurrent replay). */
+  recordWebhookReceipt(partnerId: string, webhookId: string, now: Date): Promise<boolean>;
+}
+
+/** Where a ledger page stopped: the campaign it was reading (unfiltered or by campaign) and the last key. */
+export interface DeliveryPosition {
+  campaignId?: string;
+  lastKey?: Record<string, string>;
+}
+export interface DeliveryPageRequest {
+  after?: DeliveryPosition;
+  limit: number;
+}
+export interface DeliveryPage {
+  deliveries: Delivery[];
+  /** Absent on the last page. */
+  after?: DeliveryPosition;
+}
+
+/** What an erasure removed or anonymised. */
+export interface ErasureReport {
+  anonymousId: string;
+  profile: boolean;
+  ledgerRows: number;
+  contracts: number;
+  events: number;
+}
+
+/** One customer's data, for the ops API (export, erasure, single reads). */
+export interface CustomerDataStore {
+  getCustomer(id: string): Promise<Customer | undefined>;
+  getContract(id: string): Promise<Contract | undefined>;
+  /** Contracts and events that name the customer (stored since references were introduced). */
+  customerRecords(customerId: string): Promise<{ contracts: Contract[]; events: CustomerEvent[] }>;
+  /** Ledger rows in a stable order, one page at a time. */
+  pageDeliveries(
+    filter: { campaignId?: string; customerId?: string },
+    page: DeliveryPageRequest,
+  ): Promise<DeliveryPage>;
+  /** Removes the customer's PII everywhere the store can reach it; undefined when nothing was stored. */
+  eraseCustomer(
+    customerId: string,
+    anonymousId: string,
+    pseudonym: (value: string) => string,
+  ): Promise<ErasureReport | undefined>;
+}
+
+export type Store = DueReader &
+  CustomerDataStore &
+  DocumentStore &
+  CampaignStore &
+  SuppressionStore &
+  Ledger &
+  RunStore &
+  PartnerStore &
+  WebhookReceipts;
 
 // ---------------------------------------------------------------- channels
 

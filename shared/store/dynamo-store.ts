@@ -3,11 +3,25 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Campaign, Channel, Contract, Customer, CustomerEvent, Settings } from '../domain/documents.js';
 import type { CampaignRecord, Delivery, PlannedTouch, TouchKey } from '../domain/touch.js';
-import type { Clock, IndexedContract, RunBatch, RunMeta, Store, SuppressionEntry } from '../ports.js';
+import type {
+  Clock,
+  DeliveryPage,
+  DeliveryPageRequest,
+  ErasureReport,
+  IndexedContract,
+  Partner,
+  PartnerSecret,
+  RunBatch,
+  RunMeta,
+  Store,
+  SuppressionEntry,
+} from '../ports.js';
 import { Campaigns } from './campaigns.js';
+import { CustomerData } from './customer-data.js';
 import { Documents } from './documents.js';
 import { DueReads } from './due-reader.js';
 import { LedgerRows } from './ledger.js';
+import { Partners } from './partners.js';
 import { Runs } from './runs.js';
 import { Suppressions } from './suppression.js';
 import { type Capacity, Table } from './table.js';
@@ -30,6 +44,8 @@ export class DynamoStore implements Store {
   private readonly suppressions: Suppressions;
   private readonly ledger: LedgerRows;
   private readonly runs: Runs;
+  private readonly customerData: CustomerData;
+  private readonly partners: Partners;
 
   constructor(opts: DynamoStoreOptions) {
     const clock = opts.clock ?? systemClock;
@@ -38,8 +54,10 @@ export class DynamoStore implements Store {
     this.due = new DueReads(this.table);
     this.campaigns = new Campaigns(this.table, clock);
     this.suppressions = new Suppressions(this.table);
-    this.ledger = new LedgerRows(this.table, this.campaigns);
+    this.ledger = new LedgerRows(this.table, this.campaigns, clock);
     this.runs = new Runs(this.table, clock);
+    this.customerData = new CustomerData(this.table);
+    this.partners = new Partners(this.table);
   }
 
   /** Capacity units consumed by this store since creation or the last resetCapacity(). */
@@ -85,11 +103,16 @@ export class DynamoStore implements Store {
   putCustomers(customers: readonly Customer[]): Promise<void> {
     return this.documents.putCustomers(customers);
   }
-  putContracts(contracts: readonly Contract[]): Promise<void> {
-    return this.documents.putContracts(contracts);
+  async putContracts(contracts: readonly Contract[]): Promise<void> {
+    await this.documents.putContracts(contracts);
+    // The customer's reference to each contract, so export and erasure find them without a Scan.
+    await this.customerData.indexContracts(contracts);
   }
-  putEvents(events: readonly CustomerEvent[]): Promise<string[]> {
-    return this.documents.putEvents(events);
+  async putEvents(events: readonly CustomerEvent[]): Promise<string[]> {
+    const fresh = await this.documents.putEvents(events);
+    const ids = new Set(fresh);
+    await this.customerData.indexEvents(events.filter((e) => ids.has(e.id)));
+    return fresh;
   }
   existingCustomerIds(ids: readonly string[]): Promise<Set<string>> {
     return this.documents.existingCustomerIds(ids);
@@ -153,6 +176,12 @@ export class DynamoStore implements Store {
   listDeliveries(filter: { campaignId?: string; customerId?: string }): Promise<Delivery[]> {
     return this.ledger.listDeliveries(filter);
   }
+  getDelivery(key: TouchKey): Promise<Delivery | undefined> {
+    return this.ledger.getDelivery(key);
+  }
+  recordExpired(touch: PlannedTouch, runId: string, now: string): Promise<boolean> {
+    return this.ledger.recordExpired(touch, runId, now);
+  }
 
   // ------------------------------------------------------------ runs
   putRunMeta(meta: RunMeta): Promise<void> {
@@ -181,5 +210,61 @@ export class DynamoStore implements Store {
     runId: string,
   ): Promise<{ meta: RunMeta; batches: RunBatch[]; suppressed: PlannedTouch[] } | undefined> {
     return this.runs.getRunReport(runId);
+  }
+  markDatesCompleted(
+    dates: readonly string[],
+    run: { runId: string; scheduled: boolean; completedAt: string },
+  ): Promise<void> {
+    return this.runs.markDatesCompleted(dates, run);
+  }
+  completedDates(fromDay: string, toDay: string): Promise<Set<string>> {
+    return this.runs.completedDates(fromDay, toDay);
+  }
+  firstScheduledDate(): Promise<string | undefined> {
+    return this.runs.firstScheduledDate();
+  }
+
+  // ------------------------------------------------------------ partners and webhook receipts
+  addPartner(partner: Partner): Promise<boolean> {
+    return this.partners.addPartner(partner);
+  }
+  rotatePartnerSecret(id: string, next: PartnerSecret, rolloverMs: number): Promise<Partner | undefined> {
+    return this.partners.rotatePartnerSecret(id, next, rolloverMs);
+  }
+  getPartner(id: string): Promise<Partner | undefined> {
+    return this.partners.getPartner(id);
+  }
+  listPartners(): Promise<Partner[]> {
+    return this.partners.listPartners();
+  }
+  hasWebhookReceipt(partnerId: string, webhookId: string): Promise<boolean> {
+    return this.partners.hasWebhookReceipt(partnerId, webhookId);
+  }
+  recordWebhookReceipt(partnerId: string, webhookId: string, now: Date): Promise<boolean> {
+    return this.partners.recordWebhookReceipt(partnerId, webhookId, now);
+  }
+
+  // ------------------------------------------------------------ one customer's data (ops API)
+  getCustomer(id: string): Promise<Customer | undefined> {
+    return this.customerData.getCustomer(id);
+  }
+  getContract(id: string): Promise<Contract | undefined> {
+    return this.customerData.getContract(id);
+  }
+  customerRecords(customerId: string): Promise<{ contracts: Contract[]; events: CustomerEvent[] }> {
+    return this.customerData.customerRecords(customerId);
+  }
+  pageDeliveries(
+    filter: { campaignId?: string; customerId?: string },
+    page: DeliveryPageRequest,
+  ): Promise<DeliveryPage> {
+    return this.customerData.pageDeliveries(filter, page);
+  }
+  eraseCustomer(
+    customerId: string,
+    anonymousId: string,
+    pseudonym: (value: string) => string,
+  ): Promise<ErasureReport | undefined> {
+    return this.customerData.eraseCustomer(customerId, anonymousId, pseudonym);
   }
 }

@@ -11,19 +11,24 @@ import { executeRun } from '../../run-executor.js';
 import { type Embedded, PROJECT_ROOT } from '../../runtime.js';
 import { type CommandContext, withEmbedded } from '../context.js';
 import { table } from '../output.js';
+import { parsePort, serveApi } from './serve.js';
 
 const EXAMPLES = join(PROJECT_ROOT, 'examples');
 export const DEMO_PERIOD = { from: '2026-11-26', to: '2026-12-31' };
 
 async function loadDemoData(env: Embedded): Promise<void> {
   const { store } = env.deps;
-  await store.putSettings(settingsSchema.parse(JSON.parse(readFileSync(join(EXAMPLES, 'settings.json'), 'utf8'))));
+  await store.putSettings(
+    settingsSchema.parse(JSON.parse(readFileSync(join(EXAMPLES, 'settings.json'), 'utf8'))),
+  );
   for (const kind of ['customers', 'contracts', 'events'] as const) {
     const result = await importFile({ path: join(EXAMPLES, `${kind}.ndjson`), kind, store });
     if (!result.ok) throw new Error(`demo ${kind} did not import: ${JSON.stringify(result.errors)}`);
   }
   for (const file of readdirSync(join(EXAMPLES, 'campaigns')).sort()) {
-    await store.putCampaign(campaignSchema.parse(JSON.parse(readFileSync(join(EXAMPLES, 'campaigns', file), 'utf8'))));
+    await store.putCampaign(
+      campaignSchema.parse(JSON.parse(readFileSync(join(EXAMPLES, 'campaigns', file), 'utf8'))),
+    );
   }
 }
 
@@ -48,7 +53,8 @@ export async function demoCommand(ctx: CommandContext): Promise<void> {
     let total = 0;
     for (const firing of demoFirings(env)) {
       const { output } = await executeRun(env.template, env.deps, { scheduledTime: firing.toISOString() });
-      const runId = typeof output === 'object' && output !== null && 'runId' in output ? String(output.runId) : '';
+      const runId =
+        typeof output === 'object' && output !== null && 'runId' in output ? String(output.runId) : '';
       const report = await runReport(env.deps.store, runId);
       const sent = report.touches.filter((t) => t.outcome === 'sent');
       if (sent.length === 0) continue;
@@ -57,22 +63,36 @@ export async function demoCommand(ctx: CommandContext): Promise<void> {
       ctx.out.text(`\n${report.meta.date}  (schedule fired ${firing.toISOString()})`);
       ctx.out.text(
         table(
-          sent.map((t) => ({ sendAt: t.sendAt, campaign: t.campaignId, step: t.stepId, customer: t.customerId, channel: t.channel, to: t.address })),
+          sent.map((t) => ({
+            sendAt: t.sendAt,
+            campaign: t.campaignId,
+            step: t.stepId,
+            customer: t.customerId,
+            channel: t.channel,
+            to: t.address,
+          })),
           ['sendAt', 'campaign', 'step', 'customer', 'channel', 'to'],
         ),
       );
     }
     ctx.out.text(`\n${total} messages sent over ${DEMO_PERIOD.from} … ${DEMO_PERIOD.to}.`);
-    if (firstDelivery !== undefined) ctx.out.text(`Time from start to first delivered message: ${firstDelivery} ms.`);
+    if (firstDelivery !== undefined)
+      ctx.out.text(`Time from start to first delivered message: ${firstDelivery} ms.`);
     ctx.out.text(`Mailbox (rendered emails): ${env.info.mailboxUrl ?? '-'}`);
     ctx.out.text(`SMS messages:              ${env.info.smsPageUrl ?? '-'}`);
     ctx.out.text(`Ledger: npx touchpoint deliveries --data-dir ${dataDir}`);
     if (ctx.options.once) return;
-    ctx.out.text('\nPress Ctrl-C to stop.');
-    await new Promise<void>((resolve) => {
-      process.once('SIGINT', () => resolve());
-      process.once('SIGTERM', () => resolve());
-    });
-    ctx.out.text('Stopping…');
+    // The API (partner webhooks, marketing-ops endpoints) stays up with the pages.
+    const stopApi = await serveApi(ctx, env, parsePort(ctx.options.port));
+    try {
+      ctx.out.text('\nPress Ctrl-C to stop.');
+      await new Promise<void>((resolve) => {
+        process.once('SIGINT', () => resolve());
+        process.once('SIGTERM', () => resolve());
+      });
+      ctx.out.text('Stopping…');
+    } finally {
+      await stopApi();
+    }
   });
 }

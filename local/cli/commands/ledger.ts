@@ -6,10 +6,14 @@ import { RefusedError, UsageError } from '../errors.js';
 import { table } from '../output.js';
 
 export async function deliveriesCommand(ctx: CommandContext): Promise<void> {
-  if (ctx.args.length > 0) throw new UsageError('usage: touchpoint deliveries [--campaign ID] [--customer ID] [--json]');
+  if (ctx.args.length > 0)
+    throw new UsageError('usage: touchpoint deliveries [--campaign ID] [--customer ID] [--json]');
   const { campaign, customer } = ctx.options;
   const rows = await withEmbedded(ctx, {}, ({ deps }) =>
-    deps.store.listDeliveries({ ...(campaign && { campaignId: campaign }), ...(customer && { customerId: customer }) }),
+    deps.store.listDeliveries({
+      ...(campaign && { campaignId: campaign }),
+      ...(customer && { customerId: customer }),
+    }),
   );
   rows.sort(
     (a, b) =>
@@ -20,21 +24,35 @@ export async function deliveriesCommand(ctx: CommandContext): Promise<void> {
       a.channel.localeCompare(b.channel),
   );
   ctx.out.data({ deliveries: rows, count: rows.length });
-  ctx.out.text(table(rows, ['dueDate', 'campaignId', 'stepId', 'customerId', 'channel', 'status', 'reason', 'sendAt', 'providerMessageId']));
+  ctx.out.text(
+    table(rows, [
+      'dueDate',
+      'campaignId',
+      'stepId',
+      'customerId',
+      'channel',
+      'status',
+      'reason',
+      'sendAt',
+      'providerMessageId',
+    ]),
+  );
 }
 
 function normalized(address: string): string {
   try {
     return normalizeAddress(address).address;
   } catch (e) {
-    if (e instanceof InvalidAddressError) throw new RefusedError(e.message, [{ path: 'address', message: e.message }]);
+    if (e instanceof InvalidAddressError)
+      throw new RefusedError(e.message, [{ path: 'address', message: e.message }]);
     throw e;
   }
 }
 
 export async function suppressionCommand(ctx: CommandContext): Promise<void> {
   const [sub, address, ...extra] = ctx.args;
-  const usage = 'touchpoint suppression add ADDRESS --reason bounced|complained|unsubscribed | remove ADDRESS | list';
+  const usage =
+    'touchpoint suppression add ADDRESS --reason bounced|complained|unsubscribed | remove ADDRESS | list';
   if (extra.length > 0) throw new UsageError(`usage: ${usage}`);
   switch (sub) {
     case 'add': {
@@ -43,7 +61,12 @@ export async function suppressionCommand(ctx: CommandContext): Promise<void> {
       if (!reason.success) throw new UsageError('--reason must be bounced, complained or unsubscribed');
       const normal = normalized(address);
       await withEmbedded(ctx, {}, ({ deps }) =>
-        deps.store.addSuppression({ address: normal, reason: reason.data, addedAt: new Date().toISOString(), source: 'manual' }),
+        deps.store.addSuppression({
+          address: normal,
+          reason: reason.data,
+          addedAt: new Date().toISOString(),
+          source: 'manual',
+        }),
       );
       ctx.out.data({ ok: true, address: normal, reason: reason.data });
       ctx.out.text(`suppressed ${normal} (${reason.data})`);
@@ -54,7 +77,9 @@ export async function suppressionCommand(ctx: CommandContext): Promise<void> {
       const normal = normalized(address);
       const removed = await withEmbedded(ctx, {}, ({ deps }) => deps.store.removeSuppression(normal));
       ctx.out.data({ ok: true, address: normal, removed });
-      ctx.out.text(removed ? `removed ${normal} from the suppression list` : `${normal} was not on the suppression list`);
+      ctx.out.text(
+        removed ? `removed ${normal} from the suppression list` : `${normal} was not on the suppression list`,
+      );
       return;
     }
     case 'list': {

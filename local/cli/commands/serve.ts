@@ -1,14 +1,69 @@
-// `touchpoint serve`: keeps the embedded stack, the mailbox and the SMS page up for other commands.
+// `touchpoint serve`: the local API (marketing-ops endpoints and partner webhooks), the mailbox and
+// the SMS page, up until SIGINT/SIGTERM; other commands on the same data dir attach to it.
+
+import { ApiPortInUseError, DEFAULT_API_PORT, localApiDeps, startApiServer } from '../../api-server.js';
+import { advertiseOwner } from '../../data-dir.js';
+import type { Embedded } from '../../runtime.js';
 import { type CommandContext, withEmbedded } from '../context.js';
+import { UsageError } from '../errors.js';
+import type { Out } from '../output.js';
+
+export function parsePort(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const port = Number(value);
+  if (!/^\d+$/.test(value) || port > 65_535) throw new UsageError(`--port must be 0–65535, got ${value}`);
+  return port;
+}
+
+/**
+ * Starts the API for the embedded stack, advertises its URL in the data dir and prints the
+ * `API http://127.0.0.1:N` line. Without an explicit port, a busy default port falls back to a free one.
+ */
+export async function serveApi(
+  ctx: { out: Out },
+  env: Embedded,
+  port: number | undefined,
+): Promise<() => Promise<void>> {
+  const deps = localApiDeps(env);
+  let api: Awaited<ReturnType<typeof startApiServer>>;
+  try {
+    api = await startApiServer({ deps, port: port ?? DEFAULT_API_PORT });
+  } catch (err) {
+    if (!(err instanceof ApiPortInUseError) || port !== undefined) throw err;
+    ctx.out.note(`port ${DEFAULT_API_PORT} is in use; serving the API on a free port instead`);
+    api = await startApiServer({ deps, port: 0 });
+  }
+  // Rewrites runtime.json with the API too; openEmbedded's cleanup removes the same file on stop.
+  Object.assign(env.info, { apiUrl: api.url });
+  advertiseOwner(env.dataDir, env.info);
+  ctx.out.text(`API ${api.url}`);
+  return () => api.stop();
+}
+
+const untilSignal = (): Promise<void> =>
+  new Promise<void>((resolve) => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+  });
 
 export async function serveCommand(ctx: CommandContext): Promise<void> {
+  if (ctx.args.length > 0) throw new UsageError('usage: touchpoint serve [--port N]');
+  const port = parsePort(ctx.options.port);
   await withEmbedded(ctx, { channels: true, own: true }, async (env) => {
-    ctx.out.text(`Mailbox http://${new URL(env.info.mailboxUrl ?? 'http://127.0.0.1').host}`);
-    ctx.out.text(`SMS ${env.info.smsPageUrl ?? '-'}`);
-    ctx.out.text('Press Ctrl-C to stop.');
-    await new Promise<void>((resolve) => {
-      process.once('SIGINT', () => resolve());
-      process.once('SIGTERM', () => resolve());
-    });
+    const stopApi = await serveApi(ctx, env, port);
+    try {
+      ctx.out.text(`Mailbox ${env.info.mailboxUrl ?? '-'}`);
+      ctx.out.text(`SMS ${env.info.smsPageUrl ?? '-'}`);
+      ctx.out.data({
+        apiUrl: env.info.apiUrl,
+        mailboxUrl: env.info.mailboxUrl,
+        smsPageUrl: env.info.smsPageUrl,
+        dataDir: env.dataDir,
+      });
+      ctx.out.text('Press Ctrl-C to stop.');
+      await untilSignal();
+    } finally {
+      await stopApi();
+    }
   });
 }

@@ -1,0 +1,122 @@
+// The API (marketing-ops endpoints and partner webhooks) on a local port: the same Hono app as
+// API Gateway's Lambda, composed from the embedded stack. Partner events go through RuleBus, so a
+// webhook reaches functions/ingest-event.ts the way the cloud's EventBridge rule delivers it.
+import type { AddressInfo } from 'node:net';
+import { createAdaptorServer } from '@hono/node-server';
+import { ulid } from 'ulid';
+import { createApp } from '../shared/api/app.js';
+import type { ApiDeps, ApiLog, RunStarter } from '../shared/api/deps.js';
+import { DEFAULT_ROLLOVER_MS } from '../shared/partners/secrets.js';
+import { busRulesFromTemplate, RuleBus } from './bus-rules.js';
+import { executeRun } from './run-executor.js';
+import type { Embedded } from './runtime.js';
+
+/** EventBridge's own entry limit; API Gateway's payload limit is larger. */
+export const MAX_BODY_BYTES = 256 * 1024;
+/** The port `serve` and `npm start` try first; the default unsubscribe links point at it. */
+export const DEFAULT_API_PORT = 8787;
+
+export class ApiPortInUseError extends Error {
+  constructor(readonly port: number) {
+    super(`port ${port} on 127.0.0.1 is in use (try --port 0 for a free one)`);
+    this.name = 'ApiPortInUseError';
+  }
+}
+
+export interface ApiServer {
+  url: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+export async function startApiServer(opts: { deps: ApiDeps; port?: number }): Promise<ApiServer> {
+  const app = createApp(opts.deps);
+  const server = createAdaptorServer({ fetch: app.fetch, hostname: '127.0.0.1' });
+  const wanted = opts.port ?? DEFAULT_API_PORT;
+  await new Promise<void>((resolve, reject) => {
+    const onError = (err: Error) => {
+      reject('code' in err && err.code === 'EADDRINUSE' ? new ApiPortInUseError(wanted) : err);
+    };
+    server.once('error', onError);
+    server.listen(wanted, '127.0.0.1', () => {
+      server.off('error', onError);
+      resolve();
+    });
+  });
+  const address = server.address();
+  const port =
+    typeof address === 'object' && address !== null ? (address satisfies AddressInfo).port : wanted;
+  let stopped: Promise<void> | undefined;
+  const stop = () => {
+    stopped ??= new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      // Keep-alive connections would hold close() open until they time out.
+      if ('closeAllConnections' in server) server.closeAllConnections();
+    });
+    return stopped;
+  };
+  return { url: `http://127.0.0.1:${port}`, port, stop };
+}
+
+/** Runs through the local executor in the background; status is kept in memory for this process. */
+export function localRunStarter(env: Pick<Embedded, 'template' | 'deps'>): RunStarter {
+  type Status = Awaited<ReturnType<RunStarter['status']>>;
+  const runs = new Map<string, NonNullable<Status>>();
+  return {
+    async start(input) {
+      const executionId = ulid();
+      runs.set(executionId, { status: 'RUNNING' });
+      executeRun(env.template, env.deps, {
+        ...(input.date && { date: input.date }),
+        ...(input.campaignId && { campaignId: input.campaignId }),
+      }).then(
+        ({ output }) => runs.set(executionId, { status: 'SUCCEEDED', output }),
+        (err: unknown) =>
+          runs.set(executionId, {
+            status: 'FAILED',
+            error: err instanceof Error ? err.message : String(err),
+          }),
+      );
+      return { executionId };
+    },
+    async status(executionId) {
+      return runs.get(executionId);
+    },
+  };
+}
+
+const consoleLog: ApiLog = {
+  info: () => {},
+  error: (message, extra) => {
+    console.error(`api: ${message}`, extra ?? '');
+  },
+};
+
+/** ApiDeps over the embedded stack: events go through the template's bus rules. */
+export function localApiDeps(
+  env: Pick<Embedded, 'template' | 'deps' | 'bus'>,
+  overrides: Partial<ApiDeps> = {},
+): ApiDeps {
+  const events = new RuleBus({
+    inner: env.bus,
+    rules: busRulesFromTemplate(env.template),
+    deps: env.deps,
+    onFailure: (f) => consoleLog.error(`bus rule ${f.rule} → ${f.target} failed`, f.error),
+  });
+  return {
+    store: env.deps.store,
+    email: env.deps.email,
+    sms: env.deps.sms,
+    events,
+    clock: env.deps.clock,
+    runs: localRunStarter(env),
+    log: consoleLog,
+    config: {
+      ...(process.env.TOUCHPOINT_OPS_TOKEN && { opsToken: process.env.TOUCHPOINT_OPS_TOKEN }),
+      secretRolloverMs: DEFAULT_ROLLOVER_MS,
+      maxBodyBytes: MAX_BODY_BYTES,
+      unsubscribeSecret: env.deps.links.unsubscribeSecret,
+    },
+    ...overrides,
+  };
+}

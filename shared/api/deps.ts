@@ -1,0 +1,35 @@
+// What the API is composed from: the same ports as the handlers, plus the run starter (the state
+// machine in the cloud, the local executor locally) and the API's own settings.
+import type { Clock, EmailSender, EventPublisher, SmsSender, Store } from '../ports.js';
+
+export interface RunStarter {
+  /** Starts a run for local date D; returns the execution id. */
+  start(input: { date: string; campaignId?: string }): Promise<{ executionId: string }>;
+  /** The execution's status and, when done, its output. */
+  status(executionId: string): Promise<{ status: 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'UNKNOWN'; output?: unknown; error?: string } | undefined>;
+}
+
+export interface ApiLog {
+  info(message: string, extra?: unknown): void;
+  error(message: string, extra?: unknown): void;
+}
+
+export interface ApiDeps {
+  store: Store;
+  email: EmailSender;
+  sms: SmsSender;
+  /** Partner events go on the bus; rules route them to ingest-event (in-process locally). */
+  events: EventPublisher;
+  clock: Clock;
+  runs: RunStarter;
+  log: ApiLog;
+  config: {
+    /** Bearer token for the marketing-ops endpoints (local development; IAM/Cognito in the cloud). */
+    opsToken?: string;
+    /** Rollover window during which a rotated partner secret stays valid. */
+    secretRolloverMs: number;
+    /** Max request body, bytes. */
+    maxBodyBytes: number;
+    unsubscribeSecret: string;
+  };
+}

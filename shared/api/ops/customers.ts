@@ -1,0 +1,198 @@
+// Customers and contracts one at a time: get, replace, export and erase (GDPR).
+
+import type { OpenAPIHono } from '@hono/zod-openapi';
+import { createRoute, z } from '@hono/zod-openapi';
+import { contractSchema, customerSchema } from '../../domain/documents.js';
+import { eraseCustomer } from '../../usecases/customers/erase-customer.js';
+import { exportCustomer } from '../../usecases/customers/export-customer.js';
+import { IdMismatchError, putContract, putCustomer } from '../../usecases/customers/put-records.js';
+import type { ApiDeps } from '../deps.js';
+import {
+  commonErrors,
+  jsonContent,
+  notFound,
+  notFoundResponse,
+  opsApp,
+  security,
+  unprocessable,
+  unprocessableResponse,
+} from './common.js';
+
+const idParam = z.object({
+  id: z
+    .string()
+    .min(1)
+    .max(1024)
+    .openapi({ param: { name: 'id', in: 'path' } }),
+});
+const customerDoc = customerSchema.openapi('Customer');
+const contractDoc = contractSchema.openapi('Contract');
+
+const exportSchema = z
+  .object({
+    exportedAt: z.string(),
+    customer: customerDoc,
+    contracts: z.array(contractDoc),
+    events: z.array(z.record(z.string(), z.unknown())),
+    deliveries: z.array(z.record(z.string(), z.unknown())),
+    consent: z.object({
+      current: z.object({ email: z.boolean(), sms: z.boolean() }),
+      suppressions: z.array(z.record(z.string(), z.unknown())),
+    }),
+  })
+  .openapi('CustomerExport');
+const erasureSchema = z
+  .object({
+    anonymousId: z.string(),
+    profile: z.boolean(),
+    ledgerRows: z.number().int(),
+    contracts: z.number().int(),
+    events: z.number().int(),
+  })
+  .openapi('ErasureReport');
+
+async function orUnprocessable<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (err instanceof IdMismatchError)
+      throw unprocessable('The body names another record.', [
+        { path: 'id', message: `must be ${err.pathId}` },
+      ]);
+    throw err;
+  }
+}
+
+export function customerRoutes(deps: ApiDeps): OpenAPIHono {
+  const app = opsApp(deps.log);
+  const tags = ['customers'];
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/v1/customers/{id}',
+      tags,
+      security,
+      summary: 'A customer',
+      request: { params: idParam },
+      responses: { 200: jsonContent(customerDoc, 'The customer'), ...commonErrors, ...notFoundResponse },
+    }),
+    async (c) => {
+      const { id } = c.req.valid('param');
+      const customer = await deps.store.getCustomer(id);
+      if (!customer) throw notFound(`Customer ${id}`);
+      return c.json(customer, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'put',
+      path: '/v1/customers/{id}',
+      tags,
+      security,
+      summary: 'Replace (or create) a customer: the whole document, like an import line',
+      request: {
+        params: idParam,
+        body: { required: true, content: { 'application/json': { schema: customerDoc } } },
+      },
+      responses: {
+        200: jsonContent(customerDoc, 'Replaced'),
+        201: jsonContent(customerDoc, 'Created'),
+        ...commonErrors,
+        ...unprocessableResponse,
+      },
+    }),
+    async (c) => {
+      const { id } = c.req.valid('param');
+      const customer = c.req.valid('json');
+      const { created } = await orUnprocessable(() => putCustomer(deps.store, id, customer));
+      return created ? c.json(customer, 201) : c.json(customer, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/v1/customers/{id}/export',
+      tags,
+      security,
+      summary: "Export one customer's data: profile, contracts, events, deliveries, consent",
+      request: { params: idParam },
+      responses: { 200: jsonContent(exportSchema, 'The export'), ...commonErrors, ...notFoundResponse },
+    }),
+    async (c) => {
+      const { id } = c.req.valid('param');
+      const data = await exportCustomer(deps, id);
+      if (!data) throw notFound(`Customer ${id}`);
+      return c.json(data, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'delete',
+      path: '/v1/customers/{id}',
+      tags,
+      security,
+      summary: 'Erase a customer (GDPR): PII removed everywhere; the ledger keeps anonymous counts',
+      request: { params: idParam },
+      responses: { 200: jsonContent(erasureSchema, 'What was erased'), ...commonErrors, ...notFoundResponse },
+    }),
+    async (c) => {
+      const { id } = c.req.valid('param');
+      const report = await eraseCustomer(
+        { store: deps.store, pseudonymKey: deps.config.unsubscribeSecret },
+        id,
+      );
+      if (!report) throw notFound(`Customer ${id}`);
+      deps.log.info('customer erased', { anonymousId: report.anonymousId, ledgerRows: report.ledgerRows });
+      return c.json(report, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/v1/contracts/{id}',
+      tags: ['contracts'],
+      security,
+      summary: 'A contract',
+      request: { params: idParam },
+      responses: { 200: jsonContent(contractDoc, 'The contract'), ...commonErrors, ...notFoundResponse },
+    }),
+    async (c) => {
+      const { id } = c.req.valid('param');
+      const contract = await deps.store.getContract(id);
+      if (!contract) throw notFound(`Contract ${id}`);
+      return c.json(contract, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'put',
+      path: '/v1/contracts/{id}',
+      tags: ['contracts'],
+      security,
+      summary: 'Replace (or create) a contract; a renewed or cancelled contract leaves the day indexes',
+      request: {
+        params: idParam,
+        body: { required: true, content: { 'application/json': { schema: contractDoc } } },
+      },
+      responses: {
+        200: jsonContent(contractDoc, 'Replaced'),
+        201: jsonContent(contractDoc, 'Created'),
+        ...commonErrors,
+        ...unprocessableResponse,
+      },
+    }),
+    async (c) => {
+      const { id } = c.req.valid('param');
+      const contract = c.req.valid('json');
+      const { created } = await orUnprocessable(() => putContract(deps.store, id, contract));
+      return created ? c.json(contract, 201) : c.json(contract, 200);
+    },
+  );
+  return app;
+}

@@ -1,0 +1,121 @@
+// Bulk imports in the body: POST /v1/customers:import, /v1/contracts:import, /v1/events:import.
+// A JSON array or NDJSON; all or nothing through the same importDocuments as the CLI: any bad line
+// and nothing is stored, every problem listed with its line (1-based element or line number).
+
+import type { OpenAPIHono } from '@hono/zod-openapi';
+import { createRoute, z } from '@hono/zod-openapi';
+import { importDocuments } from '../../import/import-file.js';
+import type { DocumentKind } from '../../import/validate.js';
+import type { ApiDeps } from '../deps.js';
+import { PROBLEM_TYPES } from '../problem.js';
+import {
+  badRequest,
+  commonErrors,
+  jsonContent,
+  opsApp,
+  ProblemError,
+  security,
+  unprocessableResponse,
+} from './common.js';
+
+const result = z.object({
+  count: z.number().int(),
+  written: z.number().int(),
+  newEvents: z.number().int().optional(),
+});
+
+/** Parses the body as the content type says; a line that is not JSON is a line error, like the CLI. */
+function parseBody(
+  contentType: string,
+  text: string,
+): { values: unknown[]; errors: { line: number; path: string; message: string }[] } {
+  if (/^application\/json\b/i.test(contentType)) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      throw badRequest('Malformed JSON in request body.');
+    }
+    if (!Array.isArray(parsed))
+      throw badRequest('Send a JSON array of documents (or NDJSON).', [
+        { path: '', message: 'expected an array' },
+      ]);
+    return { values: parsed, errors: [] };
+  }
+  if (/^application\/(x-)?ndjson\b/i.test(contentType)) {
+    const values: unknown[] = [];
+    const errors: { line: number; path: string; message: string }[] = [];
+    text.split('\n').forEach((raw, i) => {
+      if (raw.trim() === '') return;
+      try {
+        values.push(JSON.parse(raw));
+      } catch {
+        errors.push({ line: i + 1, path: '', message: 'is not valid JSON' });
+      }
+    });
+    return { values, errors };
+  }
+  throw new ProblemError({
+    type: PROBLEM_TYPES.unsupportedMedia,
+    title: 'Unsupported media type',
+    status: 415,
+    detail: 'Send application/json (an array) or application/x-ndjson.',
+  });
+}
+
+export function importRoutes(deps: ApiDeps): OpenAPIHono {
+  const app = opsApp(deps.log);
+  for (const kind of ['customers', 'contracts', 'events'] as const satisfies readonly DocumentKind[]) {
+    app.openapi(
+      createRoute({
+        method: 'post',
+        path: `/v1/${kind}:import`,
+        tags: ['imports'],
+        security,
+        summary: `Import ${kind}: all or nothing (upserts by id${kind === 'events' ? '; events insert-if-absent' : ''})`,
+        request: {
+          // Not `required`: the framework then validates only JSON bodies and leaves NDJSON to us.
+          body: {
+            content: {
+              'application/json': {
+                schema: z.array(z.unknown()).openapi({ description: `An array of ${kind}` }),
+              },
+              'application/x-ndjson': { schema: z.string().openapi({ description: 'One document a line' }) },
+            },
+          },
+        },
+        responses: { 200: jsonContent(result, 'Imported'), ...commonErrors, ...unprocessableResponse },
+      }),
+      async (c) => {
+        const body = parseBody(c.req.header('content-type') ?? '', await c.req.text());
+        // NDJSON lines that are not JSON: refused before anything is validated or written.
+        if (body.errors.length > 0)
+          throw new ProblemError({
+            type: PROBLEM_TYPES.validation,
+            title: 'Unprocessable content',
+            status: 422,
+            detail: `${body.errors.length} line(s) are not JSON; nothing was stored.`,
+            errors: body.errors,
+          });
+        const out = await importDocuments(body.values, kind, deps.store, { maxErrors: 1000 });
+        if (!out.ok)
+          throw new ProblemError({
+            type: PROBLEM_TYPES.validation,
+            title: 'Unprocessable content',
+            status: 422,
+            detail: `${out.errorCount} problem(s) in ${out.count} document(s); nothing was stored.${out.moreErrors > 0 ? ` ${out.moreErrors} more not listed.` : ''}`,
+            errors: out.errors,
+          });
+        return c.json(
+          {
+            count: out.count,
+            written: out.written,
+            ...(out.newEvents !== undefined && { newEvents: out.newEvents }),
+          },
+          200,
+        );
+      },
+    );
+  }
+  return app;
+}

@@ -1,0 +1,51 @@
+// The marketing-ops API: every /v1 route behind authentication and the body limit, split by
+// resource. Each route is declared with createRoute so /openapi.json documents it; every failure
+// is RFC 9457 problem JSON (common.ts). docs/api.md describes the endpoints.
+import type { OpenAPIHono } from '@hono/zod-openapi';
+import { bodyLimit } from 'hono/body-limit';
+import { opsAuth } from '../auth.js';
+import type { ApiDeps } from '../deps.js';
+import { PROBLEM_TYPES, problem } from '../problem.js';
+import { campaignRoutes } from './campaigns.js';
+import { opsApp } from './common.js';
+import { customerRoutes } from './customers.js';
+import { deliveryRoutes } from './deliveries.js';
+import { importRoutes } from './imports.js';
+import { previewRoutes } from './preview.js';
+import { referencePage } from './reference.js';
+import { runRoutes } from './runs.js';
+
+export function opsRoutes(deps: ApiDeps): OpenAPIHono {
+  const app = opsApp(deps.log);
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
+    type: 'http',
+    scheme: 'bearer',
+    description:
+      'Locally the token `touchpoint serve` prints; in the cloud API Gateway uses IAM (SigV4) instead.',
+  });
+  // Authentication before the body is read; then the size limit (Content-Length or counted while streaming).
+  app.use('/v1/*', opsAuth(deps.config.opsToken));
+  app.use(
+    '/v1/*',
+    bodyLimit({
+      maxSize: deps.config.maxBodyBytes,
+      onError: (c) =>
+        problem(c, {
+          type: PROBLEM_TYPES.tooLarge,
+          title: 'Payload too large',
+          status: 413,
+          detail: `The body may be at most ${deps.config.maxBodyBytes} bytes; larger imports are future work (presigned S3 upload).`,
+        }),
+    }),
+  );
+  for (const part of [campaignRoutes, previewRoutes, runRoutes, importRoutes, customerRoutes, deliveryRoutes])
+    app.route('/', part(deps));
+
+  // Public like /openapi.json; rendered once, on first use, from the routes registered above.
+  let html: string | undefined;
+  app.get('/reference', (c) => {
+    html ??= referencePage(app);
+    return c.html(html);
+  });
+  return app;
+}

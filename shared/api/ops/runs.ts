@@ -1,0 +1,160 @@
+// The dry run of a date (plan) and "run now" (starts the state machine; a status endpoint reads it).
+
+import type { OpenAPIHono } from '@hono/zod-openapi';
+import { createRoute, z } from '@hono/zod-openapi';
+import { calendarDate, channel } from '../../domain/documents.js';
+import { SUPPRESSION_REASONS } from '../../domain/touch.js';
+import { planDayTouches, UnknownCampaignError } from '../../usecases/plan-day.js';
+import type { ApiDeps } from '../deps.js';
+import { requireCampaign } from './campaigns.js';
+import { commonErrors, jsonContent, notFound, notFoundResponse, opsApp, security } from './common.js';
+
+const touchSchema = z.object({
+  campaignId: z.string(),
+  stepId: z.string(),
+  customerId: z.string(),
+  channel,
+  occasion: z.string(),
+  tier: z.string(),
+  locale: z.string(),
+  sendAt: z.string(),
+  status: z.enum(['planned', 'suppressed']),
+  reason: z.enum(SUPPRESSION_REASONS).optional(),
+});
+const planSchema = z
+  .object({
+    date: z.string(),
+    touches: z.array(touchSchema),
+    summary: z.object({
+      planned: z.number().int(),
+      suppressed: z.number().int(),
+      byReason: z.record(z.string(), z.number()),
+    }),
+  })
+  .openapi('Plan');
+
+const runStatus = z.object({
+  executionId: z.string(),
+  status: z.enum(['RUNNING', 'SUCCEEDED', 'FAILED', 'UNKNOWN']),
+  output: z.unknown().optional(),
+  error: z.string().optional(),
+});
+
+const tag = ['runs'];
+
+export function runRoutes(deps: ApiDeps): OpenAPIHono {
+  const app = opsApp(deps.log);
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/v1/plan',
+      tags: tag,
+      security,
+      summary: 'What a run for local date D would do (the contract plan JSON); writes nothing',
+      request: {
+        query: z.object({
+          date: calendarDate.openapi({ example: '2026-11-26' }),
+          campaign: z.string().min(1).optional(),
+        }),
+      },
+      responses: { 200: jsonContent(planSchema, 'The plan'), ...commonErrors, ...notFoundResponse },
+    }),
+    async (c) => {
+      const { date, campaign } = c.req.valid('query');
+      let planned: Awaited<ReturnType<typeof planDayTouches>>;
+      try {
+        planned = await planDayTouches(
+          { store: deps.store },
+          { date, ...(campaign !== undefined && { campaignId: campaign }) },
+        );
+      } catch (err) {
+        if (err instanceof UnknownCampaignError) throw notFound(`Campaign ${err.campaignId}`);
+        throw err;
+      }
+      const byReason: Record<string, number> = {};
+      const touches = planned.map((t) => {
+        if (t.status === 'suppressed' && t.reason) byReason[t.reason] = (byReason[t.reason] ?? 0) + 1;
+        return {
+          campaignId: t.campaignId,
+          stepId: t.stepId,
+          customerId: t.customerId,
+          channel: t.channel,
+          occasion: t.occasion,
+          tier: t.tier,
+          locale: t.locale,
+          sendAt: t.sendAt,
+          status: t.status,
+          ...(t.reason !== undefined && { reason: t.reason }),
+        };
+      });
+      const plannedCount = touches.filter((t) => t.status === 'planned').length;
+      return c.json(
+        {
+          date,
+          touches,
+          summary: { planned: plannedCount, suppressed: touches.length - plannedCount, byReason },
+        },
+        200,
+      );
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/v1/runs',
+      tags: tag,
+      security,
+      summary: 'Run now for local date D: starts the state machine and returns its execution id',
+      request: {
+        body: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: z.strictObject({ date: calendarDate, campaignId: z.string().min(1).optional() }),
+            },
+          },
+        },
+      },
+      responses: {
+        202: jsonContent(z.object({ executionId: z.string() }), 'Started'),
+        ...commonErrors,
+        ...notFoundResponse,
+      },
+    }),
+    async (c) => {
+      const body = c.req.valid('json');
+      if (body.campaignId !== undefined) await requireCampaign(deps, body.campaignId);
+      const { executionId } = await deps.runs.start(body);
+      return c.json({ executionId }, 202);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/v1/runs/{executionId}',
+      tags: tag,
+      security,
+      summary: 'The status of a run (and its output once done)',
+      request: {
+        params: z.object({
+          executionId: z
+            .string()
+            .min(1)
+            .max(2048)
+            .openapi({ param: { name: 'executionId', in: 'path' } }),
+        }),
+      },
+      responses: { 200: jsonContent(runStatus, 'The status'), ...commonErrors, ...notFoundResponse },
+    }),
+    async (c) => {
+      const { executionId } = c.req.valid('param');
+      const status = await deps.runs.status(executionId);
+      if (!status) throw notFound(`Execution ${executionId}`);
+      return c.json({ executionId, ...status }, 200);
+    },
+  );
+  return app;
+}

@@ -1,0 +1,49 @@
+// RFC 9457 problem details: every error the API returns has this shape, never a stack trace.
+import type { Context } from 'hono';
+import type { ZodError } from 'zod';
+
+export interface ProblemInput {
+  type: string;
+  title: string;
+  status: number;
+  detail?: string;
+  /** Validation problems: one entry per zod issue, with its path. */
+  errors?: { path: string; message: string; line?: number }[];
+  [extension: string]: unknown;
+}
+
+export interface Problem extends ProblemInput {
+  instance: string;
+}
+
+export const PROBLEM_TYPES = {
+  validation: 'https://touchpoint.dev/problems/validation',
+  unauthorized: 'https://touchpoint.dev/problems/unauthorized',
+  notFound: 'https://touchpoint.dev/problems/not-found',
+  conflict: 'https://touchpoint.dev/problems/conflict',
+  tooLarge: 'https://touchpoint.dev/problems/payload-too-large',
+  throttled: 'https://touchpoint.dev/problems/throttled',
+  unsupportedMedia: 'https://touchpoint.dev/problems/unsupported-media-type',
+  internal: 'https://touchpoint.dev/problems/internal',
+} as const;
+
+export function problem(c: Context, p: ProblemInput, headers: Record<string, string> = {}): Response {
+  const body: Problem = { ...p, instance: new URL(c.req.url).pathname };
+  return new Response(JSON.stringify(body), {
+    status: p.status,
+    headers: { 'content-type': 'application/problem+json', ...headers },
+  });
+}
+
+export const zodErrors = (error: ZodError): NonNullable<Problem['errors']> =>
+  error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message }));
+
+export function validationProblem(c: Context, error: ZodError, detail = 'The request does not match the schema.'): Response {
+  return problem(c, {
+    type: PROBLEM_TYPES.validation,
+    title: 'Invalid request',
+    status: 400,
+    detail,
+    errors: zodErrors(error),
+  });
+}

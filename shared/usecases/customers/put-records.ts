@@ -1,0 +1,38 @@
+// Single-document upserts from the API (PUT /v1/customers/{id}, PUT /v1/contracts/{id}): the same
+// whole-document replacement as an import, for one record whose id the path names.
+import type { Contract, Customer } from '../../domain/documents.js';
+import type { Store } from '../../ports.js';
+
+export class IdMismatchError extends Error {
+  constructor(
+    readonly pathId: string,
+    readonly bodyId: string,
+  ) {
+    super(`the body's id ${bodyId} is not the path's ${pathId}`);
+    this.name = 'IdMismatchError';
+  }
+}
+
+/** Replaces (or creates) the customer; returns whether it existed before. */
+export async function putCustomer(
+  store: Pick<Store, 'getCustomer' | 'putCustomers'>,
+  id: string,
+  customer: Customer,
+): Promise<{ created: boolean }> {
+  if (customer.id !== id) throw new IdMismatchError(id, customer.id);
+  const before = await store.getCustomer(id);
+  await store.putCustomers([customer]);
+  return { created: before === undefined };
+}
+
+/** Replaces (or creates) the contract; returns whether it existed before. */
+export async function putContract(
+  store: Pick<Store, 'getContract' | 'putContracts'>,
+  id: string,
+  contract: Contract,
+): Promise<{ created: boolean }> {
+  if (contract.id !== id) throw new IdMismatchError(id, contract.id);
+  const before = await store.getContract(id);
+  await store.putContracts([contract]);
+  return { created: before === undefined };
+}

@@ -1,0 +1,183 @@
+// The pure parts of the webhook path: signature verification (against the standardwebhooks library's
+// own signing), secret rotation windows, the per-partner token bucket, and local bus rule matching.
+import { Webhook } from 'standardwebhooks';
+import { describe, expect, it } from 'vitest';
+import { busRulesFromTemplate, matchesPattern } from '../../../local/bus-rules.js';
+import { PartnerRateLimiter } from '../../../shared/api/webhooks/rate-limit.js';
+import { verifyWebhook } from '../../../shared/api/webhooks/signature.js';
+import { newPartner, newSecret, rotateSecrets, validSecrets } from '../../../shared/partners/secrets.js';
+
+const NOW = new Date('2026-11-26T12:00:00Z');
+const secret = newSecret(NOW).secret;
+const body = '{"id":"e-1"}';
+const signed = (s: string, at: Date, id = 'msg-1', payload = body) => ({
+  id,
+  timestamp: String(Math.floor(at.getTime() / 1000)),
+  signature: new Webhook(s).sign(id, at, payload),
+});
+
+describe('verifyWebhook', () => {
+  it('accepts what the library signs, also among several signatures', () => {
+    expect(
+      verifyWebhook({ secrets: [secret], headers: signed(secret, NOW), payload: body, now: NOW }),
+    ).toEqual({ ok: true, webhookId: 'msg-1' });
+    const h = signed(secret, NOW);
+    const multi = { ...h, signature: `v1,AAAA v2,xyz ${h.signature}` };
+    expect(verifyWebhook({ secrets: [secret], headers: multi, payload: body, now: NOW }).ok).toBe(true);
+  });
+
+  it('refuses a tampered body, another secret, missing headers, a v2-only signature', () => {
+    const h = signed(secret, NOW);
+    const other = newSecret(NOW).secret;
+    expect(verifyWebhook({ secrets: [secret], headers: h, payload: `${body} `, now: NOW })).toEqual({
+      ok: false,
+      reason: 'no-matching-signature',
+    });
+    expect(verifyWebhook({ secrets: [other], headers: h, payload: body, now: NOW })).toEqual({
+      ok: false,
+      reason: 'no-matching-signature',
+    });
+    expect(
+      verifyWebhook({ secrets: [secret], headers: { ...h, signature: undefined }, payload: body, now: NOW }),
+    ).toEqual({ ok: false, reason: 'missing-headers' });
+    expect(
+      verifyWebhook({
+        secrets: [secret],
+        headers: { ...h, signature: h.signature.replace('v1,', 'v2,') },
+        payload: body,
+        now: NOW,
+      }).ok,
+    ).toBe(false);
+    expect(verifyWebhook({ secrets: [], headers: h, payload: body, now: NOW }).ok).toBe(false);
+  });
+
+  it('allows ±5 minutes and refuses a second more, either way; refuses a non-numeric timestamp', () => {
+    const at = (ms: number) => new Date(NOW.getTime() + ms);
+    for (const [offset, ok] of [
+      [-300_000, true],
+      [300_000, true],
+      [-301_000, false],
+      [301_000, false],
+      [-360_000, false],
+      [360_000, false],
+    ] as const) {
+      expect(
+        verifyWebhook({ secrets: [secret], headers: signed(secret, at(offset)), payload: body, now: NOW }).ok,
+        `offset ${offset}`,
+      ).toBe(ok);
+    }
+    expect(
+      verifyWebhook({
+        secrets: [secret],
+        headers: { ...signed(secret, NOW), timestamp: '1e9' },
+        payload: body,
+        now: NOW,
+      }),
+    ).toEqual({
+      ok: false,
+      reason: 'invalid-timestamp',
+    });
+  });
+});
+
+describe('secret rotation', () => {
+  it('keeps the previous secret valid for the rollover window, then only the new one', () => {
+    const p = newPartner('acme', NOW);
+    const later = new Date(NOW.getTime() + 60_000);
+    const next = newSecret(later);
+    const secrets = rotateSecrets(p.secrets, next, 3_600_000);
+    const rotated = { ...p, secrets };
+    expect(secrets[0]).toEqual(next);
+    expect(validSecrets(rotated, new Date(later.getTime() + 3_599_999))).toEqual([
+      next.secret,
+      p.secrets[0]?.secret,
+    ]);
+    expect(validSecrets(rotated, new Date(later.getTime() + 3_600_000))).toEqual([next.secret]);
+  });
+
+  it('drops expired secrets and never extends a window that is already shorter', () => {
+    const s0 = newSecret(NOW);
+    const s1 = newSecret(new Date(NOW.getTime() + 1000));
+    const afterFirst = rotateSecrets([s0], s1, 10_000);
+    const s2 = newSecret(new Date(NOW.getTime() + 2000));
+    const afterSecond = rotateSecrets(afterFirst, s2, 60_000);
+    expect(afterSecond.map((s) => s.secret)).toEqual([s2.secret, s1.secret, s0.secret]);
+    expect(afterSecond[2]?.expiresAt).toBe(new Date(NOW.getTime() + 11_000).toISOString());
+    const s3 = newSecret(new Date(NOW.getTime() + 20_000));
+    expect(rotateSecrets(afterSecond, s3, 60_000).map((s) => s.secret)).toEqual([
+      s3.secret,
+      s2.secret,
+      s1.secret,
+    ]);
+  });
+
+  it('makes whsec_ secrets of 32 random bytes', () => {
+    const { secret: s } = newSecret(NOW);
+    expect(s).toMatch(/^whsec_[A-Za-z0-9+/]+=*$/);
+    expect(Buffer.from(s.slice(6), 'base64')).toHaveLength(32);
+    expect(newSecret(NOW).secret).not.toBe(s);
+  });
+});
+
+describe('PartnerRateLimiter', () => {
+  it('lets a burst through, then refuses with Retry-After until tokens refill, per partner', () => {
+    const limiter = new PartnerRateLimiter({ ratePerSecond: 20, burst: 40 });
+    const results = Array.from({ length: 41 }, () => limiter.take('a', 0));
+    expect(results.filter((r) => r.ok)).toHaveLength(40);
+    expect(results[40]).toEqual({ ok: false, retryAfterSeconds: 1 });
+    expect(limiter.take('b', 0).ok).toBe(true);
+    expect(limiter.take('a', 49).ok).toBe(false);
+    expect(limiter.take('a', 50).ok).toBe(true);
+    // A clock that steps back refills nothing.
+    expect(limiter.take('a', 0).ok).toBe(false);
+  });
+});
+
+describe('local bus rules', () => {
+  const fn = (entry: string) => ({ Type: 'AWS::Lambda::Function', Metadata: { 'touchpoint:entry': entry } });
+  const rule = (bus: unknown, pattern: Record<string, unknown>, target = 'Ingest') => ({
+    Type: 'AWS::Events::Rule',
+    Properties: {
+      EventBusName: bus,
+      EventPattern: pattern,
+      Targets: [{ Arn: { 'Fn::GetAtt': [target, 'Arn'] }, Id: 'T' }],
+    },
+  });
+  const template = {
+    Resources: {
+      Bus: { Type: 'AWS::Events::EventBus' },
+      Ingest: fn('functions/ingest-event.ts'),
+      Partner: rule({ Ref: 'Bus' }, { source: ['touchpoint.partner'], 'detail-type': ['CustomerEvent'] }),
+      OnDefault: rule('default', { source: ['aws.ses'] }),
+      Scheduled: { Type: 'AWS::Events::Rule', Properties: { ScheduleExpression: 'rate(1 day)' } },
+    },
+  };
+
+  it('reads the project bus rules with their target entries', () => {
+    expect(busRulesFromTemplate(template)).toEqual([
+      {
+        logicalId: 'Partner',
+        pattern: { source: ['touchpoint.partner'], 'detail-type': ['CustomerEvent'] },
+        targets: [{ functionLogicalId: 'Ingest', entry: 'functions/ingest-event.ts' }],
+      },
+    ]);
+  });
+
+  it('refuses content filters it cannot match faithfully', () => {
+    const bad = {
+      Resources: { ...template.Resources, Partner: rule({ Ref: 'Bus' }, { source: [{ prefix: 'touch' }] }) },
+    };
+    expect(() => busRulesFromTemplate(bad)).toThrow(/content filter/);
+  });
+
+  it('matches equality lists, nested fields and array values', () => {
+    const pattern = { source: ['a', 'b'], detail: { kind: ['x'], tags: { env: ['dev'] } } };
+    expect(matchesPattern(pattern, { source: 'b', detail: { kind: 'x', tags: { env: 'dev' } } })).toBe(true);
+    expect(matchesPattern(pattern, { source: 'b', detail: { kind: ['y', 'x'], tags: { env: 'dev' } } })).toBe(
+      true,
+    );
+    expect(matchesPattern(pattern, { source: 'c', detail: { kind: 'x', tags: { env: 'dev' } } })).toBe(false);
+    expect(matchesPattern(pattern, { source: 'a', detail: { kind: 'x' } })).toBe(false);
+    expect(matchesPattern(pattern, { source: 'a' })).toBe(false);
+  });
+});
