@@ -1,6 +1,7 @@
 import { type App, Stack, type StackProps, Tags, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { Construct } from 'constructs';
+import { Api } from './constructs/api.js';
 import { FUNCTION_ENV } from './constructs/function-env.js';
 import { Inbound } from './constructs/inbound.js';
 import { Messaging } from './constructs/messaging.js';
@@ -9,10 +10,11 @@ import { Runs } from './constructs/runs.js';
 import { Schedules } from './constructs/schedules.js';
 import { Store } from './constructs/store.js';
 import { acknowledgeNagFindings } from './nag.js';
-import { settingsFromContext, type TouchpointSettings } from './settings.js';
-
 /** The stack's construct id: also the name of its template in cdk.out. */
-export const STACK_ID = 'TouchpointStack';
+import { STACK_ID } from './names.js';
+import { ApiSettings, settingsFromContext, type TouchpointSettings } from './settings.js';
+
+export { STACK_ID };
 
 export interface TouchpointStackProps extends StackProps {
   settings: TouchpointSettings;
@@ -26,6 +28,7 @@ export class TouchpointStack extends Stack {
   readonly schedules: Schedules;
   readonly inbound: Inbound;
   readonly observability: Observability;
+  readonly api: Api;
 
   constructor(scope: Construct, id: string, props: TouchpointStackProps) {
     super(scope, id, props);
@@ -64,6 +67,19 @@ export class TouchpointStack extends Stack {
       configurationSetName: configurationSet.configurationSetName,
     });
 
+    this.api = new Api(this, 'Api', {
+      table,
+      bus,
+      stateMachine: this.runs.stateMachine,
+      email: {
+        senderEmail: settings.senderEmail,
+        configurationSetName: configurationSet.configurationSetName,
+      },
+      smsOriginationIdentity: settings.smsOriginationIdentity,
+      envName: settings.envName,
+      settings: settings.api ?? ApiSettings.parse({}),
+    });
+
     const fns = {
       SelectRun: this.runs.selectRun,
       PlanRun: this.runs.planRun,
@@ -71,6 +87,7 @@ export class TouchpointStack extends Stack {
       SummarizeRun: this.runs.summarizeRun,
       IngestEvent: this.inbound.ingestEvent,
       DeliveryEvents: this.inbound.deliveryEvents,
+      Api: this.api.fn,
     };
     this.observability = new Observability(this, 'Observability', {
       stateMachine: this.runs.stateMachine,

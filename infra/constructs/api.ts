@@ -1,0 +1,374 @@
+import { ArnFormat, CfnElement, CfnOutput, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import {
+  AccessLogField,
+  AccessLogFormat,
+  ApiKeySourceType,
+  AuthorizationType,
+  EndpointType,
+  JsonSchemaType,
+  JsonSchemaVersion,
+  LambdaIntegration,
+  LogGroupLogDestination,
+  type Method,
+  MethodLoggingLevel,
+  Period,
+  type RequestValidator,
+  ResponseType,
+  RestApi,
+  type UsagePlan,
+} from 'aws-cdk-lib/aws-apigateway';
+import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import type { IEventBus } from 'aws-cdk-lib/aws-events';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
+import { CfnWebACL, CfnWebACLAssociation } from 'aws-cdk-lib/aws-wafv2';
+import { Construct, type IConstruct } from 'constructs';
+import { API_ENV } from '../../functions/commons/api-deps.js';
+import { PROBLEM_TYPES } from '../../shared/api/problem.js';
+import { NotAResourceError } from '../nag.js';
+import type { ApiSettings } from '../settings.js';
+import { FUNCTION_ENV } from './function-env.js';
+import { HouseFunction } from './house-function.js';
+
+export interface ApiProps {
+  table: ITableV2;
+  bus: IEventBus;
+  /** The run state machine "run now" starts and the status endpoint describes. */
+  stateMachine: StateMachine;
+  /** Test sends (never to a customer) go through the same channels as runs. */
+  email: { senderEmail: string; configurationSetName: string };
+  smsOriginationIdentity: string | undefined;
+  envName: string;
+  settings: ApiSettings;
+}
+
+/** The path of the webhook method, as stage method settings and usage plans name it. */
+export const WEBHOOK_PATH = '/webhooks/{partnerId}';
+
+/** One JSON line per request: who (IAM principal or API key), what, how it ended, how long it took. */
+function accessLogFormat(): AccessLogFormat {
+  return AccessLogFormat.custom(
+    JSON.stringify({
+      requestId: AccessLogField.contextRequestId(),
+      extendedRequestId: AccessLogField.contextExtendedRequestId(),
+      requestTime: AccessLogField.contextRequestTime(),
+      httpMethod: AccessLogField.contextHttpMethod(),
+      resourcePath: AccessLogField.contextResourcePath(),
+      path: AccessLogField.contextPath(),
+      status: AccessLogField.contextStatus(),
+      responseLength: AccessLogField.contextResponseLength(),
+      responseLatency: AccessLogField.contextResponseLatency(),
+      integrationLatency: AccessLogField.contextIntegrationLatency(),
+      integrationStatus: AccessLogField.contextIntegrationStatus(),
+      errorMessage: AccessLogField.contextErrorMessage(),
+      responseType: AccessLogField.contextErrorResponseType(),
+      sourceIp: AccessLogField.contextIdentitySourceIp(),
+      userArn: AccessLogField.contextIdentityUserArn(),
+      apiKeyId: AccessLogField.contextIdentityApiKeyId(),
+      xrayTraceId: AccessLogField.contextXrayTraceId(),
+      wafResponse: AccessLogField.contextWafResponseCode(),
+    }),
+  );
+}
+
+/**
+ * The network interface: an API Gateway REST API in front of one Lambda running the Hono app.
+ * Marketing-ops routes (/v1/*, /openapi.json) are IAM-authorized (SigV4); partner webhooks carry
+ * no AWS credentials — the Lambda verifies their Standard Webhooks signature — and are throttled
+ * per partner by API keys in a usage plan per tier.
+ */
+export class Api extends Construct {
+  readonly fn: HouseFunction;
+  readonly restApi: RestApi;
+  readonly accessLogs: LogGroup;
+  readonly webhookMethod: Method;
+  readonly opsMethods: Method[];
+  readonly usagePlans: Record<string, UsagePlan> = {};
+  readonly webAcl: CfnWebACL | undefined;
+  /** Secret names of partners start with this (the Lambda reads nothing else). */
+  readonly partnerSecretPrefix: string;
+
+  private readonly table: ITableV2;
+  private readonly stateMachineLogicalId: string;
+
+  constructor(scope: Construct, id: string, props: ApiProps) {
+    super(scope, id);
+    this.table = props.table;
+    const machine = props.stateMachine.node.defaultChild;
+    if (!(machine instanceof CfnElement)) throw new NotAResourceError(props.stateMachine.node.path);
+    this.stateMachineLogicalId = String(Stack.of(this).resolve(machine.logicalId));
+    const { settings } = props;
+    const stack = Stack.of(this);
+    this.partnerSecretPrefix = `touchpoint/${props.envName}`;
+
+    this.fn = new HouseFunction(this, 'ApiFn', {
+      name: 'api',
+      description: 'Marketing-ops API and partner webhooks (Hono behind API Gateway)',
+      memorySize: 1024,
+      // API Gateway gives up on an integration after 29 s.
+      timeout: Duration.seconds(29),
+      environment: {
+        [FUNCTION_ENV.envName]: props.envName,
+        [API_ENV.stateMachineArn]: props.stateMachine.stateMachineArn,
+        [API_ENV.partnerSecretPrefix]: this.partnerSecretPrefix,
+        [API_ENV.partnerCacheSeconds]: String(settings.partnerCacheSeconds),
+        [API_ENV.secretRolloverHours]: String(settings.secretRolloverHours),
+      },
+    })
+      .bindTable(props.table, 'readWrite')
+      .bindBus(props.bus)
+      .bindEmail(props.email)
+      .bindSms(props.smsOriginationIdentity);
+    this.grantRuns(props.stateMachine);
+    this.fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['secretsmanager:GetSecretValue'],
+        // Secrets Manager appends a random suffix to every secret ARN: a name prefix is the narrowest scope.
+        resources: [this.partnerSecretArnPattern()],
+      }),
+    );
+
+    this.accessLogs = new LogGroup(this, 'AccessLogs', {
+      retention: RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    this.restApi = new RestApi(this, 'RestApi', {
+      restApiName: `touchpoint-${props.envName}`,
+      description: 'Touchpoint marketing-ops API and partner webhooks',
+      endpointTypes: [EndpointType.REGIONAL],
+      apiKeySourceType: ApiKeySourceType.HEADER,
+      // The account-wide API Gateway → CloudWatch role is a per-region singleton: not this stack's to own.
+      cloudWatchRole: false,
+      deployOptions: {
+        stageName: settings.stageName,
+        tracingEnabled: true,
+        metricsEnabled: true,
+        loggingLevel: MethodLoggingLevel.OFF,
+        accessLogDestination: new LogGroupLogDestination(this.accessLogs),
+        accessLogFormat: accessLogFormat(),
+        throttlingRateLimit: settings.throttle.rateLimit,
+        throttlingBurstLimit: settings.throttle.burstLimit,
+        methodOptions: {
+          [`${WEBHOOK_PATH}/POST`]: {
+            throttlingRateLimit: settings.webhookThrottle.rateLimit,
+            throttlingBurstLimit: settings.webhookThrottle.burstLimit,
+          },
+        },
+      },
+    });
+    this.addProblemResponses();
+
+    // One integration object, so every method shares the proxy (and API Gateway one permission per method).
+    const integration = new LambdaIntegration(this.fn, { proxy: true, allowTestInvoke: false });
+    const iam = { authorizationType: AuthorizationType.IAM };
+    const root = this.restApi.root;
+    const v1 = root.addResource('v1');
+    this.opsMethods = [
+      v1.addMethod('ANY', integration, iam),
+      v1.addResource('{proxy+}').addMethod('ANY', integration, iam),
+      root.addResource('openapi.json').addMethod('GET', integration, iam),
+    ];
+
+    const validator: RequestValidator = this.restApi.addRequestValidator('WebhookBody', {
+      requestValidatorName: 'webhook-body',
+      validateRequestBody: true,
+      validateRequestParameters: true,
+    });
+    // Only "a JSON object is there": the event's schema is checked by zod in the Lambda, which
+    // answers with the problem details partners are documented to get.
+    const eventModel = this.restApi.addModel('WebhookEvent', {
+      contentType: 'application/json',
+      modelName: 'WebhookEvent',
+      schema: { schema: JsonSchemaVersion.DRAFT4, title: 'WebhookEvent', type: JsonSchemaType.OBJECT },
+    });
+    this.webhookMethod = root
+      .addResource('webhooks')
+      .addResource('{partnerId}')
+      .addMethod('POST', integration, {
+        authorizationType: AuthorizationType.NONE,
+        apiKeyRequired: true,
+        requestValidator: validator,
+        requestModels: { 'application/json': eventModel },
+        requestParameters: { 'method.request.path.partnerId': true },
+      });
+
+    for (const [tier, t] of Object.entries(settings.partnerTiers)) {
+      const plan = this.restApi.addUsagePlan(`Tier-${tier}`, {
+        name: `touchpoint-${props.envName}-${tier}`,
+        description: `Partner tier ${tier}: per-API-key throttle and daily quota on the webhook route`,
+        throttle: { rateLimit: t.rateLimit, burstLimit: t.burstLimit },
+        quota: { limit: t.quotaPerDay, period: Period.DAY },
+      });
+      plan.addApiStage({
+        stage: this.restApi.deploymentStage,
+        throttle: [
+          { method: this.webhookMethod, throttle: { rateLimit: t.rateLimit, burstLimit: t.burstLimit } },
+        ],
+      });
+      this.usagePlans[tier] = plan;
+    }
+    for (const partner of settings.partners) {
+      const key = this.restApi.addApiKey(`PartnerKey-${partner.id}`, {
+        apiKeyName: `touchpoint-${props.envName}-${partner.id}`,
+        description: `Webhook API key of partner ${partner.id} (value generated by API Gateway)`,
+      });
+      this.usagePlans[partner.tier]?.addApiKey(key);
+    }
+
+    this.webAcl =
+      settings.wafRateLimit === undefined ? undefined : this.addWaf(settings.wafRateLimit, props.envName);
+
+    new CfnOutput(this, 'ApiUrl', { value: this.restApi.url, description: 'Base URL of the Touchpoint API' });
+    this.acknowledgeNagFindings(stack);
+  }
+
+  /** `arn:…:secret:<prefix>/partners/*`. */
+  partnerSecretArnPattern(): string {
+    return Stack.of(this).formatArn({
+      service: 'secretsmanager',
+      resource: 'secret',
+      resourceName: `${this.partnerSecretPrefix}/partners/*`,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+  }
+
+  /** Start executions of the run state machine; describe executions of that state machine only. */
+  private grantRuns(stateMachine: StateMachine): void {
+    this.fn.addToRolePolicy(
+      new PolicyStatement({ actions: ['states:StartExecution'], resources: [stateMachine.stateMachineArn] }),
+    );
+    this.fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['states:DescribeExecution'],
+        resources: [this.executionArnPattern(stateMachine)],
+      }),
+    );
+  }
+
+  private executionArnPattern(stateMachine: StateMachine): string {
+    return Stack.of(this).formatArn({
+      service: 'states',
+      resource: 'execution',
+      resourceName: `${stateMachine.stateMachineName}:*`,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+  }
+
+  /**
+   * API Gateway's own refusals (throttled, over quota, body not an object, too large, missing key
+   * or credentials) as RFC 9457 problem JSON, like the Lambda's. `messageString` is already quoted.
+   */
+  private addProblemResponses(): void {
+    const problem = (type: string, status?: number) =>
+      `{"type":"${type}","title":$context.error.messageString${status === undefined ? '' : `,"status":${status}`},"instance":"$context.path"}`;
+    const responses: [string, ResponseType, string, number | undefined][] = [
+      ['Throttled', ResponseType.THROTTLED, PROBLEM_TYPES.throttled, 429],
+      ['QuotaExceeded', ResponseType.QUOTA_EXCEEDED, PROBLEM_TYPES.throttled, 429],
+      ['BadRequestBody', ResponseType.BAD_REQUEST_BODY, PROBLEM_TYPES.validation, 400],
+      ['TooLarge', ResponseType.REQUEST_TOO_LARGE, PROBLEM_TYPES.tooLarge, 413],
+      ['Unsupported', ResponseType.UNSUPPORTED_MEDIA_TYPE, PROBLEM_TYPES.unsupportedMedia, 415],
+      // The defaults keep each refusal's own status (403 for a missing API key or credentials, …);
+      // RFC 9457's about:blank says "nothing more than the status".
+      ['Default4xx', ResponseType.DEFAULT_4XX, 'about:blank', undefined],
+      ['Default5xx', ResponseType.DEFAULT_5XX, 'about:blank', undefined],
+    ];
+    for (const [name, type, problemType, status] of responses) {
+      this.restApi.addGatewayResponse(name, {
+        type,
+        ...(status !== undefined && { statusCode: String(status) }),
+        responseHeaders: { 'Content-Type': "'application/problem+json'" },
+        templates: { 'application/json': problem(problemType, status) },
+      });
+    }
+  }
+
+  /** A regional WebACL with one rate-based rule per client IP, on the stage. */
+  private addWaf(limit: number, envName: string): CfnWebACL {
+    const visibility = (metricName: string) => ({
+      cloudWatchMetricsEnabled: true,
+      sampledRequestsEnabled: true,
+      metricName,
+    });
+    const acl = new CfnWebACL(this, 'WebAcl', {
+      name: `touchpoint-${envName}-api`,
+      scope: 'REGIONAL',
+      defaultAction: { allow: {} },
+      visibilityConfig: visibility(`touchpoint-${envName}-api`),
+      rules: [
+        {
+          name: 'RateLimitPerIp',
+          priority: 0,
+          action: { block: {} },
+          statement: { rateBasedStatement: { limit, aggregateKeyType: 'IP', evaluationWindowSec: 300 } },
+          visibilityConfig: visibility('RateLimitPerIp'),
+        },
+      ],
+    });
+    new CfnWebACLAssociation(this, 'WebAclAssociation', {
+      resourceArn: this.restApi.deploymentStage.stageArn,
+      webAclArn: acl.attrArn,
+    });
+    return acl;
+  }
+
+  /** The AwsSolutions findings the API accepts, each on the narrowest construct, each with its reason. */
+  private acknowledgeNagFindings(stack: Stack): void {
+    const ack = (scope: IConstruct, id: string, reason: string) =>
+      Validations.of(scope).acknowledge({ id, reason });
+    const role = this.fn.role ?? this.fn;
+    const arn = (construct: IConstruct) => {
+      const cfn = construct.node.defaultChild;
+      return cfn instanceof CfnElement ? `<${stack.resolve(cfn.logicalId)}.Arn>` : construct.node.path;
+    };
+    ack(
+      role,
+      'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
+      'X-Ray PutTraceSegments/PutTelemetryRecords accept only Resource *.',
+    );
+    ack(
+      role,
+      `AwsSolutions::AwsSolutions-IAM5[Resource::${arn(this.table)}/index/*]`,
+      "The table's own grant covers its indexes; the API reads the same indexes as the CLI's queries.",
+    );
+    ack(
+      role,
+      `AwsSolutions::AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:${this.partnerSecretPrefix}/partners/*]`,
+      'Partner secrets only: their ARNs end in a random suffix, so a name prefix is the narrowest scope.',
+    );
+    ack(
+      role,
+      `AwsSolutions::AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:<${this.stateMachineLogicalId}.Name>:*]`,
+      'DescribeExecution on executions of the run state machine only (execution ARNs end in the run id).',
+    );
+    for (const m of this.opsMethods) {
+      ack(
+        m,
+        'AwsSolutions::AwsSolutions-COG4',
+        'Marketing-ops routes use IAM (SigV4) authorization, not Cognito.',
+      );
+    }
+    ack(
+      this.webhookMethod,
+      'AwsSolutions::AwsSolutions-APIG4',
+      'Partners authenticate by Standard Webhooks signature, verified in the Lambda (it needs the raw body); API keys throttle.',
+    );
+    ack(
+      this.webhookMethod,
+      'AwsSolutions::AwsSolutions-COG4',
+      'Partners authenticate by Standard Webhooks signature, not by a Cognito user pool.',
+    );
+    ack(
+      this.restApi.deploymentStage,
+      'AwsSolutions::AwsSolutions-APIG6',
+      'JSON access logs are on for every method; execution logs need the account-wide API Gateway CloudWatch role.',
+    );
+    if (this.webAcl === undefined) {
+      ack(
+        this.restApi.deploymentStage,
+        'AwsSolutions::AwsSolutions-APIG3',
+        'WAF is optional (setting api.wafRateLimit); without it, stage and per-partner usage-plan throttles apply.',
+      );
+    }
+  }
+}

@@ -1,0 +1,363 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { API_ENV } from '../../functions/commons/api-deps.js';
+import { buildApp, resourcesOfType, SYNTH_TIMEOUT_MS, synthTemplate, TEST_CONTEXT } from './synth-helper.js';
+
+/** API settings that differ from the defaults: WAF on, two partners with keys, a custom tier. */
+const API_CONTEXT = {
+  ...TEST_CONTEXT,
+  api: JSON.stringify({
+    stageName: 'prod',
+    throttle: { rateLimit: 40, burstLimit: 80 },
+    webhookThrottle: { rateLimit: 90, burstLimit: 180 },
+    partnerTiers: {
+      bronze: { rateLimit: 2, burstLimit: 4, quotaPerDay: 500 },
+      gold: { rateLimit: 20, burstLimit: 40, quotaPerDay: 50_000 },
+    },
+    partners: [
+      { id: 'acme', tier: 'gold' },
+      { id: 'globex', tier: 'bronze' },
+    ],
+    wafRateLimit: 1500,
+  }),
+};
+
+const outdirs: string[] = [];
+/** Synthesizes once with cdk-nag, returning the template and the validation report the synth wrote. */
+function synthWithNag(context: Record<string, unknown>) {
+  const outdir = mkdtempSync(join(tmpdir(), 'touchpoint-api-'));
+  outdirs.push(outdir);
+  const { app } = buildApp(context, outdir);
+  app.synth();
+  const template = Template.fromJSON(
+    JSON.parse(readFileSync(join(outdir, 'TouchpointStack.template.json'), 'utf8')),
+  );
+  const report = ValidationReport.parse(
+    JSON.parse(readFileSync(join(outdir, 'validation-report.json'), 'utf8')),
+  );
+  return { template, report };
+}
+
+const ValidationReport = z.object({
+  pluginReports: z.array(
+    z.object({
+      pluginName: z.string(),
+      conclusion: z.string(),
+      violations: z.array(z.unknown()),
+      suppressedViolations: z.array(z.object({ ruleName: z.string(), reason: z.string() })).optional(),
+    }),
+  ),
+});
+
+let base: ReturnType<typeof synthWithNag>;
+let custom: ReturnType<typeof synthWithNag>;
+beforeAll(() => {
+  base = synthWithNag(TEST_CONTEXT);
+  custom = synthWithNag(API_CONTEXT);
+}, SYNTH_TIMEOUT_MS);
+afterAll(() => {
+  for (const dir of outdirs) rmSync(dir, { recursive: true, force: true });
+});
+
+const methods = (template: Template) =>
+  resourcesOfType(template, 'AWS::ApiGateway::Method').map(
+    ([id, p]): Record<string, unknown> => ({ id, ...p }),
+  );
+const apiFnId = (template: Template): string => {
+  const [id] =
+    Object.entries(template.findResources('AWS::Lambda::Function')).find(
+      ([, r]) => Reflect.get(Object(Reflect.get(r, 'Metadata')), 'touchpoint:entry') === 'functions/api.ts',
+    ) ?? [];
+  if (id === undefined) throw new Error('no API function in the template');
+  return id;
+};
+
+describe('API Gateway REST API', () => {
+  it('proxies every method to the API Lambda', () => {
+    const { template } = base;
+    template.resourceCountIs('AWS::ApiGateway::RestApi', 1);
+    const all = methods(template);
+    expect(all.length).toBe(4);
+    for (const m of all) {
+      expect(m.Integration).toMatchObject({
+        Type: 'AWS_PROXY',
+        IntegrationHttpMethod: 'POST',
+        Uri: { 'Fn::Join': ['', expect.arrayContaining([{ 'Fn::GetAtt': [apiFnId(template), 'Arn'] }])] },
+      });
+    }
+  });
+
+  it('authorizes the marketing-ops routes with IAM and nothing without', () => {
+    const { template } = base;
+    const resources = Object.fromEntries(
+      resourcesOfType(template, 'AWS::ApiGateway::Resource').map(([id, p]) => [id, String(p.PathPart)]),
+    );
+    const byPath = (m: Record<string, unknown>) =>
+      resources[String(Reflect.get(Object(m.ResourceId), 'Ref'))];
+    const ops = methods(template).filter((m) => ['v1', '{proxy+}', 'openapi.json'].includes(byPath(m) ?? ''));
+    expect(ops.map((m) => `${m.HttpMethod} ${byPath(m)}`).sort()).toEqual([
+      'ANY v1',
+      'ANY {proxy+}',
+      'GET openapi.json',
+    ]);
+    for (const m of ops) expect(m.AuthorizationType).toBe('AWS_IAM');
+    // The one unauthenticated method is the webhook, and it requires an API key.
+    for (const m of methods(template).filter((x) => x.AuthorizationType !== 'AWS_IAM')) {
+      expect(byPath(m)).toBe('{partnerId}');
+      expect(m.ApiKeyRequired).toBe(true);
+    }
+  });
+
+  it('the webhook: POST /webhooks/{partnerId}, no AWS auth, API key, body validated as a JSON object', () => {
+    const { template } = base;
+    template.hasResourceProperties('AWS::ApiGateway::Resource', { PathPart: 'webhooks' });
+    template.hasResourceProperties('AWS::ApiGateway::Method', {
+      HttpMethod: 'POST',
+      AuthorizationType: 'NONE',
+      ApiKeyRequired: true,
+      RequestValidatorId: { Ref: Match.anyValue() },
+      RequestModels: { 'application/json': { Ref: Match.anyValue() } },
+      RequestParameters: { 'method.request.path.partnerId': true },
+    });
+    template.hasResourceProperties('AWS::ApiGateway::RequestValidator', { ValidateRequestBody: true });
+    template.hasResourceProperties('AWS::ApiGateway::Model', {
+      ContentType: 'application/json',
+      Schema: Match.objectLike({ type: 'object' }),
+    });
+  });
+
+  it('a usage plan per partner tier with throttle, quota and a webhook method throttle', () => {
+    const plans = resourcesOfType(custom.template, 'AWS::ApiGateway::UsagePlan').map(([, p]) => p);
+    expect(plans.map((p) => p.UsagePlanName).sort()).toEqual([
+      'touchpoint-test-bronze',
+      'touchpoint-test-gold',
+    ]);
+    custom.template.hasResourceProperties('AWS::ApiGateway::UsagePlan', {
+      UsagePlanName: 'touchpoint-test-gold',
+      Throttle: { RateLimit: 20, BurstLimit: 40 },
+      Quota: { Limit: 50_000, Period: 'DAY' },
+      ApiStages: [
+        Match.objectLike({ Throttle: { '/webhooks/{partnerId}/POST': { RateLimit: 20, BurstLimit: 40 } } }),
+      ],
+    });
+    // Defaults: standard and premium.
+    const defaults = resourcesOfType(base.template, 'AWS::ApiGateway::UsagePlan').map(
+      ([, p]) => p.UsagePlanName,
+    );
+    expect(defaults.sort()).toEqual(['touchpoint-test-premium', 'touchpoint-test-standard']);
+    base.template.resourceCountIs('AWS::ApiGateway::ApiKey', 0);
+  });
+
+  it('each configured partner gets an API key in its tier’s plan', () => {
+    const { template } = custom;
+    const keys = resourcesOfType(template, 'AWS::ApiGateway::ApiKey');
+    expect(keys.map(([, p]) => p.Name).sort()).toEqual(['touchpoint-test-acme', 'touchpoint-test-globex']);
+    const plans = Object.fromEntries(
+      resourcesOfType(template, 'AWS::ApiGateway::UsagePlan').map(([id, p]) => [id, String(p.UsagePlanName)]),
+    );
+    const keyNames = Object.fromEntries(keys.map(([id, p]) => [id, String(p.Name)]));
+    const links = resourcesOfType(template, 'AWS::ApiGateway::UsagePlanKey').map(
+      ([, p]) =>
+        `${keyNames[String(Reflect.get(Object(p.KeyId), 'Ref'))]} → ${plans[String(Reflect.get(Object(p.UsagePlanId), 'Ref'))]}`,
+    );
+    expect(links.sort()).toEqual([
+      'touchpoint-test-acme → touchpoint-test-gold',
+      'touchpoint-test-globex → touchpoint-test-bronze',
+    ]);
+  });
+
+  it('the stage: JSON access logs, X-Ray, default and webhook method throttling', () => {
+    const [[, stage] = ['', {}]] = resourcesOfType(custom.template, 'AWS::ApiGateway::Stage');
+    expect(stage.StageName).toBe('prod');
+    expect(stage.TracingEnabled).toBe(true);
+    const access = z
+      .object({
+        DestinationArn: z.object({ 'Fn::GetAtt': z.tuple([z.string(), z.literal('Arn')]) }),
+        Format: z.string(),
+      })
+      .parse(stage.AccessLogSetting);
+    const logGroups = resourcesOfType(custom.template, 'AWS::Logs::LogGroup').map(([id]) => id);
+    expect(logGroups).toContain(access.DestinationArn['Fn::GetAtt'][0]);
+    const format: unknown = JSON.parse(access.Format);
+    expect(format).toMatchObject({
+      requestId: '$context.requestId',
+      status: '$context.status',
+      apiKeyId: '$context.identity.apiKeyId',
+    });
+    expect(stage.MethodSettings).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          HttpMethod: '*',
+          ResourcePath: '/*',
+          ThrottlingRateLimit: 40,
+          ThrottlingBurstLimit: 80,
+        }),
+        expect.objectContaining({
+          HttpMethod: 'POST',
+          ResourcePath: '/~1webhooks~1{partnerId}',
+          ThrottlingRateLimit: 90,
+          ThrottlingBurstLimit: 180,
+        }),
+      ]),
+    );
+  });
+
+  it("API Gateway's own refusals are problem JSON (429 when throttled or over quota)", () => {
+    for (const type of ['THROTTLED', 'QUOTA_EXCEEDED']) {
+      base.template.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
+        ResponseType: type,
+        StatusCode: '429',
+        ResponseParameters: { 'gatewayresponse.header.Content-Type': "'application/problem+json'" },
+      });
+    }
+    base.template.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
+      ResponseType: 'BAD_REQUEST_BODY',
+      StatusCode: '400',
+    });
+  });
+
+  it('exports the API URL', () => {
+    const outputs = base.template.findOutputs('*', { Description: 'Base URL of the Touchpoint API' });
+    expect(Object.keys(outputs)).toHaveLength(1);
+  });
+});
+
+describe('the API Lambda', () => {
+  it('is a house function: arm64, nodejs24.x, X-Ray, its entry recorded, its settings in the environment', () => {
+    const fn = base.template.findResources('AWS::Lambda::Function')[apiFnId(base.template)];
+    expect(fn).toMatchObject({
+      Properties: {
+        Architectures: ['arm64'],
+        Runtime: 'nodejs24.x',
+        TracingConfig: { Mode: 'Active' },
+        Timeout: 29,
+        Environment: {
+          Variables: expect.objectContaining({
+            TABLE_NAME: expect.anything(),
+            EVENT_BUS_NAME: expect.anything(),
+            TOUCHPOINT_ENV: 'test',
+            [API_ENV.stateMachineArn]: { Ref: expect.stringMatching(/^RunsRunMachine/) },
+            [API_ENV.partnerSecretPrefix]: 'touchpoint/test',
+          }),
+        },
+      },
+    });
+  });
+
+  it('is granted named resources only: its state machine, the partner secret prefix, no * on data', () => {
+    const fnRole = Reflect.get(
+      Object(
+        Reflect.get(
+          Object(base.template.findResources('AWS::Lambda::Function')[apiFnId(base.template)]),
+          'Properties',
+        ),
+      ),
+      'Role',
+    );
+    const roleId = String(Reflect.get(Object(fnRole), 'Fn::GetAtt')?.[0]);
+    const policies = resourcesOfType(base.template, 'AWS::IAM::Policy').filter(([, p]) =>
+      JSON.stringify(p.Roles).includes(roleId),
+    );
+    const statements = policies.flatMap(
+      ([, p]) =>
+        z
+          .object({
+            Statement: z.array(
+              z.object({ Action: z.union([z.string(), z.array(z.string())]), Resource: z.unknown() }),
+            ),
+          })
+          .parse(p.PolicyDocument).Statement,
+    );
+    const actionsOf = (s: { Action: string | string[] }) => (Array.isArray(s.Action) ? s.Action : [s.Action]);
+    const resourcesOf = (s: { Resource: unknown }) => (Array.isArray(s.Resource) ? s.Resource : [s.Resource]);
+    const grant = (action: string) =>
+      statements.filter((s) => actionsOf(s).includes(action)).flatMap(resourcesOf);
+
+    expect(grant('states:StartExecution')).toEqual([{ Ref: expect.stringMatching(/^RunsRunMachine/) }]);
+    expect(JSON.stringify(grant('states:DescribeExecution'))).toMatch(
+      /:execution:.*RunsRunMachine\w+","Name"\]\},":\*"/,
+    );
+    expect(JSON.stringify(grant('secretsmanager:GetSecretValue'))).toMatch(
+      /:secret:touchpoint\/test\/partners\/\*"/,
+    );
+    expect(grant('events:PutEvents')).toHaveLength(1);
+    expect(grant('dynamodb:PutItem').length).toBeGreaterThan(0);
+    const dataActions = statements.filter((s) =>
+      // ses:GetAccount (the send quota) is account-level: it has no resource to name.
+      actionsOf(s).some((a) => /^(dynamodb|states|secretsmanager|events|ses|sms-voice):/.test(a) && a !== 'ses:GetAccount'),
+    );
+    for (const s of dataActions) expect(resourcesOf(s), actionsOf(s).join(',')).not.toContain('*');
+    // Reads partner secrets; never writes or lists them.
+    const secretActions = statements.flatMap(actionsOf).filter((a) => a.startsWith('secretsmanager:'));
+    expect(secretActions).toEqual(['secretsmanager:GetSecretValue']);
+  });
+});
+
+describe('WAF', () => {
+  it('is absent unless api.wafRateLimit is set', () => {
+    base.template.resourceCountIs('AWS::WAFv2::WebACL', 0);
+    base.template.resourceCountIs('AWS::WAFv2::WebACLAssociation', 0);
+  });
+
+  it('when set: a regional WebACL with a per-IP rate rule, on the stage', () => {
+    const { template } = custom;
+    template.hasResourceProperties('AWS::WAFv2::WebACL', {
+      Scope: 'REGIONAL',
+      DefaultAction: { Allow: {} },
+      Rules: [
+        Match.objectLike({
+          Action: { Block: {} },
+          Statement: {
+            RateBasedStatement: { Limit: 1500, AggregateKeyType: 'IP', EvaluationWindowSec: 300 },
+          },
+        }),
+      ],
+    });
+    const [[stageId] = ['']] = resourcesOfType(template, 'AWS::ApiGateway::Stage');
+    template.hasResourceProperties('AWS::WAFv2::WebACLAssociation', {
+      WebACLArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('WebAcl'), 'Arn'] },
+    });
+    const [[, assoc] = ['', {}]] = resourcesOfType(template, 'AWS::WAFv2::WebACLAssociation');
+    expect(JSON.stringify(assoc.ResourceArn)).toContain(stageId);
+  });
+});
+
+describe('cdk-nag AwsSolutions', () => {
+  for (const [label, get] of [
+    ['defaults', () => base],
+    ['WAF and partners', () => custom],
+  ] as const) {
+    it(`is clean with ${label}; the API's acknowledgements are the expected ones, each explained`, () => {
+      const nag = get().report.pluginReports.find((p) => p.pluginName === 'AwsSolutions');
+      expect(nag).toMatchObject({ conclusion: 'success', violations: [] });
+      const accepted = nag?.suppressedViolations ?? [];
+      for (const v of accepted) expect(v.reason.length, v.ruleName).toBeGreaterThan(20);
+      const apiRules = new Set(
+        accepted.map((v) => v.ruleName).filter((r) => /APIG|COG|secretsmanager|:execution:/.test(r)),
+      );
+      const expected = [
+        'AwsSolutions-APIG4',
+        'AwsSolutions-APIG6',
+        'AwsSolutions-COG4',
+        expect.stringMatching(/^AwsSolutions-IAM5\[Resource::.*:secret:touchpoint\/test\/partners\/\*\]$/),
+        expect.stringMatching(/^AwsSolutions-IAM5\[Resource::.*:execution:<RunsRunMachine\w+\.Name>:\*\]$/),
+      ];
+      // Without WAF the stage's missing WebACL is acknowledged; with it, there is nothing to acknowledge.
+      if (label === 'defaults') expected.push('AwsSolutions-APIG3');
+      expect([...apiRules]).toEqual(expect.arrayContaining(expected));
+      expect(apiRules.size).toBe(expected.length);
+    });
+  }
+});
+
+describe('settings', () => {
+  it('refuses a partner in an unknown tier', () => {
+    expect(() =>
+      synthTemplate({ ...TEST_CONTEXT, api: { partners: [{ id: 'acme', tier: 'platinum' }] } }),
+    ).toThrow(/api\.partners\.0\.tier: unknown tier platinum/);
+  });
+});
