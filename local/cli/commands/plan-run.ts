@@ -1,36 +1,13 @@
 // plan --date D (a dry run: writes nothing) and run --date D (the state machine, sending locally).
-import type { PlannedTouch } from '../../../shared/domain/touch.js';
 import { planDayTouches, UnknownCampaignError } from '../../../shared/usecases/plan-day.js';
 import { type ReportedTouch, runReport } from '../../../shared/usecases/run/summarize-run.js';
+import { countByReason, planReport, touchRow } from '../../../shared/usecases/touch-report.js';
 import { executeRun } from '../../run-executor.js';
 import { type CommandContext, requireDate, withEmbedded } from '../context.js';
 import { RefusedError, UsageError } from '../errors.js';
 import { table } from '../output.js';
 
 const COLUMNS = ['campaignId', 'stepId', 'customerId', 'channel', 'tier', 'status', 'reason', 'sendAt'];
-
-/** The contract's touch shape: exactly these fields, in this order. */
-export function touchJson(t: PlannedTouch, status: string, reason: string | undefined) {
-  return {
-    campaignId: t.campaignId,
-    stepId: t.stepId,
-    customerId: t.customerId,
-    channel: t.channel,
-    occasion: t.occasion,
-    tier: t.tier,
-    locale: t.locale,
-    sendAt: t.sendAt,
-    status,
-    ...(reason !== undefined && { reason }),
-  };
-}
-
-function byReason(touches: { status: string; reason?: string }[]): Record<string, number> {
-  const counts: Record<string, number> = {};
-  for (const t of touches)
-    if (t.status === 'suppressed' && t.reason) counts[t.reason] = (counts[t.reason] ?? 0) + 1;
-  return counts;
-}
 
 function rejectExtraArgs(ctx: CommandContext, usage: string) {
   if (ctx.args.length > 0) throw new UsageError(`usage: ${usage}`);
@@ -58,15 +35,12 @@ export async function planCommand(ctx: CommandContext): Promise<void> {
       ),
     ),
   );
-  const rows = touches.map((t) => touchJson(t, t.status, t.reason));
-  const planned = rows.filter((r) => r.status === 'planned').length;
-  ctx.out.data({
-    date,
-    touches: rows,
-    summary: { planned, suppressed: rows.length - planned, byReason: byReason(rows) },
-  });
-  ctx.out.text(`Plan for ${date}: ${planned} planned, ${rows.length - planned} suppressed`);
-  ctx.out.text(table(rows, COLUMNS));
+  const report = planReport(date, touches);
+  ctx.out.data(report);
+  ctx.out.text(
+    `Plan for ${date}: ${report.summary.planned} planned, ${report.summary.suppressed} suppressed`,
+  );
+  ctx.out.text(table(report.touches, COLUMNS));
 }
 
 /** A run reports `sent`, `suppressed` or `failed` per touch (and `expired` when a window closed first). */
@@ -99,7 +73,7 @@ export async function runCommand(ctx: CommandContext): Promise<void> {
     const report = await runReport(deps.store, runId);
     const rows = report.touches.map((t) => {
       const { status, reason } = runStatus(t);
-      return touchJson(t, status, reason);
+      return touchRow(t, status, reason);
     });
     const count = (s: string) => rows.filter((r) => r.status === s).length;
     ctx.out.data({
@@ -112,7 +86,7 @@ export async function runCommand(ctx: CommandContext): Promise<void> {
         suppressed: count('suppressed'),
         failed: count('failed'),
         ...(count('expired') > 0 && { expired: count('expired') }),
-        byReason: byReason(rows),
+        byReason: countByReason(rows),
       },
     });
     ctx.out.text(

@@ -5,6 +5,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { calendarDate, channel } from '../../domain/documents.js';
 import { SUPPRESSION_REASONS } from '../../domain/touch.js';
 import { planDayTouches, UnknownCampaignError } from '../../usecases/plan-day.js';
+import { planReport } from '../../usecases/touch-report.js';
 import type { ApiDeps } from '../deps.js';
 import { requireCampaign } from './campaigns.js';
 import { commonErrors, jsonContent, notFound, notFoundResponse, opsApp, security } from './common.js';
@@ -72,31 +73,7 @@ export function runRoutes(deps: ApiDeps): OpenAPIHono {
         if (err instanceof UnknownCampaignError) throw notFound(`Campaign ${err.campaignId}`);
         throw err;
       }
-      const byReason: Record<string, number> = {};
-      const touches = planned.map((t) => {
-        if (t.status === 'suppressed' && t.reason) byReason[t.reason] = (byReason[t.reason] ?? 0) + 1;
-        return {
-          campaignId: t.campaignId,
-          stepId: t.stepId,
-          customerId: t.customerId,
-          channel: t.channel,
-          occasion: t.occasion,
-          tier: t.tier,
-          locale: t.locale,
-          sendAt: t.sendAt,
-          status: t.status,
-          ...(t.reason !== undefined && { reason: t.reason }),
-        };
-      });
-      const plannedCount = touches.filter((t) => t.status === 'planned').length;
-      return c.json(
-        {
-          date,
-          touches,
-          summary: { planned: plannedCount, suppressed: touches.length - plannedCount, byReason },
-        },
-        200,
-      );
+      return c.json(planReport(date, planned), 200);
     },
   );
 
