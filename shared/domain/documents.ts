@@ -79,7 +79,7 @@ export const customerSchema = z
     locale,
     timeZone,
     birthday: birthday.optional(),
-    monthlyValue: z.number().finite().min(0, 'must be ≥ 0'),
+    monthlyValue: z.number().finite().min(0, 'must be ≥ 0').max(Number.MAX_SAFE_INTEGER, 'is too large to store exactly'),
     consent: z.strictObject({ email: z.boolean(), sms: z.boolean() }),
     lastActivityAt: isoInstant.optional(),
     attributes: z.record(z.string(), attributeValue).optional().superRefine(refuseUnstorable),

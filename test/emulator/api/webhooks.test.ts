@@ -1,6 +1,9 @@
 // POST /webhooks/{partnerId} through the whole local path: the Hono app (createApp), partners and
 // receipts in DynamoDB Local, the synthesized template's bus rule, functions/ingest-event.ts and
 // the store. The clock is a fake the test moves; signatures come from the standardwebhooks library.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
@@ -52,7 +55,7 @@ function makeApp(on: { store: Store }) {
     clock,
     links: { unsubscribeBaseUrl: 'http://x/', unsubscribeSecret: 's' },
   };
-  const apiDeps = localApiDeps({ template, deps, bus });
+  const apiDeps = localApiDeps({ template, deps, bus, dataDir: mkdtempSync(join(tmpdir(), 'tp-webhooks-')) });
   busFailures =
     apiDeps.events instanceof RuleBus
       ? apiDeps.events.failures
@@ -101,6 +104,8 @@ async function storedEvent(id: string, on = { client, tableName }) {
   return out.Item;
 }
 
+// A test's whole-table read: to prove that nothing was written, it must look everywhere, which no
+// product path does (they read through keys and day indexes only).
 async function rows(prefix: string, on = { client, tableName }): Promise<string[]> {
   const out = await on.client.send(
     new ScanCommand({
