@@ -1,6 +1,9 @@
 // The API (marketing-ops endpoints and partner webhooks) on a local port: the same Hono app as
 // API Gateway's Lambda, composed from the embedded stack. Partner events go through RuleBus, so a
 // webhook reaches functions/ingest-event.ts the way the cloud's EventBridge rule delivers it.
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { createAdaptorServer } from '@hono/node-server';
 import { ulid } from 'ulid';
@@ -92,9 +95,22 @@ const consoleLog: ApiLog = {
   },
 };
 
+/**
+ * The local development token for the marketing-ops endpoints: TOUCHPOINT_OPS_TOKEN, else one
+ * made once per data dir and kept there (owner-only), so `--api` commands and scripts can read it.
+ */
+export function devOpsToken(dataDir: string, env: NodeJS.ProcessEnv = process.env): string {
+  if (env.TOUCHPOINT_OPS_TOKEN) return env.TOUCHPOINT_OPS_TOKEN;
+  const path = join(dataDir, 'ops-token');
+  if (existsSync(path)) return readFileSync(path, 'utf8').trim();
+  const token = `tpdev_${randomBytes(24).toString('base64url')}`;
+  writeFileSync(path, token, { mode: 0o600 });
+  return token;
+}
+
 /** ApiDeps over the embedded stack: events go through the template's bus rules. */
 export function localApiDeps(
-  env: Pick<Embedded, 'template' | 'deps' | 'bus'>,
+  env: Pick<Embedded, 'template' | 'deps' | 'bus' | 'dataDir'>,
   overrides: Partial<ApiDeps> = {},
 ): ApiDeps {
   const events = new RuleBus({
@@ -112,7 +128,7 @@ export function localApiDeps(
     runs: localRunStarter(env),
     log: consoleLog,
     config: {
-      ...(process.env.TOUCHPOINT_OPS_TOKEN && { opsToken: process.env.TOUCHPOINT_OPS_TOKEN }),
+      opsToken: devOpsToken(env.dataDir),
       secretRolloverMs: DEFAULT_ROLLOVER_MS,
       maxBodyBytes: MAX_BODY_BYTES,
       unsubscribeSecret: env.deps.links.unsubscribeSecret,

@@ -37,6 +37,9 @@ export async function serveApi(
   Object.assign(env.info, { apiUrl: api.url });
   advertiseOwner(env.dataDir, env.info);
   ctx.out.text(`API ${api.url}`);
+  ctx.out.text(
+    `Ops token ${deps.config.opsToken ?? '-'}  (Authorization: Bearer … on /v1; OpenAPI at ${api.url}/openapi.json)`,
+  );
   return () => api.stop();
 }
 
