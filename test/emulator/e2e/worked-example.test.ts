@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { z } from 'zod';
 import { executeRun } from '../../../local/run-executor.js';
 import { type Embedded, openEmbedded } from '../../../local/runtime.js';
 import { planDayTouches } from '../../../shared/usecases/plan-day.js';
@@ -16,7 +17,7 @@ let dataDir: string;
 
 async function run(date: string) {
   const { output } = await executeRun(env.template, env.deps, { date });
-  const runId = z_runId(output);
+  const runId = runIdOf(output);
   const report = await runReport(env.deps.store, runId);
   return report.touches.map((t) => ({
     ...t,
@@ -25,16 +26,15 @@ async function run(date: string) {
   }));
 }
 
-function z_runId(output: unknown): string {
-  if (typeof output === 'object' && output !== null && 'runId' in output && typeof output.runId === 'string')
-    return output.runId;
-  throw new Error(`no runId in ${JSON.stringify(output)}`);
-}
+const runIdOf = (output: unknown): string => z.object({ runId: z.string() }).parse(output).runId;
+
+const mailStore = z.object({
+  emails: z.array(z.object({ subject: z.string(), destination: z.object({ to: z.array(z.string()) }) })),
+});
 
 async function mailbox(): Promise<{ subject: string; to: string[] }[]> {
   const url = new URL('/store', env.info.sesEndpoint);
-  const body: unknown = await (await fetch(url)).json();
-  const emails = (body as { emails?: { subject: string; destination: { to: string[] } }[] }).emails ?? [];
+  const { emails } = mailStore.parse(await (await fetch(url)).json());
   return emails.map((e) => ({ subject: e.subject, to: e.destination.to }));
 }
 
