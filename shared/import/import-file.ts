@@ -67,6 +67,16 @@ export function importDocuments(
   return importFrom(lines, kind, store, opts);
 }
 
+/** Imports already-parsed lines (e.g. an NDJSON request body through ndjsonLines), all or nothing. */
+export function importParsed(
+  read: () => AsyncIterable<ParsedLine>,
+  kind: DocumentKind,
+  store: ImportStore,
+  opts: ImportOptions = {},
+): Promise<ImportResult> {
+  return importFrom(read, kind, store, opts);
+}
+
 async function importFrom(
   read: () => AsyncIterable<ParsedLine>,
   kind: DocumentKind,

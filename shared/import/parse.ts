@@ -63,10 +63,21 @@ export async function sniffFormat(path: string): Promise<ImportFormat> {
   }
 }
 
-async function* readNdjson(path: string): AsyncGenerator<ParsedLine> {
-  const lines = createInterface({ input: createReadStream(path, { encoding: 'utf8' }), crlfDelay: Infinity });
+function readNdjson(path: string): AsyncGenerator<ParsedLine> {
+  return ndjsonLines(
+    createInterface({ input: createReadStream(path, { encoding: 'utf8' }), crlfDelay: Infinity }),
+  );
+}
+
+/**
+ * NDJSON text lines as documents, numbered by physical line (blank lines skipped but counted), so
+ * a file and an API body give the same line numbers and messages.
+ */
+export async function* ndjsonLines(
+  texts: AsyncIterable<string> | Iterable<string>,
+): AsyncGenerator<ParsedLine> {
   let line = 0;
-  for await (const text of lines) {
+  for await (const text of texts) {
     line++;
     const body = line === 1 ? text.replace(/^\uFEFF/, '') : text;
     if (body.trim() === '') continue;

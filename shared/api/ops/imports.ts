@@ -4,7 +4,8 @@
 
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { createRoute, z } from '@hono/zod-openapi';
-import { importDocuments } from '../../import/import-file.js';
+import { importParsed } from '../../import/import-file.js';
+import { ndjsonLines, type ParsedLine } from '../../import/parse.js';
 import type { DocumentKind } from '../../import/validate.js';
 import type { ApiDeps } from '../deps.js';
 import { PROBLEM_TYPES } from '../problem.js';
@@ -24,11 +25,8 @@ const result = z.object({
   newEvents: z.number().int().optional(),
 });
 
-/** Parses the body as the content type says; a line that is not JSON is a line error, like the CLI. */
-function parseBody(
-  contentType: string,
-  text: string,
-): { values: unknown[]; errors: { line: number; path: string; message: string }[] } {
+/** Reads the body as the content type says: NDJSON lines keep their physical line numbers. */
+function parseBody(contentType: string, text: string): () => AsyncIterable<ParsedLine> {
   if (/^application\/json\b/i.test(contentType)) {
     let parsed: unknown;
     try {
@@ -40,21 +38,12 @@ function parseBody(
       throw badRequest('Send a JSON array of documents (or NDJSON).', [
         { path: '', message: 'expected an array' },
       ]);
-    return { values: parsed, errors: [] };
+    const values: unknown[] = parsed;
+    return async function* () {
+      for (let i = 0; i < values.length; i++) yield { line: i + 1, value: values[i] };
+    };
   }
-  if (/^application\/(x-)?ndjson\b/i.test(contentType)) {
-    const values: unknown[] = [];
-    const errors: { line: number; path: string; message: string }[] = [];
-    text.split('\n').forEach((raw, i) => {
-      if (raw.trim() === '') return;
-      try {
-        values.push(JSON.parse(raw));
-      } catch {
-        errors.push({ line: i + 1, path: '', message: 'is not valid JSON' });
-      }
-    });
-    return { values, errors };
-  }
+  if (/^application\/(x-)?ndjson\b/i.test(contentType)) return () => ndjsonLines(text.split(/\r?\n/));
   throw new ProblemError({
     type: PROBLEM_TYPES.unsupportedMedia,
     title: 'Unsupported media type',
@@ -87,17 +76,8 @@ export function importRoutes(deps: ApiDeps): OpenAPIHono {
         responses: { 200: jsonContent(result, 'Imported'), ...commonErrors, ...unprocessableResponse },
       }),
       async (c) => {
-        const body = parseBody(c.req.header('content-type') ?? '', await c.req.text());
-        // NDJSON lines that are not JSON: refused before anything is validated or written.
-        if (body.errors.length > 0)
-          throw new ProblemError({
-            type: PROBLEM_TYPES.validation,
-            title: 'Unprocessable content',
-            status: 422,
-            detail: `${body.errors.length} line(s) are not JSON; nothing was stored.`,
-            errors: body.errors,
-          });
-        const out = await importDocuments(body.values, kind, deps.store, { maxErrors: 1000 });
+        const read = parseBody(c.req.header('content-type') ?? '', await c.req.text());
+        const out = await importParsed(read, kind, deps.store, { maxErrors: 1000 });
         if (!out.ok)
           throw new ProblemError({
             type: PROBLEM_TYPES.validation,

@@ -373,7 +373,14 @@ describe('customers, contracts, imports', () => {
       }),
       422,
     );
-    expect(ndjson.errors).toEqual([expect.objectContaining({ line: 2 })]);
+    // Every bad line, by physical line, with the same messages as a file import.
+    expect((ndjson.errors ?? []).map((e) => [e.line, e.path])).toEqual([
+      [1, 'customerId'],
+      [1, 'type'],
+      [1, 'occurredAt'],
+      [2, ''],
+    ]);
+    expect(ndjson.errors?.[3]?.message).toMatch(/^invalid JSON: /);
     await expectProblem(await call('POST', '/v1/contracts:import', { id: 'k' }), 400);
     await expectProblem(
       await call('POST', '/v1/contracts:import', 'a,b', { ...auth, 'content-type': 'text/csv' }),
