@@ -3,10 +3,17 @@ import { type Embedded, type OpenOptions, openEmbedded } from '../runtime.js';
 import { UsageError } from './errors.js';
 import type { Out } from './output.js';
 
+/** `--api URL [--token T]`: run the command against that API instead of the embedded store. */
+export interface RemoteTarget {
+  url: string;
+  token?: string | undefined;
+}
+
 export interface CommandContext {
   out: Out;
   dataDir: string;
   args: string[];
+  remote?: RemoteTarget | undefined;
   options: {
     date?: string | undefined;
     campaign?: string | undefined;

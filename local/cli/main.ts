@@ -3,7 +3,7 @@
 import { parseArgs } from 'node:util';
 import { ZodError } from 'zod';
 import { resolveDataDir } from '../data-dir.js';
-import type { Command, CommandContext } from './context.js';
+import type { Command, CommandContext, RemoteTarget } from './context.js';
 import { RefusedError, UsageError } from './errors.js';
 import { makeOut } from './output.js';
 
@@ -20,7 +20,13 @@ const OPTIONS = {
   from: { type: 'string' },
   to: { type: 'string' },
   format: { type: 'string' },
+  api: { type: 'string' },
+  token: { type: 'string' },
 } as const;
+
+/** Commands that have an API route behind them; the others work on the embedded store only. */
+const REMOTE_COMMANDS = new Set(['import', 'settings', 'campaign', 'plan', 'run', 'deliveries']);
+const LOCAL_ONLY = new Set(['serve', 'demo']);
 
 // Loaded on demand: a command pays only for its own code (the API, the CDK app and the emulators
 // are seconds of imports that most commands never touch).
@@ -57,6 +63,10 @@ Commands:
 Global options:
   --data-dir DIR   where the embedded store keeps its data (default .touchpoint/, env TOUCHPOINT_DATA_DIR)
   --json           machine-readable output on stdout
+  --api URL        run import, settings, campaign, plan, run and deliveries against that API instead
+                   (env TOUCHPOINT_API_URL); without --token a cloud URL is signed with SigV4
+  --token T        bearer token for --api (env TOUCHPOINT_API_TOKEN; a local URL defaults to the
+                   token touchpoint serve keeps in the data dir)
 Exit codes: 0 success, 1 refused input (with the reasons), 2 usage error.`;
 
 export async function main(argv: readonly string[]): Promise<number> {
@@ -76,18 +86,37 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     const load = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
     if (!load) throw new UsageError(`unknown command: ${name}`);
+    const remote = remoteTarget(values.api, values.token, name);
     const command = await load();
     const ctx: CommandContext = {
       out,
       dataDir: resolveDataDir(values['data-dir']),
       args: rest,
       options: values,
+      ...(remote && { remote }),
     };
     await command(ctx);
     return 0;
   } catch (e) {
     return report(e, out);
   }
+}
+
+/** `--api`/TOUCHPOINT_API_URL and its token; undefined runs the command on the embedded store. */
+function remoteTarget(
+  api: string | undefined,
+  token: string | undefined,
+  command: string,
+): RemoteTarget | undefined {
+  // serve and demo start the local stack itself: an API URL in the environment is not for them.
+  const fromEnv = LOCAL_ONLY.has(command) ? undefined : process.env.TOUCHPOINT_API_URL || undefined;
+  const url = api ?? fromEnv;
+  if (url === undefined) {
+    if (token !== undefined) throw new UsageError('--token needs --api URL');
+    return undefined;
+  }
+  if (!REMOTE_COMMANDS.has(command)) throw new UsageError(`${command} is not available with --api`);
+  return { url, token: token ?? (process.env.TOUCHPOINT_API_TOKEN || undefined) };
 }
 
 function report(e: unknown, out: ReturnType<typeof makeOut>): number {

@@ -37,6 +37,8 @@ export async function campaignCommand(ctx: CommandContext): Promise<void> {
   switch (sub) {
     case 'validate': {
       if (!arg) throw new UsageError('usage: touchpoint campaign validate FILE');
+      if (ctx.remote)
+        return (await import('../remote/campaign.js')).remoteCampaignValidate(ctx, arg, readJsonFile(arg));
       const campaign = validatedFrom(arg);
       ctx.out.data({ ok: true, valid: true, id: campaign.id });
       ctx.out.text(`${arg}: campaign ${campaign.id} is valid (${campaign.steps.length} steps)`);
@@ -44,6 +46,8 @@ export async function campaignCommand(ctx: CommandContext): Promise<void> {
     }
     case 'apply': {
       if (!arg) throw new UsageError('usage: touchpoint campaign apply FILE');
+      if (ctx.remote)
+        return (await import('../remote/campaign.js')).remoteCampaignApply(ctx, arg, readJsonFile(arg));
       const campaign = validatedFrom(arg);
       const record = await withEmbedded(ctx, {}, ({ deps }) => deps.store.putCampaign(campaign));
       ctx.out.data({ ok: true, id: campaign.id, version: record.version, paused: record.paused });
@@ -54,6 +58,7 @@ export async function campaignCommand(ctx: CommandContext): Promise<void> {
     }
     case 'list': {
       if (arg) throw new UsageError('usage: touchpoint campaign list');
+      if (ctx.remote) return (await import('../remote/campaign.js')).remoteCampaignList(ctx);
       const records = await withEmbedded(ctx, {}, ({ deps }) => deps.store.listCampaigns());
       const rows = records
         .sort(
@@ -77,6 +82,8 @@ export async function campaignCommand(ctx: CommandContext): Promise<void> {
     case 'pause':
     case 'resume': {
       if (!arg) throw new UsageError(`usage: touchpoint campaign ${sub} ID`);
+      if (ctx.remote)
+        return (await import('../remote/campaign.js')).remoteCampaignPause(ctx, arg, sub === 'pause');
       const found = await withEmbedded(ctx, {}, ({ deps }) => deps.store.setPaused(arg, sub === 'pause'));
       if (!found)
         throw new RefusedError(`no campaign with id ${arg}`, [{ path: 'id', message: 'unknown campaign' }]);

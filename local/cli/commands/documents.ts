@@ -27,6 +27,21 @@ export function readJsonFile(path: string): unknown {
   }
 }
 
+/** A progress line per 100,000 documents in each pass (checked, then written), with the pass's rate. */
+function progressNotes(ctx: CommandContext, kind: string) {
+  let phase = '';
+  let since = 0;
+  let noted = 0;
+  return (p: { phase: 'validate' | 'write'; lines: number; written: number }) => {
+    if (p.phase !== phase) [phase, since, noted] = [p.phase, Date.now(), 0];
+    const done = p.phase === 'validate' ? p.lines : p.written;
+    if (done - noted < 100_000) return;
+    noted = done;
+    const perSecond = Math.round(done / Math.max(0.001, (Date.now() - since) / 1000));
+    ctx.out.note(`${p.phase === 'validate' ? 'checked' : 'written'} ${done} ${kind} (${perSecond}/s)…`);
+  };
+}
+
 async function refuseUnreadable<T>(fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
@@ -44,20 +59,14 @@ export async function importCommand(ctx: CommandContext): Promise<void> {
   );
   if (!isKind(kind)) throw new UsageError(`import what? customers, contracts or events, not ${kind}`);
   const path = requireFile(file ?? '');
+  if (ctx.remote) return (await import('../remote/documents.js')).remoteImport(ctx, kind, path);
   await withEmbedded(ctx, {}, async ({ deps }) => {
-    let lastNote = 0;
     const result = await refuseUnreadable(() =>
       importFile({
         path,
         kind,
         store: deps.store,
-        onProgress: (p) => {
-          if (p.lines - lastNote < 100_000) return;
-          lastNote = p.lines;
-          ctx.out.note(
-            `${p.phase === 'validate' ? 'checked' : 'written'} ${p.phase === 'validate' ? p.lines : p.written} ${kind}…`,
-          );
-        },
+        onProgress: progressNotes(ctx, kind),
       }),
     );
     if (!result.ok) {
@@ -82,6 +91,7 @@ export async function importCommand(ctx: CommandContext): Promise<void> {
 export async function settingsCommand(ctx: CommandContext): Promise<void> {
   const [sub, file] = ctx.args;
   if (sub === 'show' && ctx.args.length === 1) {
+    if (ctx.remote) return (await import('../remote/documents.js')).remoteSettingsShow(ctx);
     await withEmbedded(ctx, {}, async ({ deps }) => {
       const settings = await deps.store.getSettings();
       ctx.out.data(settings);
@@ -91,6 +101,9 @@ export async function settingsCommand(ctx: CommandContext): Promise<void> {
   }
   if (sub !== 'apply' || !file || ctx.args.length !== 2)
     throw new UsageError('usage: touchpoint settings apply FILE');
+  // The API validates the settings; only unreadable JSON is refused here.
+  if (ctx.remote)
+    return (await import('../remote/documents.js')).remoteSettingsApply(ctx, file, readJsonFile(file));
   const parsed = settingsSchema.safeParse(readJsonFile(file));
   if (!parsed.success) {
     throw new RefusedError(

@@ -8,6 +8,7 @@ import { table } from '../output.js';
 export async function deliveriesCommand(ctx: CommandContext): Promise<void> {
   if (ctx.args.length > 0)
     throw new UsageError('usage: touchpoint deliveries [--campaign ID] [--customer ID] [--json]');
+  if (ctx.remote) return (await import('../remote/runs.js')).remoteDeliveries(ctx);
   const { campaign, customer } = ctx.options;
   const rows = await withEmbedded(ctx, {}, ({ deps }) =>
     deps.store.listDeliveries({

@@ -7,7 +7,16 @@ import { type CommandContext, requireDate, withEmbedded } from '../context.js';
 import { RefusedError, UsageError } from '../errors.js';
 import { table } from '../output.js';
 
-const COLUMNS = ['campaignId', 'stepId', 'customerId', 'channel', 'tier', 'status', 'reason', 'sendAt'];
+export const COLUMNS = [
+  'campaignId',
+  'stepId',
+  'customerId',
+  'channel',
+  'tier',
+  'status',
+  'reason',
+  'sendAt',
+];
 
 function rejectExtraArgs(ctx: CommandContext, usage: string) {
   if (ctx.args.length > 0) throw new UsageError(`usage: ${usage}`);
@@ -27,6 +36,7 @@ export async function planCommand(ctx: CommandContext): Promise<void> {
   const usage = 'touchpoint plan --date YYYY-MM-DD [--campaign ID] [--json]';
   rejectExtraArgs(ctx, usage);
   const date = requireDate(ctx, usage);
+  if (ctx.remote) return (await import('../remote/runs.js')).remotePlan(ctx, date);
   const touches = await withEmbedded(ctx, {}, ({ deps }) =>
     refuseUnknownCampaign(() =>
       planDayTouches(
@@ -58,6 +68,7 @@ export async function runCommand(ctx: CommandContext): Promise<void> {
   const usage = 'touchpoint run --date YYYY-MM-DD [--campaign ID] [--json]';
   rejectExtraArgs(ctx, usage);
   const date = requireDate(ctx, usage);
+  if (ctx.remote) return (await import('../remote/runs.js')).remoteRun(ctx, date);
   await withEmbedded(ctx, { channels: true }, async ({ deps, template, info }) => {
     const campaignId = ctx.options.campaign;
     // Refuse an unknown campaign before starting an execution.
