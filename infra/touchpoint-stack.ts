@@ -9,6 +9,7 @@ import { Observability } from './constructs/observability.js';
 import { Runs } from './constructs/runs.js';
 import { Schedules } from './constructs/schedules.js';
 import { Store } from './constructs/store.js';
+import { Uploads } from './constructs/uploads.js';
 import { acknowledgeNagFindings } from './nag.js';
 /** The stack's construct id: also the name of its template in cdk.out. */
 import { STACK_ID } from './names.js';
@@ -29,6 +30,7 @@ export class TouchpointStack extends Stack {
   readonly inbound: Inbound;
   readonly observability: Observability;
   readonly api: Api;
+  readonly uploads: Uploads;
 
   constructor(scope: Construct, id: string, props: TouchpointStackProps) {
     super(scope, id, props);
@@ -80,6 +82,9 @@ export class TouchpointStack extends Stack {
       settings: settings.api ?? ApiSettings.parse({}),
     });
 
+    this.uploads = new Uploads(this, 'Uploads', { table, envName: settings.envName });
+    this.uploads.bindPresigner(this.api.fn);
+
     const fns = {
       SelectRun: this.runs.selectRun,
       PlanRun: this.runs.planRun,
@@ -88,6 +93,7 @@ export class TouchpointStack extends Stack {
       IngestEvent: this.inbound.ingestEvent,
       DeliveryEvents: this.inbound.deliveryEvents,
       Api: this.api.fn,
+      ImportUpload: this.uploads.importer,
     };
     this.observability = new Observability(this, 'Observability', {
       stateMachine: this.runs.stateMachine,

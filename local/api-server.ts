@@ -3,19 +3,20 @@
 // webhook reaches functions/ingest-event.ts the way the cloud's EventBridge rule delivers it.
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { createAdaptorServer } from '@hono/node-server';
 import { ulid } from 'ulid';
 import { createApp } from '../shared/api/app.js';
-import type { ApiDeps, ApiLog, RunStarter } from '../shared/api/deps.js';
+import { type ApiDeps, type ApiLog, DEFAULT_MAX_BODY_BYTES, type RunStarter } from '../shared/api/deps.js';
 import { DEFAULT_ROLLOVER_MS } from '../shared/partners/secrets.js';
 import { busRulesFromTemplate, RuleBus } from './bus-rules.js';
 import { executeRun } from './run-executor.js';
 import type { Embedded } from './runtime.js';
+import { LocalUploads } from './uploads.js';
 
 /** EventBridge's own entry limit; API Gateway's payload limit is larger. */
-export const MAX_BODY_BYTES = 256 * 1024;
+export const MAX_BODY_BYTES = DEFAULT_MAX_BODY_BYTES;
 /** The port `serve` and `npm start` try first; the default unsubscribe links point at it. */
 export const DEFAULT_API_PORT = 8787;
 
@@ -126,6 +127,12 @@ export function localApiDeps(
     events,
     clock: env.deps.clock,
     runs: localRunStarter(env),
+    uploads: new LocalUploads({
+      dataDir: env.dataDir,
+      store: env.deps.store,
+      clock: env.deps.clock,
+      log: consoleLog,
+    }),
     log: consoleLog,
     config: {
       opsToken: devOpsToken(env.dataDir),

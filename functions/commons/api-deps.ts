@@ -4,6 +4,7 @@
 
 import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import {
   DescribeExecutionCommand,
@@ -21,6 +22,7 @@ import { DEFAULT_ROLLOVER_MS } from '../../shared/partners/secrets.js';
 import { SecretsManagerPartnerStore } from '../../shared/partners/secrets-manager.js';
 import type { Partner, PartnerSecret, PartnerStore } from '../../shared/ports.js';
 import { DynamoStore, type DynamoStoreOptions } from '../../shared/store/dynamo-store.js';
+import { IMPORT_BUCKET_ENV, S3ImportUploads } from '../../shared/usecases/imports/s3-uploads.js';
 
 /** Environment variables the API construct sets and this module reads. */
 export const API_ENV = {
@@ -46,6 +48,7 @@ const env = z.object({
   // API Gateway's payload limit is 10 MB and Lambda's 6 MB; webhooks and imports need far less.
   [API_ENV.maxBodyBytes]: z.coerce.number().int().positive().max(6_000_000).default(1_000_000),
   UNSUBSCRIBE_SECRET: z.string().min(16).default('rotate-me-set-UNSUBSCRIBE_SECRET'),
+  [IMPORT_BUCKET_ENV]: z.string().min(1).optional(),
 });
 
 /** The table store with the PartnerStore part answered by Secrets Manager. */
@@ -180,6 +183,9 @@ export async function apiCloudDeps(): Promise<ApiDeps> {
     events: base.events,
     clock: base.clock,
     runs: new SfnRunStarter({ client: new SFNClient({}), stateMachineArn: e[API_ENV.stateMachineArn] }),
+    ...(e[IMPORT_BUCKET_ENV] && {
+      uploads: new S3ImportUploads({ client: new S3Client({}), bucket: e[IMPORT_BUCKET_ENV] }),
+    }),
     log: powertoolsLog(new Logger({ serviceName: 'touchpoint-api' })),
     config: {
       // No token in the cloud: API Gateway authorizes /v1/* with IAM (SigV4) before the Lambda runs.

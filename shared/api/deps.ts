@@ -1,12 +1,19 @@
 // What the API is composed from: the same ports as the handlers, plus the run starter (the state
 // machine in the cloud, the local executor locally) and the API's own settings.
-import type { Clock, EmailSender, EventPublisher, SmsSender, Store } from '../ports.js';
+import type { Clock, EmailSender, EventPublisher, ImportUploads, SmsSender, Store } from '../ports.js';
+
+/** The largest request body the API takes inline (256 KiB); larger imports go through an upload. */
+export const DEFAULT_MAX_BODY_BYTES = 256 * 1024;
 
 export interface RunStarter {
   /** Starts a run for local date D; returns the execution id. */
   start(input: { date: string; campaignId?: string }): Promise<{ executionId: string }>;
   /** The execution's status and, when done, its output. */
-  status(executionId: string): Promise<{ status: 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'UNKNOWN'; output?: unknown; error?: string } | undefined>;
+  status(
+    executionId: string,
+  ): Promise<
+    { status: 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'UNKNOWN'; output?: unknown; error?: string } | undefined
+  >;
 }
 
 export interface ApiLog {
@@ -22,6 +29,8 @@ export interface ApiDeps {
   events: EventPublisher;
   clock: Clock;
   runs: RunStarter;
+  /** Large imports through an upload URL (S3 presigned in the cloud, the local API locally); absent: 501. */
+  uploads?: ImportUploads;
   log: ApiLog;
   config: {
     /** Bearer token for the marketing-ops endpoints (local development; IAM/Cognito in the cloud). */

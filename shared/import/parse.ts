@@ -4,6 +4,7 @@ import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { createInterface } from 'node:readline';
+import { Readable } from 'node:stream';
 import { type Column, readHeader, rowToDocument } from './columns.js';
 import { csvRecords } from './csv.js';
 import { ImportSourceError } from './errors.js';
@@ -89,9 +90,43 @@ export async function* ndjsonLines(
   }
 }
 
-async function* readCsv(path: string, kind: DocumentKind): AsyncGenerator<ParsedLine> {
+function readCsv(path: string, kind: DocumentKind): AsyncGenerator<ParsedLine> {
+  return csvDocuments(textChunks(path), kind);
+}
+
+/**
+ * Documents from a stream that is not a file (an S3 object body, an uploaded request body): the
+ * same readers as readDocuments, with the format given rather than guessed from a name.
+ */
+export async function* readDocumentsFrom(
+  source: AsyncIterable<string | Uint8Array>,
+  kind: DocumentKind,
+  format: ImportFormat,
+): AsyncGenerator<ParsedLine> {
+  if (format === 'csv') {
+    if (!CSV_KINDS.includes(kind)) {
+      throw new ImportSourceError('unsupported-format', `${kind} are imported from NDJSON only, not CSV`);
+    }
+    yield* csvDocuments(decodeChunks(source), kind);
+  } else {
+    yield* ndjsonLines(createInterface({ input: Readable.from(decodeChunks(source)), crlfDelay: Infinity }));
+  }
+}
+
+/** UTF-8 text of a byte stream; a character split across chunks is decoded whole. */
+async function* decodeChunks(source: AsyncIterable<string | Uint8Array>): AsyncGenerator<string> {
+  const decoder = new TextDecoder('utf-8');
+  for await (const chunk of source) {
+    const text = typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
+    if (text !== '') yield text;
+  }
+  const rest = decoder.decode();
+  if (rest !== '') yield rest;
+}
+
+async function* csvDocuments(chunks: AsyncIterable<string>, kind: DocumentKind): AsyncGenerator<ParsedLine> {
   let header: { line: number; columns: Column[] } | undefined;
-  for await (const item of csvRecords(textChunks(path))) {
+  for await (const item of csvRecords(chunks)) {
     if (item.kind === 'error') {
       yield {
         line: item.line,

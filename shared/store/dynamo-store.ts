@@ -8,6 +8,9 @@ import type {
   DeliveryPage,
   DeliveryPageRequest,
   ErasureReport,
+  ImportJob,
+  ImportJobStatus,
+  ImportJobUpdate,
   IndexedContract,
   Partner,
   PartnerSecret,
@@ -20,6 +23,7 @@ import { Campaigns } from './campaigns.js';
 import { CustomerData } from './customer-data.js';
 import { Documents } from './documents.js';
 import { DueReads } from './due-reader.js';
+import { ImportJobRows } from './import-jobs.js';
 import { LedgerRows } from './ledger.js';
 import { Partners } from './partners.js';
 import { Runs } from './runs.js';
@@ -46,6 +50,7 @@ export class DynamoStore implements Store {
   private readonly runs: Runs;
   private readonly customerData: CustomerData;
   private readonly partners: Partners;
+  private readonly importJobs: ImportJobRows;
 
   constructor(opts: DynamoStoreOptions) {
     const clock = opts.clock ?? systemClock;
@@ -58,6 +63,7 @@ export class DynamoStore implements Store {
     this.runs = new Runs(this.table, clock);
     this.customerData = new CustomerData(this.table);
     this.partners = new Partners(this.table);
+    this.importJobs = new ImportJobRows(this.table, clock);
   }
 
   /** Capacity units consumed by this store since creation or the last resetCapacity(). */
@@ -266,5 +272,16 @@ export class DynamoStore implements Store {
     pseudonym: (value: string) => string,
   ): Promise<ErasureReport | undefined> {
     return this.customerData.eraseCustomer(customerId, anonymousId, pseudonym);
+  }
+
+  // ------------------------------------------------------------ import jobs (presigned uploads)
+  createImportJob(job: ImportJob): Promise<void> {
+    return this.importJobs.createImportJob(job);
+  }
+  getImportJob(id: string): Promise<ImportJob | undefined> {
+    return this.importJobs.getImportJob(id);
+  }
+  updateImportJob(id: string, from: readonly ImportJobStatus[], update: ImportJobUpdate): Promise<boolean> {
+    return this.importJobs.updateImportJob(id, from, update);
   }
 }

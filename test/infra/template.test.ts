@@ -55,6 +55,7 @@ describe('functions', () => {
     'functions/ingest-event.ts',
     'functions/delivery-events.ts',
     'functions/api.ts',
+    'functions/import-upload.ts',
   ];
 
   it('every function is arm64 on nodejs24.x with X-Ray, JSON logs in its own group and a DLQ', () => {
@@ -264,7 +265,7 @@ describe('observability', () => {
   it('alarms on failed runs, function errors and DLQ depth', () => {
     const alarms = resourcesOfType(template, 'AWS::CloudWatch::Alarm').map(([, a]) => a.MetricName);
     expect(alarms).toContain('ExecutionsFailed');
-    expect(alarms.filter((m) => m === 'Errors')).toHaveLength(7);
+    expect(alarms.filter((m) => m === 'Errors')).toHaveLength(8);
     expect(alarms.filter((m) => m === 'ApproximateNumberOfMessagesVisible').length).toBeGreaterThanOrEqual(8);
     template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
   });

@@ -14,6 +14,7 @@ import { importRoutes } from './imports.js';
 import { previewRoutes } from './preview.js';
 import { referencePage } from './reference.js';
 import { runRoutes } from './runs.js';
+import { uploadRoutes } from './uploads.js';
 
 export function opsRoutes(deps: ApiDeps): OpenAPIHono {
   const app = opsApp(deps.log);
@@ -34,11 +35,19 @@ export function opsRoutes(deps: ApiDeps): OpenAPIHono {
           type: PROBLEM_TYPES.tooLarge,
           title: 'Payload too large',
           status: 413,
-          detail: `The body may be at most ${deps.config.maxBodyBytes} bytes; larger imports are future work (presigned S3 upload).`,
+          detail: `The body may be at most ${deps.config.maxBodyBytes} bytes; send larger imports through POST /v1/imports (an upload URL).`,
         }),
     }),
   );
-  for (const part of [campaignRoutes, previewRoutes, runRoutes, importRoutes, customerRoutes, deliveryRoutes])
+  for (const part of [
+    campaignRoutes,
+    previewRoutes,
+    runRoutes,
+    importRoutes,
+    customerRoutes,
+    deliveryRoutes,
+    uploadRoutes,
+  ])
     app.route('/', part(deps));
 
   // Public like /openapi.json; rendered once, on first use, from the routes registered above.

@@ -1,0 +1,74 @@
+// S3 ObjectCreated on `imports/<importId>/<kind>.<format>` → runImportJob over the object (read
+// twice: validate, then write). Bad uploads end as a failed job, not as an error: a retry could
+// not fix them, and the job is claimed once (a repeated notification finds it no longer pending).
+
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
+import { FUNCTION_ENV } from '../infra/constructs/function-env.js';
+import type { ImportStore } from '../shared/import/check.js';
+import type { ImportJobs } from '../shared/ports.js';
+import { DynamoStore } from '../shared/store/dynamo-store.js';
+import { type ImportJobOutcome, runImportJob } from '../shared/usecases/imports/run-import.js';
+import { parseImportObjectKey, s3ObjectSource } from '../shared/usecases/imports/s3-uploads.js';
+
+const s3Event = z.object({
+  Records: z.array(
+    z.object({
+      s3: z.object({ bucket: z.object({ name: z.string() }), object: z.object({ key: z.string() }) }),
+    }),
+  ),
+});
+
+export interface ImportUploadDeps {
+  store: ImportStore & ImportJobs;
+  s3: S3Client;
+  log: { error(message: string, extra?: unknown): void };
+}
+
+export const createHandler = (deps: ImportUploadDeps) => async (event: unknown) => {
+  const results: ({ key: string } & (ImportJobOutcome | { outcome: 'not-an-import' }))[] = [];
+  for (const record of s3Event.parse(event).Records) {
+    // S3 notifications URL-encode keys, with '+' for spaces.
+    const key = decodeURIComponent(record.s3.object.key.replace(/\+/g, ' '));
+    const target = parseImportObjectKey(key);
+    if (!target) {
+      results.push({ key, outcome: 'not-an-import' });
+      continue;
+    }
+    const outcome = await runImportJob(
+      { store: deps.store, log: deps.log },
+      { importId: target.importId, open: s3ObjectSource(deps.s3, record.s3.bucket.name, key) },
+    );
+    results.push({ key, ...outcome });
+  }
+  return results.map((r) => ({
+    key: r.key,
+    outcome: r.outcome,
+    ...('job' in r && { status: r.job.status, count: r.job.count, errorCount: r.job.errorCount }),
+  }));
+};
+
+let built: ReturnType<typeof createHandler> | undefined;
+
+export const handler = async (event: unknown) => {
+  if (!built) {
+    const env = z.object({ [FUNCTION_ENV.tableName]: z.string().min(1) }).parse(process.env);
+    const store = new DynamoStore({
+      client: DynamoDBDocumentClient.from(new DynamoDBClient({}), {
+        marshallOptions: { removeUndefinedValues: true },
+      }),
+      tableName: env[FUNCTION_ENV.tableName],
+    });
+    built = createHandler({
+      store,
+      s3: new S3Client({}),
+      log: {
+        error: (message, extra) =>
+          console.error(JSON.stringify({ level: 'ERROR', message, extra: String(extra) })),
+      },
+    });
+  }
+  return built(event);
+};

@@ -1,0 +1,160 @@
+// The upload bucket and importer: a private, encrypted, SSL-only bucket whose objects expire in a
+// week, S3 notifying the importer for `imports/` objects only, and least-privilege grants (the
+// importer reads, the API presigns puts, both on the imports prefix only).
+import { Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { buildApp, SYNTH_TIMEOUT_MS } from './synth-helper.js';
+
+type Resource = { Type: string; Properties?: Record<string, unknown>; Metadata?: Record<string, unknown> };
+let resources: Record<string, Resource>;
+let template: Template;
+
+const obj = (v: unknown): Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v) ? Object.fromEntries(Object.entries(v)) : {};
+const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : v === undefined ? [] : [v]);
+
+function only(type: string): [string, Resource] {
+  const found = Object.entries(resources).filter(([, r]) => r.Type === type);
+  expect(found).toHaveLength(1);
+  const first = found[0];
+  if (!first) throw new Error(`no ${type}`);
+  return first;
+}
+
+/** Policy statements mentioning an S3 action, with the role each policy is attached to. */
+function s3Statements(): { roles: unknown[]; actions: string[]; resource: unknown[] }[] {
+  return Object.values(resources)
+    .filter((r) => r.Type === 'AWS::IAM::Policy')
+    .flatMap((r) =>
+      list(obj(r.Properties?.PolicyDocument).Statement).map((s) => ({
+        roles: list(r.Properties?.Roles),
+        actions: list(obj(s).Action).map(String),
+        resource: list(obj(s).Resource),
+      })),
+    )
+    .filter((s) => s.actions.some((a) => a.startsWith('s3:')));
+}
+
+const fnIdOf = (entry: string): string => {
+  const found = Object.entries(resources).find(
+    ([, r]) => r.Type === 'AWS::Lambda::Function' && r.Metadata?.['touchpoint:entry'] === entry,
+  );
+  if (!found) throw new Error(`no function for ${entry}`);
+  return found[0];
+};
+const roleOf = (fnId: string): unknown => obj(obj(resources[fnId]?.Properties).Role)['Fn::GetAtt'];
+/** The bucket's own name (TEST_CONTEXT envName `test`), so no grant depends on the bucket resource. */
+const importsPrefix = (_bucketId: string) => ({
+  'Fn::Join': [
+    '',
+    [
+      'arn:',
+      { Ref: 'AWS::Partition' },
+      ':s3:::touchpoint-imports-test-',
+      { Ref: 'AWS::AccountId' },
+      '-',
+      { Ref: 'AWS::Region' },
+      '/imports/*',
+    ],
+  ],
+});
+
+beforeAll(() => {
+  const { stack } = buildApp();
+  template = Template.fromStack(stack);
+  resources = Object.fromEntries(
+    Object.entries(template.toJSON().Resources ?? {}).map(([id, r]) => {
+      const o = obj(r);
+      return [id, { Type: String(o.Type), Properties: obj(o.Properties), Metadata: obj(o.Metadata) }];
+    }),
+  );
+}, SYNTH_TIMEOUT_MS);
+
+describe('upload bucket', () => {
+  it('is encrypted, blocks public access, expires uploads after 7 days', () => {
+    const [, bucket] = only('AWS::S3::Bucket');
+    const p = bucket.Properties ?? {};
+    expect(JSON.stringify(p.BucketEncryption)).toContain('AES256');
+    expect(p.PublicAccessBlockConfiguration).toEqual({
+      BlockPublicAcls: true,
+      BlockPublicPolicy: true,
+      IgnorePublicAcls: true,
+      RestrictPublicBuckets: true,
+    });
+    expect(list(obj(p.LifecycleConfiguration).Rules)).toContainEqual(
+      expect.objectContaining({ ExpirationInDays: 7, Status: 'Enabled' }),
+    );
+  });
+
+  it('refuses plain HTTP in its bucket policy', () => {
+    const [bucketId] = only('AWS::S3::Bucket');
+    const [, policy] = only('AWS::S3::BucketPolicy');
+    expect(policy.Properties?.Bucket).toEqual({ Ref: bucketId });
+    expect(list(obj(policy.Properties?.PolicyDocument).Statement)).toContainEqual(
+      expect.objectContaining({
+        Effect: 'Deny',
+        Action: 's3:*',
+        Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+      }),
+    );
+  });
+
+  it('notifies the importer of objects created under imports/ only', () => {
+    const [, bucket] = only('AWS::S3::Bucket');
+    const importer = fnIdOf('functions/import-upload.ts');
+    expect(obj(bucket.Properties?.NotificationConfiguration).LambdaConfigurations).toEqual([
+      {
+        Event: 's3:ObjectCreated:*',
+        Function: { 'Fn::GetAtt': [importer, 'Arn'] },
+        Filter: { S3Key: { Rules: [{ Name: 'prefix', Value: 'imports/' }] } },
+      },
+    ]);
+    const permissions = Object.values(resources).filter(
+      (r) => r.Type === 'AWS::Lambda::Permission' && r.Properties?.Principal === 's3.amazonaws.com',
+    );
+    expect(permissions).toHaveLength(1);
+    const permission = permissions[0];
+    expect(permission?.Properties).toMatchObject({
+      Action: 'lambda:InvokeFunction',
+      Principal: 's3.amazonaws.com',
+      FunctionName: { 'Fn::GetAtt': [importer, 'Arn'] },
+    });
+    expect(JSON.stringify(permission?.Properties?.SourceArn)).toContain('touchpoint-imports-test-');
+  });
+
+  it('gives the importer 15 minutes and more memory', () => {
+    const p = resources[fnIdOf('functions/import-upload.ts')]?.Properties ?? {};
+    expect(p.Timeout).toBe(900);
+    expect(p.MemorySize).toBeGreaterThanOrEqual(1024);
+  });
+});
+
+describe('upload grants', () => {
+  it('lets the importer get objects under imports/ only, and nothing else in S3', () => {
+    const [bucketId] = only('AWS::S3::Bucket');
+    const role = roleOf(fnIdOf('functions/import-upload.ts'));
+    const mine = s3Statements().filter((s) =>
+      s.roles.some((r) => JSON.stringify(r).includes(String(list(role)[0]))),
+    );
+    expect(mine).toEqual([
+      expect.objectContaining({ actions: ['s3:GetObject'], resource: [importsPrefix(bucketId)] }),
+    ]);
+  });
+
+  it('lets the API put objects under imports/ only (presigned URLs carry its permissions)', () => {
+    const [bucketId] = only('AWS::S3::Bucket');
+    const apiFn = fnIdOf('functions/api.ts');
+    const role = list(roleOf(apiFn))[0];
+    const mine = s3Statements().filter((s) => s.roles.some((r) => JSON.stringify(r).includes(String(role))));
+    expect(mine).toEqual([
+      expect.objectContaining({ actions: ['s3:PutObject'], resource: [importsPrefix(bucketId)] }),
+    ]);
+    const env = obj(obj(resources[apiFn]?.Properties?.Environment).Variables);
+    expect(env.IMPORT_BUCKET).toEqual({ Ref: bucketId });
+  });
+
+  it('grants no other S3 action to anyone', () => {
+    const actions = new Set(s3Statements().flatMap((s) => s.actions));
+    expect([...actions].sort()).toEqual(['s3:GetObject', 's3:PutObject']);
+  });
+});
