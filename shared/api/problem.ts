@@ -29,16 +29,24 @@ export const PROBLEM_TYPES = {
 
 export function problem(c: Context, p: ProblemInput, headers: Record<string, string> = {}): Response {
   const body: Problem = { ...p, instance: new URL(c.req.url).pathname };
+  // A 413 is answered before the body has been read: the rest of it is still on the wire, so the
+  // connection cannot carry another request. Closing it keeps a client's next request (say, the
+  // upload it switches to) off a socket that would fail.
+  const close: Record<string, string> = p.status === 413 ? { connection: 'close' } : {};
   return new Response(JSON.stringify(body), {
     status: p.status,
-    headers: { 'content-type': 'application/problem+json', ...headers },
+    headers: { 'content-type': 'application/problem+json', ...close, ...headers },
   });
 }
 
 export const zodErrors = (error: ZodError): NonNullable<Problem['errors']> =>
   error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message }));
 
-export function validationProblem(c: Context, error: ZodError, detail = 'The request does not match the schema.'): Response {
+export function validationProblem(
+  c: Context,
+  error: ZodError,
+  detail = 'The request does not match the schema.',
+): Response {
   return problem(c, {
     type: PROBLEM_TYPES.validation,
     title: 'Invalid request',

@@ -1,15 +1,17 @@
 // import and settings with --api: the file goes to POST /v1/{kind}:import as NDJSON (streamed with a
 // bearer token), settings to PUT /v1/settings; output and refusals as the embedded commands print them.
-import { createReadStream } from 'node:fs';
+import { createReadStream, openAsBlob } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { createInterface } from 'node:readline';
 import { z } from 'zod';
+import { DEFAULT_MAX_BODY_BYTES } from '../../../shared/api/deps.js';
 import { settingsSchema } from '../../../shared/domain/documents.js';
 import { readDocuments, sniffFormat } from '../../../shared/import/parse.js';
 import type { DocumentKind } from '../../../shared/import/validate.js';
 import type { CommandContext } from '../context.js';
 import { type Reason, RefusedError } from '../errors.js';
-import { ApiProblem, withApi } from './client.js';
+import { type ApiClient, ApiProblem, withApi } from './client.js';
 
 const importResult = z.object({
   count: z.number().int(),
@@ -90,6 +92,9 @@ export async function remoteImport(ctx: CommandContext, kind: DocumentKind, path
   }
   const body = bodyOf(path, kind, format);
   await withApi(ctx, async (api) => {
+    // Over the API's inline limit, go straight to the upload: a server refuses an oversized body
+    // before reading it, and a client still streaming it then sees a broken pipe, not the 413.
+    if ((await stat(path)).size > DEFAULT_MAX_BODY_BYTES) return uploadImport(ctx, api, kind, path, format);
     let result: unknown;
     try {
       ({ body: result } = await api.call('POST', `/v1/${kind}:import`, {
@@ -98,12 +103,8 @@ export async function remoteImport(ctx: CommandContext, kind: DocumentKind, path
       }));
     } catch (e) {
       if (!(e instanceof ApiProblem)) throw e;
-      if (e.status === 413)
-        throw new RefusedError(
-          `${path} is larger than the API accepts in one request; nothing was imported. Import it in smaller files (large files will need the presigned upload, future work).`,
-          [],
-          { kind },
-        );
+      // Larger than one request may be: the same import through an upload URL instead.
+      if (e.status === 413) return uploadImport(ctx, api, kind, path, format);
       // The API numbers body lines; the user wants the file's.
       if (e.status === 422)
         throw new RefusedError(
@@ -123,6 +124,72 @@ export async function remoteImport(ctx: CommandContext, kind: DocumentKind, path
     });
     ctx.out.text(`imported ${done.count} ${kind} from ${path}`);
   });
+}
+
+const uploadCreated = z.object({
+  importId: z.string(),
+  uploadUrl: z.string().url(),
+  method: z.literal('PUT'),
+});
+const uploadJob = z.object({
+  status: z.enum(['pending', 'validating', 'writing', 'succeeded', 'failed']),
+  count: z.number().int().optional(),
+  written: z.number().int().optional(),
+  newEvents: z.number().int().optional(),
+  errors: z.array(z.object({ line: z.number().int(), path: z.string(), message: z.string() })).optional(),
+  errorCount: z.number().int().optional(),
+  message: z.string().optional(),
+});
+
+/**
+ * POST /v1/imports → PUT the file as it is to the upload URL (a Blob, so it has a Content-Length as
+ * S3 requires) → poll GET /v1/imports/{id} to a deadline. The server reads the file itself, so
+ * line numbers in refusals are the file's.
+ */
+async function uploadImport(
+  ctx: CommandContext,
+  api: ApiClient,
+  kind: DocumentKind,
+  path: string,
+  format: 'csv' | 'ndjson',
+): Promise<void> {
+  const job = uploadCreated.parse(
+    (await api.call('POST', '/v1/imports', { body: { json: { kind, format } } })).body,
+  );
+  const put = await fetch(job.uploadUrl, { method: 'PUT', body: await openAsBlob(path) });
+  if (!put.ok)
+    throw new RefusedError(`${path}: the upload was refused (HTTP ${put.status}); nothing was imported`, [], {
+      kind,
+    });
+  const deadline = Date.now() + 20 * 60_000;
+  for (let delay = 250; ; delay = Math.min(delay * 2, 5_000)) {
+    const state = uploadJob.parse((await api.call('GET', `/v1/imports/${job.importId}`)).body);
+    if (state.status === 'failed')
+      throw new RefusedError(
+        `${path}: ${state.message ?? `${state.errorCount ?? 0} problem(s) in ${state.count ?? 0} document(s); nothing was stored`}`,
+        state.errors ?? [],
+        { kind },
+      );
+    if (state.status === 'succeeded') {
+      const count = state.count ?? 0;
+      ctx.out.data({
+        ok: true,
+        kind,
+        count,
+        written: state.written ?? count,
+        ...(state.newEvents !== undefined && { newEvents: state.newEvents }),
+      });
+      ctx.out.text(`imported ${count} ${kind} from ${path}`);
+      return;
+    }
+    if (Date.now() > deadline)
+      throw new RefusedError(
+        `${path}: import ${job.importId} still ${state.status}; check GET /v1/imports/${job.importId}`,
+        [],
+        { kind },
+      );
+    await new Promise((resolve) => setTimeout(resolve, delay));
+  }
 }
 
 export async function remoteSettingsShow(ctx: CommandContext): Promise<void> {
