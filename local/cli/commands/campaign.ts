@@ -3,7 +3,7 @@ import { checkCampaign } from '../../../shared/domain/campaign-checks.js';
 import { type Campaign, campaignSchema } from '../../../shared/domain/documents.js';
 import { type CommandContext, withEmbedded } from '../context.js';
 import { RefusedError, UsageError } from '../errors.js';
-import { table } from '../output.js';
+import { showCampaigns } from '../present.js';
 import { readJsonFile } from './documents.js';
 
 const USAGE = 'touchpoint campaign apply|validate FILE | campaign list | campaign pause|resume ID';
@@ -60,23 +60,7 @@ export async function campaignCommand(ctx: CommandContext): Promise<void> {
       if (arg) throw new UsageError('usage: touchpoint campaign list');
       if (ctx.remote) return (await import('../remote/campaign.js')).remoteCampaignList(ctx);
       const records = await withEmbedded(ctx, {}, ({ deps }) => deps.store.listCampaigns());
-      const rows = records
-        .sort(
-          (a, b) => b.campaign.priority - a.campaign.priority || a.campaign.id.localeCompare(b.campaign.id),
-        )
-        .map((r) => ({
-          id: r.campaign.id,
-          name: r.campaign.name,
-          priority: r.campaign.priority,
-          anchor: r.campaign.anchor.type,
-          steps: r.campaign.steps.length,
-          version: r.version,
-          state: r.paused ? 'paused' : 'active',
-          paused: r.paused,
-          updatedAt: r.updatedAt,
-        }));
-      ctx.out.data({ campaigns: rows });
-      ctx.out.text(table(rows, ['id', 'name', 'priority', 'anchor', 'steps', 'version', 'state']));
+      showCampaigns(ctx.out, records);
       return;
     }
     case 'pause':

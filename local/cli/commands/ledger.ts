@@ -4,6 +4,7 @@ import { suppressionReason } from '../../../shared/domain/documents.js';
 import { type CommandContext, withEmbedded } from '../context.js';
 import { RefusedError, UsageError } from '../errors.js';
 import { table } from '../output.js';
+import { showDeliveries } from '../present.js';
 
 export async function deliveriesCommand(ctx: CommandContext): Promise<void> {
   if (ctx.args.length > 0)
@@ -16,28 +17,7 @@ export async function deliveriesCommand(ctx: CommandContext): Promise<void> {
       ...(customer && { customerId: customer }),
     }),
   );
-  rows.sort(
-    (a, b) =>
-      a.dueDate.localeCompare(b.dueDate) ||
-      a.campaignId.localeCompare(b.campaignId) ||
-      a.stepId.localeCompare(b.stepId) ||
-      a.customerId.localeCompare(b.customerId) ||
-      a.channel.localeCompare(b.channel),
-  );
-  ctx.out.data({ deliveries: rows, count: rows.length });
-  ctx.out.text(
-    table(rows, [
-      'dueDate',
-      'campaignId',
-      'stepId',
-      'customerId',
-      'channel',
-      'status',
-      'reason',
-      'sendAt',
-      'providerMessageId',
-    ]),
-  );
+  showDeliveries(ctx.out, rows);
 }
 
 function normalized(address: string): string {

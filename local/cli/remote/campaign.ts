@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import type { CommandContext } from '../context.js';
 import { RefusedError } from '../errors.js';
-import { table } from '../output.js';
+import { showCampaigns } from '../present.js';
 import { ApiProblem, withApi } from './client.js';
 
 const record = z.object({
@@ -70,22 +70,7 @@ export async function remoteCampaignList(ctx: CommandContext): Promise<void> {
     const { campaigns } = z
       .object({ campaigns: z.array(record) })
       .parse((await api.call('GET', '/v1/campaigns')).body);
-    // The API already orders by priority then id; sorted again so the output never depends on it.
-    const rows = campaigns
-      .sort((a, b) => b.campaign.priority - a.campaign.priority || a.campaign.id.localeCompare(b.campaign.id))
-      .map((r) => ({
-        id: r.campaign.id,
-        name: r.campaign.name,
-        priority: r.campaign.priority,
-        anchor: r.campaign.anchor.type,
-        steps: r.campaign.steps.length,
-        version: r.version,
-        state: r.paused ? 'paused' : 'active',
-        paused: r.paused,
-        updatedAt: r.updatedAt,
-      }));
-    ctx.out.data({ campaigns: rows });
-    ctx.out.text(table(rows, ['id', 'name', 'priority', 'anchor', 'steps', 'version', 'state']));
+    showCampaigns(ctx.out, campaigns);
   });
 }
 

@@ -6,6 +6,7 @@ import { COLUMNS } from '../commands/plan-run.js';
 import type { CommandContext } from '../context.js';
 import { RefusedError } from '../errors.js';
 import { table } from '../output.js';
+import { showDeliveries } from '../present.js';
 import { type ApiClient, ApiProblem, withApi } from './client.js';
 
 const touchRow = z.object({
@@ -85,31 +86,10 @@ async function allDeliveries(
   return rows;
 }
 
-const byDueThenKey = (a: Delivery, b: Delivery) =>
-  a.dueDate.localeCompare(b.dueDate) ||
-  a.campaignId.localeCompare(b.campaignId) ||
-  a.stepId.localeCompare(b.stepId) ||
-  a.customerId.localeCompare(b.customerId) ||
-  a.channel.localeCompare(b.channel);
-
 export async function remoteDeliveries(ctx: CommandContext): Promise<void> {
   const { campaign, customer } = ctx.options;
   await withApi(ctx, async (api) => {
-    const rows = (await allDeliveries(api, { campaign, customer })).sort(byDueThenKey);
-    ctx.out.data({ deliveries: rows, count: rows.length });
-    ctx.out.text(
-      table(rows, [
-        'dueDate',
-        'campaignId',
-        'stepId',
-        'customerId',
-        'channel',
-        'status',
-        'reason',
-        'sendAt',
-        'providerMessageId',
-      ]),
-    );
+    showDeliveries(ctx.out, await allDeliveries(api, { campaign, customer }));
   });
 }
 
