@@ -21,6 +21,9 @@ import {
   unprocessableResponse,
 } from './common.js';
 
+// Domain schemas may be created before @hono/zod-openapi extends zod (the CLI imports the domain
+// first); such instances lack .openapi(), so the API documents clones made after the extension.
+
 export const campaignIdParam = z.object({
   id: z
     .string()
@@ -35,7 +38,7 @@ const validResult = z.object({ valid: z.literal(true), id: z.string() });
 
 const campaignBody = {
   required: true,
-  content: { 'application/json': { schema: campaignSchema.openapi('Campaign') } },
+  content: { 'application/json': { schema: campaignSchema.clone().openapi('Campaign') } },
 };
 
 /** The checks `campaign validate` makes beyond the schema (templates, variables, SMS length). */

@@ -18,6 +18,9 @@ import {
   unprocessableResponse,
 } from './common.js';
 
+// Domain schemas may be created before @hono/zod-openapi extends zod (the CLI imports the domain
+// first); such instances lack .openapi(), so the API documents clones made after the extension.
+
 const idParam = z.object({
   id: z
     .string()
@@ -25,8 +28,8 @@ const idParam = z.object({
     .max(1024)
     .openapi({ param: { name: 'id', in: 'path' } }),
 });
-const customerDoc = customerSchema.openapi('Customer');
-const contractDoc = contractSchema.openapi('Contract');
+const customerDoc = customerSchema.clone().openapi('Customer');
+const contractDoc = contractSchema.clone().openapi('Contract');
 
 const exportSchema = z
   .object({

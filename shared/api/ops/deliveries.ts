@@ -7,6 +7,9 @@ import type { DeliveryPosition } from '../../ports.js';
 import type { ApiDeps } from '../deps.js';
 import { badRequest, commonErrors, jsonContent, opsApp, security } from './common.js';
 
+// Domain schemas may be created before @hono/zod-openapi extends zod (the CLI imports the domain
+// first); such instances lack .openapi(), so the API documents clones made after the extension.
+
 const positionSchema = z.strictObject({
   campaignId: z.string().min(1).optional(),
   lastKey: z.record(z.string(), z.string()).optional(),
@@ -56,7 +59,7 @@ const deliverySchema = z
   })
   .openapi('Delivery');
 
-const settingsDoc = settingsSchema.openapi('Settings');
+const settingsDoc = settingsSchema.clone().openapi('Settings');
 
 export function deliveryRoutes(deps: ApiDeps): OpenAPIHono {
   const app = opsApp(deps.log);

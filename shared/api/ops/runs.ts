@@ -10,6 +10,9 @@ import type { ApiDeps } from '../deps.js';
 import { requireCampaign } from './campaigns.js';
 import { commonErrors, jsonContent, notFound, notFoundResponse, opsApp, security } from './common.js';
 
+// Domain schemas may be created before @hono/zod-openapi extends zod (the CLI imports the domain
+// first); such instances lack .openapi(), so the API documents clones made after the extension.
+
 const touchSchema = z.object({
   campaignId: z.string(),
   stepId: z.string(),
@@ -55,7 +58,7 @@ export function runRoutes(deps: ApiDeps): OpenAPIHono {
       summary: 'What a run for local date D would do (the contract plan JSON); writes nothing',
       request: {
         query: z.object({
-          date: calendarDate.openapi({ example: '2026-11-26' }),
+          date: calendarDate.clone().openapi({ example: '2026-11-26' }),
           campaign: z.string().min(1).optional(),
         }),
       },
