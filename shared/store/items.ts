@@ -1,7 +1,8 @@
 // Item keys and the small schemas that items read back are parsed with. Writers and readers share
 // these so an item's layout is stated once (docs/table-design.md describes it).
 import { z } from 'zod';
-import { channel, contractStatus, suppressionReason } from '../domain/documents.js';
+import { deliverySchema, deliveryStatus, touchKeySchema } from '../domain/delivery-schema.js';
+import { contractStatus, suppressionReason } from '../domain/documents.js';
 import { SUPPRESSION_REASONS, type TouchKey } from '../domain/touch.js';
 import { CorruptItemError } from './errors.js';
 import type { Item, Key } from './table.js';
@@ -74,38 +75,7 @@ export const eventItemSchema = z.object({
   data: z.record(z.string(), z.unknown()).optional(),
 });
 
-export const touchKeySchema = z.object({
-  campaignId: z.string(),
-  stepId: z.string(),
-  customerId: z.string(),
-  channel,
-  occasion: z.string(),
-});
-
-export const deliveryStatus = z.enum([
-  'reserved',
-  'sent',
-  'suppressed',
-  'failed',
-  'unknown',
-  'deferred',
-  'expired',
-]);
-
-export const deliveryItemSchema = touchKeySchema.extend({
-  status: deliveryStatus,
-  reason: z.string().optional(),
-  dueDate: z.string(),
-  sendAt: z.string(),
-  runId: z.string(),
-  tier: z.string().optional(),
-  locale: z.string().optional(),
-  address: z.string().optional(),
-  providerMessageId: z.string().optional(),
-  error: z.string().optional(),
-  updatedAt: z.string(),
-  events: z.array(z.object({ type: z.string(), at: z.string() })).optional(),
-});
+export { deliverySchema as deliveryItemSchema, deliveryStatus, touchKeySchema };
 
 export const plannedTouchSchema = touchKeySchema.extend({
   tier: z.string(),

@@ -2,6 +2,7 @@
 // run starts an execution, polls its status to a deadline, and reports from the execution's summary
 // plus the ledger rows the run wrote; deliveries follows the API's cursors to the last page.
 import { z } from 'zod';
+import { deliverySchema } from '../../../shared/domain/delivery-schema.js';
 import { COLUMNS } from '../commands/plan-run.js';
 import type { CommandContext } from '../context.js';
 import { RefusedError } from '../errors.js';
@@ -31,21 +32,6 @@ const planSchema = z.object({
   }),
 });
 
-const deliverySchema = z.looseObject({
-  campaignId: z.string(),
-  stepId: z.string(),
-  customerId: z.string(),
-  channel: z.enum(['email', 'sms']),
-  occasion: z.string(),
-  status: z.string(),
-  reason: z.string().optional(),
-  dueDate: z.string(),
-  sendAt: z.string(),
-  runId: z.string(),
-  tier: z.string().optional(),
-  locale: z.string().optional(),
-  error: z.string().optional(),
-});
 type Delivery = z.infer<typeof deliverySchema>;
 const page = z.object({ deliveries: z.array(deliverySchema), nextCursor: z.string().optional() });
 

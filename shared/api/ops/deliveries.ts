@@ -2,6 +2,7 @@
 
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { createRoute, z } from '@hono/zod-openapi';
+import { deliverySchema } from '../../domain/delivery-schema.js';
 import { settingsSchema } from '../../domain/documents.js';
 import type { DeliveryPosition } from '../../ports.js';
 import type { ApiDeps } from '../deps.js';
@@ -37,27 +38,7 @@ export function decodeCursor(cursor: string): DeliveryPosition {
   return { ...(campaignId !== undefined && { campaignId }), ...(lastKey !== undefined && { lastKey }) };
 }
 
-const deliverySchema = z
-  .object({
-    campaignId: z.string(),
-    stepId: z.string(),
-    customerId: z.string(),
-    channel: z.string(),
-    occasion: z.string(),
-    status: z.string(),
-    reason: z.string().optional(),
-    dueDate: z.string(),
-    sendAt: z.string(),
-    runId: z.string(),
-    tier: z.string().optional(),
-    locale: z.string().optional(),
-    address: z.string().optional(),
-    providerMessageId: z.string().optional(),
-    error: z.string().optional(),
-    updatedAt: z.string(),
-    events: z.array(z.object({ type: z.string(), at: z.string() })).optional(),
-  })
-  .openapi('Delivery');
+const deliveryDoc = deliverySchema.clone().openapi('Delivery');
 
 const settingsDoc = settingsSchema.clone().openapi('Settings');
 
@@ -81,7 +62,7 @@ export function deliveryRoutes(deps: ApiDeps): OpenAPIHono {
       },
       responses: {
         200: jsonContent(
-          z.object({ deliveries: z.array(deliverySchema), nextCursor: z.string().optional() }),
+          z.object({ deliveries: z.array(deliveryDoc), nextCursor: z.string().optional() }),
           'A page',
         ),
         ...commonErrors,

@@ -1,0 +1,37 @@
+// The ledger row as data: one schema for the store reading its items back, the API documenting
+// GET /v1/deliveries, and the CLI reading that API's pages.
+import { z } from 'zod';
+import { channel } from './documents.js';
+
+export const touchKeySchema = z.object({
+  campaignId: z.string(),
+  stepId: z.string(),
+  customerId: z.string(),
+  channel,
+  occasion: z.string(),
+});
+
+export const deliveryStatus = z.enum([
+  'reserved',
+  'sent',
+  'suppressed',
+  'failed',
+  'unknown',
+  'deferred',
+  'expired',
+]);
+
+export const deliverySchema = touchKeySchema.extend({
+  status: deliveryStatus,
+  reason: z.string().optional(),
+  dueDate: z.string(),
+  sendAt: z.string(),
+  runId: z.string(),
+  tier: z.string().optional(),
+  locale: z.string().optional(),
+  address: z.string().optional(),
+  providerMessageId: z.string().optional(),
+  error: z.string().optional(),
+  updatedAt: z.string(),
+  events: z.array(z.object({ type: z.string(), at: z.string() })).optional(),
+});
