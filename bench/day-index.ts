@@ -1,7 +1,7 @@
 // Bench 1: one due day through the sharded birthday index vs. a Scan with a filter, 20,000 customers.
 import { type DynamoDBDocumentClient, ScanCommand, type ScanCommandOutput } from '@aws-sdk/lib-dynamodb';
 import { type Customer, customerSchema } from '../shared/domain/documents.js';
-import type { DynamoStore } from '../shared/store/dynamo-store.js';
+import type { DynamoStores } from '../shared/store/stores.js';
 
 export interface DayIndexResult {
   customers: number;
@@ -34,17 +34,17 @@ export function population(total: number, due: number): Customer[] {
 }
 
 export async function benchDayIndex(
-  store: DynamoStore,
+  store: DynamoStores,
   client: DynamoDBDocumentClient,
   total: number,
   due: number,
 ): Promise<DayIndexResult> {
-  await store.putCustomers(population(total, due));
+  await store.documents.putCustomers(population(total, due));
 
   store.resetCapacity();
   let t = performance.now();
-  const ids = await store.customersBornOn(MONTH_DAY);
-  const found = await store.getCustomers(ids);
+  const ids = await store.due.customersBornOn(MONTH_DAY);
+  const found = await store.due.getCustomers(ids);
   const indexMs = performance.now() - t;
   const indexRcu = store.capacity.read;
   if (found.size !== due) throw new Error(`index found ${found.size}, expected ${due}`);

@@ -7,7 +7,7 @@ import { ensureTables } from '../local/assembly-tables.js';
 import { startDynamoDbLocal } from '../local/dynamodb-local.js';
 import { LOCAL_AWS, PROJECT_ROOT } from '../local/runtime.js';
 import { loadTemplate } from '../local/synth.js';
-import { DynamoStore } from '../shared/store/dynamo-store.js';
+import { dynamoStores } from '../shared/store/stores.js';
 import { BATCH_SIZE } from '../shared/usecases/run/plan-run.js';
 import { benchDayIndex } from './day-index.js';
 import { benchLedger } from './ledger.js';
@@ -30,7 +30,7 @@ async function main(): Promise<void> {
     const tableName = [...tables.values()][0];
     if (!tableName) throw new Error('the synthesized template has no table');
     const client = DynamoDBDocumentClient.from(base, { marshallOptions: { removeUndefinedValues: true } });
-    const store = new DynamoStore({ client, tableName });
+    const store = dynamoStores({ client, tableName });
 
     console.error(`loading ${CUSTOMERS} customers…`);
     const day = await benchDayIndex(store, client, CUSTOMERS, DUE);

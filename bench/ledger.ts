@@ -2,7 +2,7 @@
 // run take each key; a naive read-then-write lets several runs "win" (each would send a copy).
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { PlannedTouch } from '../shared/domain/touch.js';
-import type { DynamoStore } from '../shared/store/dynamo-store.js';
+import type { DynamoStores } from '../shared/store/stores.js';
 
 export interface LedgerResult {
   runs: number;
@@ -28,7 +28,7 @@ const touch = (i: number, campaignId: string): PlannedTouch => ({
 });
 
 export async function benchLedger(
-  store: DynamoStore,
+  store: DynamoStores,
   client: DynamoDBDocumentClient,
   runs: number,
   touches: number,
@@ -39,7 +39,7 @@ export async function benchLedger(
   const conditionalWins = await Promise.all(
     Array.from({ length: runs }, async (_, r) => {
       let wins = 0;
-      for (const t of conditionalTouches) if (await store.reserve(t, `run-${r}`, now)) wins++;
+      for (const t of conditionalTouches) if (await store.ledger.reserve(t, `run-${r}`, now)) wins++;
       return wins;
     }),
   );

@@ -8,8 +8,8 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { FUNCTION_ENV } from '../infra/constructs/function-env.js';
 import type { ImportStore } from '../shared/import/check.js';
-import type { ImportJobs } from '../shared/ports.js';
-import { DynamoStore } from '../shared/store/dynamo-store.js';
+import type { Stores } from '../shared/store/stores.js';
+import { dynamoStores } from '../shared/store/stores.js';
 import { type ImportJobOutcome, runImportJob } from '../shared/usecases/imports/run-import.js';
 import { parseImportObjectKey, s3ObjectSource } from '../shared/usecases/imports/s3-uploads.js';
 
@@ -22,7 +22,7 @@ const s3Event = z.object({
 });
 
 export interface ImportUploadDeps {
-  store: ImportStore & ImportJobs;
+  store: ImportStore & Pick<Stores, 'importJobs'>;
   s3: S3Client;
   log: { error(message: string, extra?: unknown): void };
 }
@@ -55,7 +55,7 @@ let built: ReturnType<typeof createHandler> | undefined;
 export const handler = async (event: unknown) => {
   if (!built) {
     const env = z.object({ [FUNCTION_ENV.tableName]: z.string().min(1) }).parse(process.env);
-    const store = new DynamoStore({
+    const store = dynamoStores({
       client: DynamoDBDocumentClient.from(new DynamoDBClient({}), {
         marshallOptions: { removeUndefinedValues: true },
       }),

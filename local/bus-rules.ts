@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import type { Deps } from '../functions/commons/deps.js';
-import type { DomainEvent, EventPublisher } from '../shared/ports.js';
+import type { DomainEvent, EventPublisher } from '../shared/ports/events.js';
 import type { CfnTemplate } from './assembly-tables.js';
 import { LOCAL_ENV, logicalIdOfLocalFunctionArn, resolveString, TemplateShapeError } from './cfn-template.js';
 import { PROJECT_ROOT } from './runtime.js';

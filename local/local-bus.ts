@@ -1,7 +1,7 @@
 // The project's event bus, locally: events the system emits (RunCompleted, ...) are kept in order
 // and appended to the data dir, where `npm start` and tests can read them.
 import { appendFileSync } from 'node:fs';
-import type { DomainEvent, EventPublisher } from '../shared/ports.js';
+import type { DomainEvent, EventPublisher } from '../shared/ports/events.js';
 
 export class LocalBus implements EventPublisher {
   readonly published: (DomainEvent & { time: string })[] = [];

@@ -8,7 +8,7 @@ import { pathToFileURL } from 'node:url';
 import { type RunOptions, StateMachine } from 'aws-local-stepfunctions';
 import { z } from 'zod';
 import type { Deps } from '../functions/commons/deps.js';
-import type { Clock } from '../shared/ports.js';
+import type { Clock } from '../shared/ports/clock.js';
 import { stateMachineFromTemplate } from './assembly-asl.js';
 import type { CfnTemplate } from './assembly-tables.js';
 import { PROJECT_ROOT } from './runtime.js';

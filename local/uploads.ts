@@ -11,12 +11,14 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as NodeWebStream } from 'node:stream/web';
 import type { ImportStore } from '../shared/import/check.js';
-import type { Clock, ImportJob, ImportJobs, ImportUploads } from '../shared/ports.js';
+import type { Clock } from '../shared/ports/clock.js';
+import type { ImportJob, ImportUploads } from '../shared/ports/import-jobs.js';
+import type { Stores } from '../shared/store/stores.js';
 import { runImportJob } from '../shared/usecases/imports/run-import.js';
 
 export interface LocalUploadsOptions {
   dataDir: string;
-  store: ImportStore & ImportJobs;
+  store: ImportStore & Pick<Stores, 'importJobs'>;
   clock: Clock;
   /** HMAC key; a fresh random one per process by default (URLs die with the server). */
   secret?: Uint8Array;
@@ -53,7 +55,7 @@ export class LocalUploads implements ImportUploads {
     if (!ID.test(importId) || !expires || !signature || !/^\d{1,12}$/.test(expires)) return 'forbidden';
     if (!this.verify(importId, expires, signature)) return 'forbidden';
     if (Number(expires) * 1000 <= this.opts.clock.now().getTime()) return 'forbidden';
-    const job = await this.opts.store.getImportJob(importId);
+    const job = await this.opts.store.importJobs.getImportJob(importId);
     if (!job) return 'not-found';
     if (job.status !== 'pending') return 'already-uploaded';
     mkdirSync(this.dir, { recursive: true, mode: 0o700 });

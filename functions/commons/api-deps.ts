@@ -20,8 +20,7 @@ import { FUNCTION_ENV } from '../../infra/constructs/function-env.js';
 import type { ApiDeps, ApiLog, RunStarter } from '../../shared/api/deps.js';
 import { DEFAULT_ROLLOVER_MS } from '../../shared/partners/secrets.js';
 import { SecretsManagerPartnerStore } from '../../shared/partners/secrets-manager.js';
-import type { Partner, PartnerSecret, PartnerStore } from '../../shared/ports.js';
-import { DynamoStore, type DynamoStoreOptions } from '../../shared/store/dynamo-store.js';
+import { dynamoStores } from '../../shared/store/stores.js';
 import { IMPORT_BUCKET_ENV, S3ImportUploads } from '../../shared/usecases/imports/s3-uploads.js';
 
 /** Environment variables the API construct sets and this module reads. */
@@ -50,32 +49,6 @@ const env = z.object({
   UNSUBSCRIBE_SECRET: z.string().min(16).default('rotate-me-set-UNSUBSCRIBE_SECRET'),
   [IMPORT_BUCKET_ENV]: z.string().min(1).optional(),
 });
-
-/** The table store with the PartnerStore part answered by Secrets Manager. */
-export class SecretPartnersStore extends DynamoStore {
-  constructor(
-    opts: DynamoStoreOptions,
-    private readonly partnerSecrets: PartnerStore,
-  ) {
-    super(opts);
-  }
-  override addPartner(partner: Partner): Promise<boolean> {
-    return this.partnerSecrets.addPartner(partner);
-  }
-  override rotatePartnerSecret(
-    id: string,
-    next: PartnerSecret,
-    rolloverMs: number,
-  ): Promise<Partner | undefined> {
-    return this.partnerSecrets.rotatePartnerSecret(id, next, rolloverMs);
-  }
-  override getPartner(id: string): Promise<Partner | undefined> {
-    return this.partnerSecrets.getPartner(id);
-  }
-  override listPartners(): Promise<Partner[]> {
-    return this.partnerSecrets.listPartners();
-  }
-}
 
 type RunStatus = NonNullable<Awaited<ReturnType<RunStarter['status']>>>;
 
@@ -163,19 +136,20 @@ export async function apiCloudDeps(): Promise<ApiDeps> {
   const e = env.parse(process.env);
   const { cloudDeps } = await import('./cloud.js');
   const base = await cloudDeps();
-  const store = new SecretPartnersStore(
-    {
+  // The table's ports, with partners (and their secrets) answered by Secrets Manager.
+  const store = {
+    ...dynamoStores({
       client: DynamoDBDocumentClient.from(new DynamoDBClient({}), {
         marshallOptions: { removeUndefinedValues: true },
       }),
       tableName: e[FUNCTION_ENV.tableName],
-    },
-    new SecretsManagerPartnerStore({
+    }),
+    partners: new SecretsManagerPartnerStore({
       client: new SecretsManagerClient({}),
       prefix: e[API_ENV.partnerSecretPrefix],
       cacheTtlMs: e[API_ENV.partnerCacheSeconds] * 1000,
     }),
-  );
+  };
   return {
     store,
     email: base.email,

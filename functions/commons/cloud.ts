@@ -16,8 +16,8 @@ import {
   throttled,
 } from '../../shared/channels/throttle.js';
 import { EventBridgePublisher } from '../../shared/events/eventbridge.js';
-import type { SmsSender } from '../../shared/ports.js';
-import { DynamoStore } from '../../shared/store/dynamo-store.js';
+import type { SmsSender } from '../../shared/ports/channels.js';
+import { dynamoStores } from '../../shared/store/stores.js';
 import type { Deps } from './deps.js';
 
 const env = z.object({
@@ -54,7 +54,7 @@ function lazySender<M>(build: () => Promise<Sender<M>>): Sender<M> {
 
 export async function cloudDeps(): Promise<Deps> {
   const e = env.parse(process.env);
-  const store = new DynamoStore({
+  const store = dynamoStores({
     client: DynamoDBDocumentClient.from(new DynamoDBClient({}), {
       marshallOptions: { removeUndefinedValues: true },
     }),

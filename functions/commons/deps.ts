@@ -1,9 +1,13 @@
 // What every handler is composed from. The cloud builds it from the environment once per cold
 // start (cloud.ts); the local runtime builds the same shape over the emulators (local/runtime.ts).
-import type { Clock, EmailSender, EventPublisher, SmsSender, Store } from '../../shared/ports.js';
+
+import type { EmailSender, SmsSender } from '../../shared/ports/channels.js';
+import type { Clock } from '../../shared/ports/clock.js';
+import type { EventPublisher } from '../../shared/ports/events.js';
+import type { Stores } from '../../shared/store/stores.js';
 
 export interface Deps {
-  store: Store;
+  store: Stores;
   email: EmailSender;
   sms: SmsSender;
   events: EventPublisher;

@@ -1,6 +1,11 @@
 // What the API is composed from: the same ports as the handlers, plus the run starter (the state
 // machine in the cloud, the local executor locally) and the API's own settings.
-import type { Clock, EmailSender, EventPublisher, ImportUploads, SmsSender, Store } from '../ports.js';
+
+import type { EmailSender, SmsSender } from '../ports/channels.js';
+import type { Clock } from '../ports/clock.js';
+import type { EventPublisher } from '../ports/events.js';
+import type { ImportUploads } from '../ports/import-jobs.js';
+import type { Stores } from '../store/stores.js';
 
 /** The largest request body the API takes inline (256 KiB); larger imports go through an upload. */
 export const DEFAULT_MAX_BODY_BYTES = 256 * 1024;
@@ -22,7 +27,7 @@ export interface ApiLog {
 }
 
 export interface ApiDeps {
-  store: Store;
+  store: Stores;
   email: EmailSender;
   sms: SmsSender;
   /** Partner events go on the bus; rules route them to ingest-event (in-process locally). */

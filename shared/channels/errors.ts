@@ -1,5 +1,5 @@
 // One place decides which provider failures are worth another attempt, so SES and SMS agree.
-import type { SendResult } from '../ports.js';
+import type { SendResult } from '../ports/channels.js';
 
 /** Error names both providers use for "slow down" or "try again later". */
 const RETRYABLE_NAMES = new Set([

@@ -1,6 +1,6 @@
 // Email through SES v2. Never throws: every outcome is a SendResult the run can record.
 import { type MessageTag, type SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
-import type { EmailSender, OutgoingEmail, SendResult } from '../ports.js';
+import type { EmailSender, OutgoingEmail, SendResult } from '../ports/channels.js';
 import { failureFrom } from './errors.js';
 
 export interface SesEmailSenderOptions {

@@ -1,6 +1,6 @@
 // SMS through AWS End User Messaging SMS (pinpoint-sms-voice-v2). Never throws: every outcome is a SendResult.
 import { type PinpointSMSVoiceV2Client, SendTextMessageCommand } from '@aws-sdk/client-pinpoint-sms-voice-v2';
-import type { OutgoingSms, SendResult, SmsSender } from '../ports.js';
+import type { OutgoingSms, SendResult, SmsSender } from '../ports/channels.js';
 import { failureFrom } from './errors.js';
 
 export interface EndUserMessagingSmsSenderOptions {

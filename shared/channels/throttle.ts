@@ -1,7 +1,7 @@
 // Keeps sends under the provider's rate (a token bucket per channel) and retries throttled sends
 // with exponential backoff and full jitter, so parallel batches spread out instead of retrying in step.
 import { GetAccountCommand, type SESv2Client } from '@aws-sdk/client-sesv2';
-import type { SendResult } from '../ports.js';
+import type { SendResult } from '../ports/channels.js';
 
 /** Monotonic milliseconds and a way to wait; tests pass a virtual clock so nothing really waits. */
 export interface TimerClock {

@@ -2,7 +2,7 @@
 // gets back become occurrences (a customer, the anchor date and the occasion that keys the touch).
 // The rows are re-checked here, so a store that returns a little too much (a shard read, a stale
 // index entry) cannot make a step fire on the wrong day.
-import type { IndexedContract } from '../ports.js';
+import type { IndexedContract } from '../ports/due.js';
 import { addDays, birthdayInYear, birthdayMonthDay, isLeapYear, localDate } from './calendar.js';
 import type { Anchor, Customer, CustomerEvent, Settings } from './documents.js';
 import type { Occurrence } from './touch.js';

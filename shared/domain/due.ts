@@ -1,6 +1,6 @@
 // Reads a step's due occurrences through the day indexes: the store side of anchors.ts.
 // Only reads what the anchor's day index holds for D − offset, never the whole table.
-import type { DueReader } from '../ports.js';
+import type { DueReader } from '../ports/due.js';
 import { contractOccurrences, customerOccurrences, dueQuery, eventOccurrences } from './anchors.js';
 import type { Anchor, Customer, Settings } from './documents.js';
 import type { Occurrence } from './touch.js';

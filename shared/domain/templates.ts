@@ -2,7 +2,7 @@
 // fallback locale. Rendering at send time is lenient about variables (missing → empty), since a
 // campaign is checked when applied (campaign-checks.ts); filters must exist, at parse time.
 import { Liquid, type Template } from 'liquidjs';
-import type { IndexedContract } from '../ports.js';
+import type { IndexedContract } from '../ports/due.js';
 import type { Campaign, Channel, Contract, Customer, CustomerEvent } from './documents.js';
 import type { PlannedTouch } from './touch.js';
 

@@ -4,7 +4,7 @@ import {
   PutEventsCommand,
   type PutEventsRequestEntry,
 } from '@aws-sdk/client-eventbridge';
-import type { DomainEvent, EventPublisher } from '../ports.js';
+import type { DomainEvent, EventPublisher } from '../ports/events.js';
 
 export class PublishFailedError extends Error {
   constructor(readonly failed: number) {

@@ -1,12 +1,9 @@
 // Pass 1 of an import: read everything, validate every line, and collect every problem, writing nothing.
-import type { DocumentStore } from '../ports.js';
+import type { Stores } from '../store/stores.js';
 import type { ParsedLine } from './parse.js';
 import { type DocumentKind, IdRegistry, type LineError, rawId, validateDocument } from './validate.js';
 
-export type ImportStore = Pick<
-  DocumentStore,
-  'putCustomers' | 'putContracts' | 'putEvents' | 'existingCustomerIds'
->;
+export type ImportStore = Pick<Stores, 'documents'>;
 export type ImportProgress = { phase: 'validate' | 'write'; lines: number; written: number };
 
 /**
@@ -64,7 +61,9 @@ class CustomerCheck {
     if (this.#pending.length === 0) return;
     const pending = this.#pending;
     this.#pending = [];
-    const existing = await this.store.existingCustomerIds([...new Set(pending.map((p) => p.customerId))]);
+    const existing = await this.store.documents.existingCustomerIds([
+      ...new Set(pending.map((p) => p.customerId)),
+    ]);
     for (const { line, customerId } of pending) {
       if (existing.has(customerId)) {
         if (this.#known.size < CustomerCheck.KNOWN_CAP) this.#known.add(customerId);

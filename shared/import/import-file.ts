@@ -109,14 +109,14 @@ type Writers = { [K in DocumentKind]: (docs: DocumentOf[K][]) => Promise<number>
 function writers(store: ImportStore): Writers {
   return {
     customers: async (docs) => {
-      await store.putCustomers(docs);
+      await store.documents.putCustomers(docs);
       return 0;
     },
     contracts: async (docs) => {
-      await store.putContracts(docs);
+      await store.documents.putContracts(docs);
       return 0;
     },
-    events: async (docs) => (await store.putEvents(docs)).length,
+    events: async (docs) => (await store.documents.putEvents(docs)).length,
   };
 }
 

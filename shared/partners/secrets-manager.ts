@@ -12,7 +12,7 @@ import {
   type SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
 import { z } from 'zod';
-import type { Partner, PartnerSecret, PartnerStore } from '../ports.js';
+import type { Partner, PartnerSecret, PartnerStore } from '../ports/partners.js';
 import { partnerId, partnerSecretSchema, rotateSecrets } from './secrets.js';
 
 const secretDocument = z.object({ createdAt: z.string(), secrets: z.array(partnerSecretSchema) });

@@ -2,7 +2,7 @@
 // and which secrets are valid at an instant. Pure: no store, no clock of its own.
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import type { Partner, PartnerSecret } from '../ports.js';
+import type { Partner, PartnerSecret } from '../ports/partners.js';
 
 export const SECRET_PREFIX = 'whsec_';
 /** 32 bytes: the HMAC-SHA256 block of key material Standard Webhooks recommends (24 is the floor). */

@@ -3,7 +3,8 @@
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { type Campaign, campaignSchema } from '../domain/documents.js';
 import type { CampaignRecord } from '../domain/touch.js';
-import type { CampaignStore, Clock } from '../ports.js';
+import type { CampaignStore } from '../ports/campaigns.js';
+import type { Clock } from '../ports/clock.js';
 import { ConcurrentUpdateError, CorruptItemError } from './errors.js';
 import { campaignPointerSchema, keys, parseItem } from './items.js';
 import { cleanItem, type Item, type Table } from './table.js';

@@ -15,7 +15,12 @@ import {
   eventSchema,
 } from '../domain/documents.js';
 import type { Delivery } from '../domain/touch.js';
-import type { CustomerDataStore, DeliveryPage, DeliveryPageRequest, ErasureReport } from '../ports.js';
+import type {
+  CustomerDataStore,
+  DeliveryPage,
+  DeliveryPageRequest,
+  ErasureReport,
+} from '../ports/customer-data.js';
 import { parseCustomer } from './documents.js';
 import { CorruptItemError } from './errors.js';
 import { deliveryItemSchema, keys, parseItem } from './items.js';

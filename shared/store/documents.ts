@@ -11,7 +11,8 @@ import {
   type Settings,
   settingsSchema,
 } from '../domain/documents.js';
-import type { DocumentStore } from '../ports.js';
+import type { DocumentStore } from '../ports/documents.js';
+import type { SettingsStore } from '../ports/settings.js';
 import { ConcurrentUpdateError, CorruptItemError, UnknownCustomerError } from './errors.js';
 import { CUSTOMER_PREFIX, customerItemSchema, idFrom, keys, parseItem } from './items.js';
 import { attr, DAY_SHARDS, shardOf } from './keys.js';
@@ -74,8 +75,17 @@ export function parseCustomer(item: Item): Customer {
   return parsed.data;
 }
 
-export class Documents implements DocumentStore {
-  constructor(private readonly table: Table) {}
+/** Contract and event writes also add the customer's reference to them (export and erasure find them without a Scan). */
+export interface CustomerRefs {
+  indexContracts(contracts: readonly Contract[]): Promise<void>;
+  indexEvents(events: readonly CustomerEvent[]): Promise<void>;
+}
+
+export class Documents implements DocumentStore, SettingsStore {
+  constructor(
+    private readonly table: Table,
+    private readonly refs: CustomerRefs,
+  ) {}
 
   async getSettings(): Promise<Settings> {
     const item = await this.table.get(keys.settings(), { ConsistentRead: true });
@@ -113,6 +123,7 @@ export class Documents implements DocumentStore {
 
   async putContracts(contracts: readonly Contract[]): Promise<void> {
     await this.table.batchPut(contracts.map(contractItem));
+    await this.refs.indexContracts(contracts);
   }
 
   async putEvents(events: readonly CustomerEvent[]): Promise<string[]> {
@@ -147,6 +158,7 @@ export class Documents implements DocumentStore {
     });
     const fresh = unique.filter((_, i) => inserted[i]);
     if (fresh.length === 0) return [];
+    await this.refs.indexEvents(fresh);
 
     const settings = await this.getSettings();
     const byCustomer = new Map<string, CustomerEvent[]>();

@@ -1,7 +1,7 @@
 // The due reads: each day is spread over DAY_SHARDS index partitions, queried in parallel, so a
 // run reads only what is due and a hot day is not one hot partition.
 import type { Customer, CustomerEvent } from '../domain/documents.js';
-import type { DueReader, IndexedContract } from '../ports.js';
+import type { DueReader, IndexedContract } from '../ports/due.js';
 import { parseCustomer } from './documents.js';
 import {
   CONTRACT_PREFIX,

@@ -4,7 +4,8 @@
 // object (delivery is at least once) or a second PUT cannot start the import twice.
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { z } from 'zod';
-import type { Clock, ImportJob, ImportJobStatus, ImportJobs, ImportJobUpdate } from '../ports.js';
+import type { Clock } from '../ports/clock.js';
+import type { ImportJob, ImportJobStatus, ImportJobs, ImportJobUpdate } from '../ports/import-jobs.js';
 import { parseItem } from './items.js';
 import type { Key, Table } from './table.js';
 

@@ -4,7 +4,9 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import type { Channel } from '../domain/documents.js';
 import { type Delivery, type PlannedTouch, type TouchKey, touchKeyString } from '../domain/touch.js';
-import { type CampaignStore, type Clock, type Ledger, RESERVATION_TIMEOUT_MS } from '../ports.js';
+import type { CampaignStore } from '../ports/campaigns.js';
+import type { Clock } from '../ports/clock.js';
+import { type Ledger, RESERVATION_TIMEOUT_MS } from '../ports/ledger.js';
 import { DeliveryNotFoundError } from './errors.js';
 import { deliveryItemSchema, keys, parseItem } from './items.js';
 import { attr, index } from './keys.js';

@@ -6,7 +6,7 @@
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { z } from 'zod';
 import { partnerSchema, rotateSecrets } from '../partners/secrets.js';
-import type { Partner, PartnerSecret, PartnerStore, WebhookReceipts } from '../ports.js';
+import type { Partner, PartnerSecret, PartnerStore, WebhookReceipts } from '../ports/partners.js';
 import { parseItem } from './items.js';
 import type { Key, Table } from './table.js';
 

@@ -3,7 +3,8 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { z } from 'zod';
 import type { PlannedTouch } from '../domain/touch.js';
-import type { Clock, RunBatch, RunMeta, RunStore } from '../ports.js';
+import type { Clock } from '../ports/clock.js';
+import type { RunBatch, RunMeta, RunStore } from '../ports/runs.js';
 import { RunItemNotFoundError } from './errors.js';
 import {
   keys,

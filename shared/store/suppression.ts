@@ -1,7 +1,7 @@
 // The suppression list: one partition, one item per normalized address.
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { normalizeAddress } from '../domain/addresses.js';
-import type { SuppressionEntry, SuppressionStore } from '../ports.js';
+import type { SuppressionEntry, SuppressionStore } from '../ports/suppression.js';
 import { keys, parseItem, suppressionItemSchema } from './items.js';
 import type { Table } from './table.js';
 

@@ -2,7 +2,8 @@
 // the suppression list, so no campaign contacts it again.
 import { z } from 'zod';
 import { normalizeEmail } from '../domain/addresses.js';
-import type { Clock, SuppressionStore } from '../ports.js';
+import type { Clock } from '../ports/clock.js';
+import type { Stores } from '../store/stores.js';
 
 /** The parts of an SES event (EventBridge detail) this needs. */
 export const sesEventDetail = z.object({
@@ -21,7 +22,7 @@ export const sesEventDetail = z.object({
 export type SesEventDetail = z.infer<typeof sesEventDetail>;
 
 export async function applyDeliveryFeedback(
-  deps: { store: Pick<SuppressionStore, 'addSuppression'>; clock: Clock },
+  deps: { store: Pick<Stores, 'suppression'>; clock: Clock },
   detail: SesEventDetail,
 ): Promise<{ suppressed: string[] }> {
   const addedAt = deps.clock.now().toISOString();
@@ -29,14 +30,19 @@ export async function applyDeliveryFeedback(
   if (detail.eventType === 'Bounce' && detail.bounce?.bounceType === 'Permanent') {
     for (const r of detail.bounce.bouncedRecipients) {
       const address = normalizeEmail(r.emailAddress);
-      await deps.store.addSuppression({ address, reason: 'bounced', addedAt, source: 'bounce' });
+      await deps.store.suppression.addSuppression({ address, reason: 'bounced', addedAt, source: 'bounce' });
       suppressed.push(address);
     }
   }
   if (detail.eventType === 'Complaint') {
     for (const r of detail.complaint?.complainedRecipients ?? []) {
       const address = normalizeEmail(r.emailAddress);
-      await deps.store.addSuppression({ address, reason: 'complained', addedAt, source: 'complaint' });
+      await deps.store.suppression.addSuppression({
+        address,
+        reason: 'complained',
+        addedAt,
+        source: 'complaint',
+      });
       suppressed.push(address);
     }
   }

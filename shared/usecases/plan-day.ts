@@ -12,7 +12,8 @@ import { addDays, sendWindowUtc } from '../domain/calendar.js';
 import type { Channel, Customer, CustomerEvent, Settings } from '../domain/documents.js';
 import { type CampaignToPlan, candidateKeys, planDay } from '../domain/planner.js';
 import type { CampaignRecord, Occurrence, PlannedTouch } from '../domain/touch.js';
-import type { IndexedContract, Store } from '../ports.js';
+import type { IndexedContract } from '../ports/due.js';
+import type { Stores } from '../store/stores.js';
 
 export class UnknownCampaignError extends Error {
   constructor(readonly campaignId: string) {
@@ -33,11 +34,16 @@ export interface PlanDayCommand {
   alreadyPlanned?: readonly PlannedTouch[];
 }
 
-export type PlanDayDeps = { store: Store };
+/** The ports planning reads. */
+export type PlanStores = Pick<Stores, 'campaigns' | 'due' | 'ledger' | 'settings' | 'suppression'>;
+export type PlanDayDeps = { store: PlanStores };
 
 /** The campaigns a run plans, in the contract's order (priority desc, then id). */
-export async function campaignsToRun(store: Store, campaignId?: string): Promise<CampaignRecord[]> {
-  const all = await store.listCampaigns();
+export async function campaignsToRun(
+  store: Pick<Stores, 'campaigns'>,
+  campaignId?: string,
+): Promise<CampaignRecord[]> {
+  const all = await store.campaigns.listCampaigns();
   const chosen = campaignId ? all.filter((r) => r.campaign.id === campaignId) : all;
   if (campaignId && chosen.length === 0) throw new UnknownCampaignError(campaignId);
   return chosen.sort(
@@ -57,20 +63,20 @@ type RawDue =
   | { kind: 'customers'; ids: string[] }
   | { kind: 'events'; events: CustomerEvent[] };
 
-async function readDue(store: Store, q: DueQuery): Promise<RawDue> {
+async function readDue(store: Pick<Stores, 'due'>, q: DueQuery): Promise<RawDue> {
   switch (q.kind) {
     case 'contractEnd':
-      return { kind: 'contracts', contracts: await store.contractsEndingOn(q.day) };
+      return { kind: 'contracts', contracts: await store.due.contractsEndingOn(q.day) };
     case 'contractStart':
-      return { kind: 'contracts', contracts: await store.contractsStartingOn(q.day) };
+      return { kind: 'contracts', contracts: await store.due.contractsStartingOn(q.day) };
     case 'lastActivity':
-      return { kind: 'customers', ids: await store.customersLastActiveOn(q.day) };
+      return { kind: 'customers', ids: await store.due.customersLastActiveOn(q.day) };
     case 'birthday': {
-      const lists = await Promise.all(q.monthDays.map((md) => store.customersBornOn(md)));
+      const lists = await Promise.all(q.monthDays.map((md) => store.due.customersBornOn(md)));
       return { kind: 'customers', ids: [...new Set(lists.flat())] };
     }
     case 'event':
-      return { kind: 'events', events: await store.eventsOn(q.eventType, q.day) };
+      return { kind: 'events', events: await store.due.eventsOn(q.eventType, q.day) };
   }
 }
 
@@ -104,7 +110,10 @@ function occurrencesOf(
 
 export async function planDayTouches(deps: PlanDayDeps, cmd: PlanDayCommand): Promise<PlannedTouch[]> {
   const { store } = deps;
-  const [settings, records] = await Promise.all([store.getSettings(), campaignsToRun(store, cmd.campaignId)]);
+  const [settings, records] = await Promise.all([
+    store.settings.getSettings(),
+    campaignsToRun(store, cmd.campaignId),
+  ]);
 
   // One read per distinct index day, however many campaigns and steps share it.
   const queries = new Map<string, DueQuery>();
@@ -121,7 +130,7 @@ export async function planDayTouches(deps: PlanDayDeps, cmd: PlanDayCommand): Pr
       rawByKey.set(key, await readDue(store, q));
     }),
   );
-  const customers = await store.getCustomers([...new Set([...rawByKey.values()].flatMap(customerIdsOf))]);
+  const customers = await store.due.getCustomers([...new Set([...rawByKey.values()].flatMap(customerIdsOf))]);
 
   const plans: CampaignToPlan[] = records.map((record, i) => {
     const dueByStep = new Map<string, Occurrence[]>();
@@ -147,12 +156,12 @@ export async function planDayTouches(deps: PlanDayDeps, cmd: PlanDayCommand): Pr
   }
 
   const [ledger, suppressedAddresses, counted] = await Promise.all([
-    store.getDeliveries(keys),
-    store.suppressedAmong([...addresses]),
+    store.ledger.getDeliveries(keys),
+    store.suppression.suppressedAmong([...addresses]),
     Promise.all(
       [...capPairs].map(
         async ([pair, p]) =>
-          [pair, await store.countedDueDates(p.customerId, p.channel, from, cmd.date)] as const,
+          [pair, await store.ledger.countedDueDates(p.customerId, p.channel, from, cmd.date)] as const,
       ),
     ),
   ]);

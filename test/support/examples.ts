@@ -3,12 +3,12 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { campaignSchema, settingsSchema } from '../../shared/domain/documents.js';
 import { importFile } from '../../shared/import/import-file.js';
-import type { Store } from '../../shared/ports.js';
+import type { Stores } from '../../shared/store/stores.js';
 
 export const EXAMPLES = resolve(import.meta.dirname, '../../examples');
 
-export async function loadExamples(store: Store, opts: { campaigns?: string[] } = {}): Promise<void> {
-  await store.putSettings(
+export async function loadExamples(store: Stores, opts: { campaigns?: string[] } = {}): Promise<void> {
+  await store.settings.putSettings(
     settingsSchema.parse(JSON.parse(readFileSync(join(EXAMPLES, 'settings.json'), 'utf8'))),
   );
   for (const kind of ['customers', 'contracts', 'events'] as const) {
@@ -19,7 +19,7 @@ export async function loadExamples(store: Store, opts: { campaigns?: string[] } 
     const campaign = campaignSchema.parse(
       JSON.parse(readFileSync(join(EXAMPLES, 'campaigns', file), 'utf8')),
     );
-    if (!opts.campaigns || opts.campaigns.includes(campaign.id)) await store.putCampaign(campaign);
+    if (!opts.campaigns || opts.campaigns.includes(campaign.id)) await store.campaigns.putCampaign(campaign);
   }
 }
 

@@ -53,7 +53,7 @@ function checked(campaign: Campaign): Campaign {
 }
 
 export async function requireCampaign(deps: ApiDeps, id: string): Promise<CampaignRecord> {
-  const record = await deps.store.getCampaign(id);
+  const record = await deps.store.campaigns.getCampaign(id);
   if (!record) throw notFound(`Campaign ${id}`);
   return record;
 }
@@ -80,9 +80,9 @@ export function campaignRoutes(deps: ApiDeps): OpenAPIHono {
     }),
     async (c) => {
       const campaign = checked(c.req.valid('json'));
-      if (await deps.store.getCampaign(campaign.id))
+      if (await deps.store.campaigns.getCampaign(campaign.id))
         throw conflict(`Campaign ${campaign.id} exists; PUT /v1/campaigns/${campaign.id} adds a version.`);
-      return c.json(await deps.store.putCampaign(campaign), 201);
+      return c.json(await deps.store.campaigns.putCampaign(campaign), 201);
     },
   );
 
@@ -99,7 +99,7 @@ export function campaignRoutes(deps: ApiDeps): OpenAPIHono {
       },
     }),
     async (c) => {
-      const records = await deps.store.listCampaigns();
+      const records = await deps.store.campaigns.listCampaigns();
       records.sort(
         (a, b) => b.campaign.priority - a.campaign.priority || a.campaign.id.localeCompare(b.campaign.id),
       );
@@ -162,7 +162,7 @@ export function campaignRoutes(deps: ApiDeps): OpenAPIHono {
         throw unprocessable('The body names another campaign.', [{ path: 'id', message: `must be ${id}` }]);
       checked(campaign);
       await requireCampaign(deps, id);
-      return c.json(await deps.store.putCampaign(campaign), 200);
+      return c.json(await deps.store.campaigns.putCampaign(campaign), 200);
     },
   );
 
@@ -190,7 +190,7 @@ export function campaignRoutes(deps: ApiDeps): OpenAPIHono {
     }),
     async (c) => {
       const { id, n } = c.req.valid('param');
-      const campaign = await deps.store.getCampaignVersion(id, n);
+      const campaign = await deps.store.campaigns.getCampaignVersion(id, n);
       if (!campaign) throw notFound(`Version ${n} of campaign ${id}`);
       return c.json({ version: n, campaign }, 200);
     },
@@ -212,7 +212,7 @@ export function campaignRoutes(deps: ApiDeps): OpenAPIHono {
       }),
       async (c) => {
         const { id } = c.req.valid('param');
-        if (!(await deps.store.setPaused(id, action === 'pause'))) throw notFound(`Campaign ${id}`);
+        if (!(await deps.store.campaigns.setPaused(id, action === 'pause'))) throw notFound(`Campaign ${id}`);
         return c.json(await requireCampaign(deps, id), 200);
       },
     );

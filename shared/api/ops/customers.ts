@@ -82,7 +82,7 @@ export function customerRoutes(deps: ApiDeps): OpenAPIHono {
     }),
     async (c) => {
       const { id } = c.req.valid('param');
-      const customer = await deps.store.getCustomer(id);
+      const customer = await deps.store.customers.getCustomer(id);
       if (!customer) throw notFound(`Customer ${id}`);
       return c.json(customer, 200);
     },
@@ -166,7 +166,7 @@ export function customerRoutes(deps: ApiDeps): OpenAPIHono {
     }),
     async (c) => {
       const { id } = c.req.valid('param');
-      const contract = await deps.store.getContract(id);
+      const contract = await deps.store.customers.getContract(id);
       if (!contract) throw notFound(`Contract ${id}`);
       return c.json(contract, 200);
     },

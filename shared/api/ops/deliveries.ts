@@ -4,7 +4,7 @@ import type { OpenAPIHono } from '@hono/zod-openapi';
 import { createRoute, z } from '@hono/zod-openapi';
 import { deliverySchema } from '../../domain/delivery-schema.js';
 import { settingsSchema } from '../../domain/documents.js';
-import type { DeliveryPosition } from '../../ports.js';
+import type { DeliveryPosition } from '../../ports/customer-data.js';
 import type { ApiDeps } from '../deps.js';
 import { badRequest, commonErrors, jsonContent, opsApp, security } from './common.js';
 
@@ -70,7 +70,7 @@ export function deliveryRoutes(deps: ApiDeps): OpenAPIHono {
     }),
     async (c) => {
       const q = c.req.valid('query');
-      const page = await deps.store.pageDeliveries(
+      const page = await deps.store.customers.pageDeliveries(
         {
           ...(q.campaign !== undefined && { campaignId: q.campaign }),
           ...(q.customer !== undefined && { customerId: q.customer }),
@@ -93,7 +93,7 @@ export function deliveryRoutes(deps: ApiDeps): OpenAPIHono {
       summary: 'The settings (tiers, feb29, activity event types)',
       responses: { 200: jsonContent(settingsDoc, 'The settings'), ...commonErrors },
     }),
-    async (c) => c.json(await deps.store.getSettings(), 200),
+    async (c) => c.json(await deps.store.settings.getSettings(), 200),
   );
 
   app.openapi(
@@ -108,7 +108,7 @@ export function deliveryRoutes(deps: ApiDeps): OpenAPIHono {
     }),
     async (c) => {
       const settings = c.req.valid('json');
-      await deps.store.putSettings(settings);
+      await deps.store.settings.putSettings(settings);
       return c.json(settings, 200);
     },
   );

@@ -179,8 +179,8 @@ export function previewRoutes(deps: ApiDeps): OpenAPIHono {
       const { customerId } = c.req.valid('json');
       const [record, customer, settings] = await Promise.all([
         requireCampaign(deps, id),
-        deps.store.getCustomer(customerId),
-        deps.store.getSettings(),
+        deps.store.customers.getCustomer(customerId),
+        deps.store.settings.getSettings(),
       ]);
       if (!customer) throw notFound(`Customer ${customerId}`);
       const { campaign } = record;
@@ -232,7 +232,7 @@ export function previewRoutes(deps: ApiDeps): OpenAPIHono {
       const body = c.req.valid('json');
       const { campaign } = await requireCampaign(deps, id);
       const customer =
-        body.customerId === undefined ? undefined : await deps.store.getCustomer(body.customerId);
+        body.customerId === undefined ? undefined : await deps.store.customers.getCustomer(body.customerId);
       if (body.customerId !== undefined && !customer) throw notFound(`Customer ${body.customerId}`);
       const base = customer ?? sampleCustomer(body.locale ?? campaign.fallbackLocale);
       const data = body.locale === undefined ? base : { ...base, locale: body.locale };

@@ -5,7 +5,7 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { createRoute, z } from '@hono/zod-openapi';
 import { ulid } from 'ulid';
-import type { ImportJob } from '../../ports.js';
+import type { ImportJob } from '../../ports/import-jobs.js';
 import type { ApiDeps } from '../deps.js';
 import { PROBLEM_TYPES } from '../problem.js';
 import {
@@ -101,7 +101,7 @@ export function uploadRoutes(deps: ApiDeps): OpenAPIHono {
         updatedAt: now.toISOString(),
         uploadExpiresAt: expiresAt.toISOString(),
       };
-      await deps.store.createImportJob(job);
+      await deps.store.importJobs.createImportJob(job);
       const uploadUrl = await uploads.uploadUrl({
         job,
         expiresAt,
@@ -127,7 +127,7 @@ export function uploadRoutes(deps: ApiDeps): OpenAPIHono {
     }),
     async (c) => {
       const { importId } = c.req.valid('param');
-      const job = await deps.store.getImportJob(importId);
+      const job = await deps.store.importJobs.getImportJob(importId);
       if (!job) throw notFound(`Import ${importId}`);
       return c.json(view(job), 200);
     },

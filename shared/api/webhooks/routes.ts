@@ -88,7 +88,7 @@ export function webhookRoutes(deps: ApiDeps, opts: WebhookRouteOptions = {}): Op
     bodyLimit({ maxSize: max, onError: (c) => tooLarge(c, max) }),
     async (c) => {
       const id = partnerIdSchema.safeParse(c.req.param('partnerId'));
-      const partner = id.success ? await deps.store.getPartner(id.data) : undefined;
+      const partner = id.success ? await deps.store.partners.getPartner(id.data) : undefined;
       // The same answer for an unknown partner as for a bad signature: ids are not to be probed.
       if (!partner) return unauthorized(c, 'Unknown partner or invalid signature.');
 
@@ -126,7 +126,7 @@ export function webhookRoutes(deps: ApiDeps, opts: WebhookRouteOptions = {}): Op
       if (!verified.ok) return unauthorized(c, `Signature verification failed: ${verified.reason}.`);
       const webhookId = verified.webhookId;
 
-      if (await deps.store.hasWebhookReceipt(partner.id, webhookId)) {
+      if (await deps.store.receipts.hasWebhookReceipt(partner.id, webhookId)) {
         return c.json({ status: 'accepted', duplicate: true } satisfies Accepted, 202);
       }
 
@@ -145,7 +145,7 @@ export function webhookRoutes(deps: ApiDeps, opts: WebhookRouteOptions = {}): Op
       const parsed = eventSchema.safeParse(json);
       if (!parsed.success) return validationProblem(c, parsed.error, 'The body is not an Event document.');
       const event = parsed.data;
-      const known = await deps.store.existingCustomerIds([event.customerId]);
+      const known = await deps.store.documents.existingCustomerIds([event.customerId]);
       if (!known.has(event.customerId)) {
         return problem(c, {
           type: PROBLEM_TYPES.validation,
@@ -161,7 +161,7 @@ export function webhookRoutes(deps: ApiDeps, opts: WebhookRouteOptions = {}): Op
       ]);
       // A concurrent replay may have won the receipt: the event id is idempotent downstream, so the
       // second publish had no effect either way; report it as the duplicate it was.
-      const first = await deps.store.recordWebhookReceipt(partner.id, webhookId, now);
+      const first = await deps.store.receipts.recordWebhookReceipt(partner.id, webhookId, now);
       deps.log.info('partner event accepted', {
         partnerId: partner.id,
         webhookId,

@@ -3,9 +3,10 @@
 // reason, dates, tier, locale) under an anonymous id, without address or provider message id.
 // docs/api.md lists what remains and why.
 import { createHmac } from 'node:crypto';
-import type { ErasureReport, Store } from '../../ports.js';
+import type { ErasureReport } from '../../ports/customer-data.js';
+import type { Stores } from '../../store/stores.js';
 
-export type EraseDeps = { store: Pick<Store, 'eraseCustomer'>; pseudonymKey: string };
+export type EraseDeps = { store: Pick<Stores, 'customers'>; pseudonymKey: string };
 
 /**
  * A keyed hash, so the anonymous id cannot be recomputed from a guessed customer id without the
@@ -18,7 +19,7 @@ export function pseudonymOf(key: string, value: string): string {
 /** Undefined when the store holds nothing for this customer. */
 export function eraseCustomer(deps: EraseDeps, customerId: string): Promise<ErasureReport | undefined> {
   const anonymousId = `anon-${pseudonymOf(deps.pseudonymKey, customerId)}`;
-  return deps.store.eraseCustomer(customerId, anonymousId, (occasion) =>
+  return deps.store.customers.eraseCustomer(customerId, anonymousId, (occasion) =>
     pseudonymOf(deps.pseudonymKey, `${customerId}|${occasion}`),
   );
 }

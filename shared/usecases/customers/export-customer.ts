@@ -2,7 +2,9 @@
 import { customerAddress } from '../../domain/addresses.js';
 import { CHANNELS, type Contract, type Customer, type CustomerEvent } from '../../domain/documents.js';
 import type { Delivery } from '../../domain/touch.js';
-import type { Clock, Store, SuppressionEntry } from '../../ports.js';
+import type { Clock } from '../../ports/clock.js';
+import type { SuppressionEntry } from '../../ports/suppression.js';
+import type { Stores } from '../../store/stores.js';
 
 export interface CustomerExport {
   exportedAt: string;
@@ -17,10 +19,7 @@ export interface CustomerExport {
 }
 
 export type ExportDeps = {
-  store: Pick<
-    Store,
-    'getCustomer' | 'customerRecords' | 'listDeliveries' | 'suppressedAmong' | 'listSuppressions'
-  >;
+  store: Pick<Stores, 'customers' | 'ledger' | 'suppression'>;
   clock: Clock;
 };
 
@@ -29,7 +28,7 @@ export async function exportCustomer(
   deps: ExportDeps,
   customerId: string,
 ): Promise<CustomerExport | undefined> {
-  const customer = await deps.store.getCustomer(customerId);
+  const customer = await deps.store.customers.getCustomer(customerId);
   if (!customer) return undefined;
   const addresses = CHANNELS.flatMap((ch) => {
     try {
@@ -40,14 +39,14 @@ export async function exportCustomer(
     }
   });
   const [records, deliveries, suppressed] = await Promise.all([
-    deps.store.customerRecords(customerId),
-    deps.store.listDeliveries({ customerId }),
-    deps.store.suppressedAmong(addresses),
+    deps.store.customers.customerRecords(customerId),
+    deps.store.ledger.listDeliveries({ customerId }),
+    deps.store.suppression.suppressedAmong(addresses),
   ]);
   const suppressions =
     suppressed.size === 0
       ? []
-      : (await deps.store.listSuppressions()).filter((s) => suppressed.has(s.address));
+      : (await deps.store.suppression.listSuppressions()).filter((s) => suppressed.has(s.address));
   return {
     exportedAt: deps.clock.now().toISOString(),
     customer,

@@ -1,7 +1,7 @@
 // Single-document upserts from the API (PUT /v1/customers/{id}, PUT /v1/contracts/{id}): the same
 // whole-document replacement as an import, for one record whose id the path names.
 import type { Contract, Customer } from '../../domain/documents.js';
-import type { Store } from '../../ports.js';
+import type { Stores } from '../../store/stores.js';
 
 export class IdMismatchError extends Error {
   constructor(
@@ -15,24 +15,24 @@ export class IdMismatchError extends Error {
 
 /** Replaces (or creates) the customer; returns whether it existed before. */
 export async function putCustomer(
-  store: Pick<Store, 'getCustomer' | 'putCustomers'>,
+  store: Pick<Stores, 'customers' | 'documents'>,
   id: string,
   customer: Customer,
 ): Promise<{ created: boolean }> {
   if (customer.id !== id) throw new IdMismatchError(id, customer.id);
-  const before = await store.getCustomer(id);
-  await store.putCustomers([customer]);
+  const before = await store.customers.getCustomer(id);
+  await store.documents.putCustomers([customer]);
   return { created: before === undefined };
 }
 
 /** Replaces (or creates) the contract; returns whether it existed before. */
 export async function putContract(
-  store: Pick<Store, 'getContract' | 'putContracts'>,
+  store: Pick<Stores, 'customers' | 'documents'>,
   id: string,
   contract: Contract,
 ): Promise<{ created: boolean }> {
   if (contract.id !== id) throw new IdMismatchError(id, contract.id);
-  const before = await store.getContract(id);
-  await store.putContracts([contract]);
+  const before = await store.customers.getContract(id);
+  await store.documents.putContracts([contract]);
   return { created: before === undefined };
 }

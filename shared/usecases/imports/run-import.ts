@@ -5,13 +5,14 @@
 import type { ImportStore } from '../../import/check.js';
 import { ImportSourceError, importParsed } from '../../import/import-file.js';
 import { readDocumentsFrom } from '../../import/parse.js';
-import type { ImportJob, ImportJobs } from '../../ports.js';
+import type { ImportJob } from '../../ports/import-jobs.js';
+import type { Stores } from '../../store/stores.js';
 
 /** How many line errors a job keeps (the contract's first 1000); all are counted. */
 export const MAX_JOB_ERRORS = 1000;
 
 export interface ImportJobDeps {
-  store: ImportStore & ImportJobs;
+  store: ImportStore & Pick<Stores, 'importJobs'>;
   log?: { error(message: string, extra?: unknown): void };
 }
 
@@ -33,31 +34,31 @@ export async function runImportJob(
   },
 ): Promise<ImportJobOutcome> {
   const { store } = deps;
-  const found = await store.getImportJob(input.importId);
+  const found = await store.importJobs.getImportJob(input.importId);
   if (!found) return { outcome: 'unknown-job' };
   const job: ImportJob = found;
-  if (!(await store.updateImportJob(job.id, ['pending'], { status: 'validating' }))) {
-    const now = await store.getImportJob(job.id);
+  if (!(await store.importJobs.updateImportJob(job.id, ['pending'], { status: 'validating' }))) {
+    const now = await store.importJobs.getImportJob(job.id);
     return { outcome: 'already-claimed', status: now?.status ?? job.status };
   }
   let reads = 0;
   // importParsed reads twice; the second read is pass 2, when writing starts.
   async function* read() {
     reads++;
-    if (reads === 2) await store.updateImportJob(job.id, ['validating'], { status: 'writing' });
+    if (reads === 2) await store.importJobs.updateImportJob(job.id, ['validating'], { status: 'writing' });
     yield* readDocumentsFrom(await input.open(), job.kind, job.format);
   }
   try {
     const result = await importParsed(read, job.kind, store, { maxErrors: MAX_JOB_ERRORS });
     if (result.ok) {
-      await store.updateImportJob(job.id, ['writing'], {
+      await store.importJobs.updateImportJob(job.id, ['writing'], {
         status: 'succeeded',
         count: result.count,
         written: result.written,
         ...(result.newEvents !== undefined && { newEvents: result.newEvents }),
       });
     } else {
-      await store.updateImportJob(job.id, ['validating'], {
+      await store.importJobs.updateImportJob(job.id, ['validating'], {
         status: 'failed',
         count: result.count,
         errors: result.errors,
@@ -69,11 +70,11 @@ export async function runImportJob(
     // job says so instead of staying "validating" forever. Writes already made stay (upserts; a
     // new job with the same file completes them).
     if (!(err instanceof ImportSourceError)) deps.log?.error('import job failed', err);
-    await store.updateImportJob(job.id, ['validating', 'writing'], {
+    await store.importJobs.updateImportJob(job.id, ['validating', 'writing'], {
       status: 'failed',
       message: err instanceof Error ? err.message : String(err),
     });
   }
-  const done = await store.getImportJob(job.id);
+  const done = await store.importJobs.getImportJob(job.id);
   return done ? { outcome: 'finished', job: done } : { outcome: 'unknown-job' };
 }

@@ -5,7 +5,7 @@
 import { Readable } from 'node:stream';
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import type { ImportJob, ImportJobFormat, ImportJobKind, ImportUploads } from '../../ports.js';
+import type { ImportJob, ImportJobFormat, ImportJobKind, ImportUploads } from '../../ports/import-jobs.js';
 
 /** Every upload object lives under this prefix; the IAM grants are scoped to it. */
 export const IMPORT_PREFIX = 'imports/';

@@ -2,7 +2,10 @@
 // the planned touches as batches grouped by send time. Only batch references go back to the state
 // machine, so a run of any size stays under Step Functions' payload limit.
 import { type PlannedTouch, touchKeyString } from '../../domain/touch.js';
-import type { Clock, RunBatch, Store } from '../../ports.js';
+import type { Clock } from '../../ports/clock.js';
+import type { RunBatch } from '../../ports/runs.js';
+import type { Stores } from '../../store/stores.js';
+import type { PlanStores } from '../plan-day.js';
 import { planDayTouches } from '../plan-day.js';
 import type { StartedRun } from './start-run.js';
 
@@ -35,7 +38,7 @@ export function batchesOf(runId: string, planned: readonly PlannedTouch[], size 
  * the run date's window; each date's plan counts the earlier ones for caps, and a key planned twice
  * in one run is sent once.
  */
-export async function planRunTouches(store: Store, run: StartedRun): Promise<PlannedTouch[]> {
+export async function planRunTouches(store: PlanStores, run: StartedRun): Promise<PlannedTouch[]> {
   const all: PlannedTouch[] = [];
   const keysPlanned = new Set<string>();
   for (const date of [...(run.catchUp ?? []), run.date]) {
@@ -59,7 +62,10 @@ export async function planRunTouches(store: Store, run: StartedRun): Promise<Pla
   return all.map((t, seq) => ({ ...t, seq }));
 }
 
-export async function planRun(deps: { store: Store; clock: Clock }, run: StartedRun): Promise<PlannedRun> {
+export async function planRun(
+  deps: { store: PlanStores & Pick<Stores, 'runs'>; clock: Clock },
+  run: StartedRun,
+): Promise<PlannedRun> {
   const { store, clock } = deps;
   const touches = await planRunTouches(store, run);
   const planned = touches.filter((t) => t.status === 'planned');
@@ -67,15 +73,15 @@ export async function planRun(deps: { store: Store; clock: Clock }, run: Started
   const now = clock.now().toISOString();
   const batches = batchesOf(run.runId, planned);
   await Promise.all([
-    store.putRunBatches(batches),
-    store.putRunSuppressed(run.runId, suppressed),
+    store.runs.putRunBatches(batches),
+    store.runs.putRunSuppressed(run.runId, suppressed),
     // already-sent touches are the ledger's own rows: recording them again would add nothing.
     ...suppressed
       .filter((t) => t.reason !== 'already-sent')
-      .map((t) => store.recordSuppressed(t, run.runId, now)),
+      .map((t) => store.ledger.recordSuppressed(t, run.runId, now)),
   ]);
-  const meta = await store.getRunMeta(run.runId);
-  if (meta) await store.putRunMeta({ ...meta, status: 'sending' });
+  const meta = await store.runs.getRunMeta(run.runId);
+  if (meta) await store.runs.putRunMeta({ ...meta, status: 'sending' });
   return {
     runId: run.runId,
     date: run.date,

@@ -6,18 +6,14 @@ import type { Campaign, Customer } from '../../domain/documents.js';
 import { renderMessage } from '../../domain/templates.js';
 import type { DeliveryStatus, PlannedTouch } from '../../domain/touch.js';
 import { unsubscribeUrl } from '../../domain/unsubscribe.js';
-import {
-  type Clock,
-  type EmailSender,
-  RESERVATION_TIMEOUT_MS,
-  type RunBatch,
-  type SendResult,
-  type SmsSender,
-  type Store,
-} from '../../ports.js';
+import type { EmailSender, SendResult, SmsSender } from '../../ports/channels.js';
+import type { Clock } from '../../ports/clock.js';
+import { RESERVATION_TIMEOUT_MS } from '../../ports/ledger.js';
+import type { RunBatch } from '../../ports/runs.js';
+import type { Stores } from '../../store/stores.js';
 
 export interface SendBatchDeps {
-  store: Store;
+  store: Pick<Stores, 'campaigns' | 'due' | 'ledger' | 'runs'>;
   email: EmailSender;
   sms: SmsSender;
   clock: Clock;
@@ -61,11 +57,11 @@ type Outcome = NonNullable<RunBatch['results']>[number];
 
 export async function sendBatch(deps: SendBatchDeps, input: SendBatchInput): Promise<SendBatchResult> {
   const { store } = deps;
-  const batch = await store.getRunBatch(input.runId, input.batchId);
+  const batch = await store.runs.getRunBatch(input.runId, input.batchId);
   if (!batch) throw new BatchNotFoundError(input.runId, input.batchId);
   // A rerun of this task (Step Functions retry) finds the results it already wrote.
   const results = batch.results ?? (await sendTouches(deps, batch));
-  if (!batch.results) await store.putRunBatchResults(batch.runId, batch.batchId, results);
+  if (!batch.results) await store.runs.putRunBatchResults(batch.runId, batch.batchId, results);
   const count = (s: DeliveryStatus) => results.filter((r) => r.status === s).length;
   return {
     batchId: batch.batchId,
@@ -81,8 +77,8 @@ async function sendTouches(deps: SendBatchDeps, batch: RunBatch): Promise<Outcom
   const customerIds = [...new Set(batch.touches.map((t) => t.customerId))];
   const campaignIds = [...new Set(batch.touches.map((t) => t.campaignId))];
   const [customers, campaigns] = await Promise.all([
-    deps.store.getCustomers(customerIds),
-    Promise.all(campaignIds.map((id) => deps.store.getCampaign(id))),
+    deps.store.due.getCustomers(customerIds),
+    Promise.all(campaignIds.map((id) => deps.store.campaigns.getCampaign(id))),
   ]);
   const campaignById = new Map(campaigns.flatMap((r) => (r ? [[r.campaign.id, r] as const] : [])));
   const outcomes: Outcome[] = [];
@@ -120,7 +116,7 @@ async function sendTouch(
   // Facts can change between planning and the send time: consent withdrawn, campaign paused.
   const recheck = recheckAtSendTime(touch, customer, record);
   if (recheck) {
-    await deps.store.recordSuppressed(
+    await deps.store.ledger.recordSuppressed(
       { ...touch, status: 'suppressed', reason: recheck },
       runId,
       now.toISOString(),
@@ -129,7 +125,7 @@ async function sendTouch(
   }
   if (now.getTime() >= Date.parse(touch.windowEnd)) {
     // Recorded, not held: a later run (a rerun of the day) may still send it.
-    if (await deps.store.recordExpired(touch, runId, now.toISOString())) {
+    if (await deps.store.ledger.recordExpired(touch, runId, now.toISOString())) {
       return { key, status: 'expired', reason: 'send window closed before the batch ran' };
     }
     const held = await heldOutcome(deps, touch, runId, now);
@@ -137,11 +133,11 @@ async function sendTouch(
       ? { key, status: 'expired', reason: 'send window closed before the batch ran' }
       : held;
   }
-  if (!(await deps.store.reserve(touch, runId, now.toISOString()))) {
+  if (!(await deps.store.ledger.reserve(touch, runId, now.toISOString()))) {
     const held = await heldOutcome(deps, touch, runId, now);
     if (held !== 'released') return held;
     // The holder released it between our reserve and our read (it failed): one more try.
-    if (!(await deps.store.reserve(touch, runId, deps.clock.now().toISOString()))) {
+    if (!(await deps.store.ledger.reserve(touch, runId, deps.clock.now().toISOString()))) {
       const again = await heldOutcome(deps, touch, runId, now);
       return again === 'released'
         ? { key, status: 'unknown', reason: 'the key changed hands while sending' }
@@ -151,10 +147,14 @@ async function sendTouch(
   const result = await deliver(deps, touch, customer, record?.campaign);
   const settledAt = deps.clock.now().toISOString();
   if (result.ok) {
-    await deps.store.settle(key, { status: 'sent', providerMessageId: result.providerMessageId }, settledAt);
+    await deps.store.ledger.settle(
+      key,
+      { status: 'sent', providerMessageId: result.providerMessageId },
+      settledAt,
+    );
     return { key, status: 'sent', providerMessageId: result.providerMessageId };
   }
-  await deps.store.settle(key, { status: 'failed', error: result.error }, settledAt);
+  await deps.store.ledger.settle(key, { status: 'failed', error: result.error }, settledAt);
   return { key, status: 'failed', error: result.error };
 }
 
@@ -173,7 +173,7 @@ async function heldOutcome(
   const key = keyOf(touch);
   const sleep = deps.sleep ?? realSleep;
   for (let attempt = 0; ; attempt++) {
-    const row = await deps.store.getDelivery(key);
+    const row = await deps.store.ledger.getDelivery(key);
     if (!row) return 'released';
     if (row.status === 'sent') return { key, status: 'suppressed', reason: 'already-sent' };
     if (row.status !== 'reserved' && row.status !== 'unknown') return 'released';

@@ -7,7 +7,8 @@ import { ulid } from 'ulid';
 import { z } from 'zod';
 import { addDays } from '../../domain/calendar.js';
 import { calendarDate, isoInstant } from '../../domain/documents.js';
-import type { Clock, RunStore } from '../../ports.js';
+import type { Clock } from '../../ports/clock.js';
+import type { Stores } from '../../store/stores.js';
 
 export const DEFAULT_LOOKBACK_DAYS = 2;
 
@@ -48,9 +49,13 @@ export function dateForScheduledTime(scheduledTime: string): string {
  * scheduled run that ever completed: a fresh install (or one that only ever ran `run --date`)
  * catches up nothing, rather than flooding customers with a backlog from before it was live.
  */
-export async function catchUpDates(store: RunStore, date: string, lookbackDays: number): Promise<string[]> {
+export async function catchUpDates(
+  store: Pick<Stores, 'runs'>,
+  date: string,
+  lookbackDays: number,
+): Promise<string[]> {
   if (lookbackDays <= 0) return [];
-  const first = await store.firstScheduledDate();
+  const first = await store.runs.firstScheduledDate();
   if (first === undefined) return [];
   const lookbackStart = addDays(date, -lookbackDays);
   const dayAfterFirst = addDays(first, 1);
@@ -58,14 +63,14 @@ export async function catchUpDates(store: RunStore, date: string, lookbackDays: 
   const from = [lookbackStart, dayAfterFirst].sort()[1] ?? lookbackStart;
   const to = addDays(date, -1);
   if (from > to) return [];
-  const done = await store.completedDates(from, to);
+  const done = await store.runs.completedDates(from, to);
   const dates: string[] = [];
   for (let d = from; d <= to; d = addDays(d, 1)) if (!done.has(d)) dates.push(d);
   return dates;
 }
 
 export async function startRun(
-  deps: { store: RunStore; clock: Clock },
+  deps: { store: Pick<Stores, 'runs'>; clock: Clock },
   input: StartRunInput,
   config: StartRunConfig = { lookbackDays: DEFAULT_LOOKBACK_DAYS },
 ): Promise<StartedRun> {
@@ -77,7 +82,7 @@ export async function startRun(
       ? await catchUpDates(deps.store, date, config.lookbackDays)
       : [];
   const runId = input.runId ?? ulid(deps.clock.now().getTime());
-  await deps.store.putRunMeta({
+  await deps.store.runs.putRunMeta({
     runId,
     date,
     ...(input.campaignId && { campaignId: input.campaignId }),

@@ -1,6 +1,8 @@
 // SummarizeRun: the run's report, from the batches' recorded results and the suppressed touches.
 import type { DeliveryStatus, PlannedTouch } from '../../domain/touch.js';
-import type { Clock, RunBatch, RunMeta, RunStore, RunSummary } from '../../ports.js';
+import type { Clock } from '../../ports/clock.js';
+import type { RunBatch, RunMeta, RunSummary } from '../../ports/runs.js';
+import type { Stores } from '../../store/stores.js';
 
 export class RunNotFoundError extends Error {
   constructor(readonly runId: string) {
@@ -30,8 +32,8 @@ const sameKey = (a: PlannedTouch, b: NonNullable<RunBatch['results']>[number]['k
   a.channel === b.channel &&
   a.occasion === b.occasion;
 
-export async function runReport(store: RunStore, runId: string): Promise<RunReport> {
-  const report = await store.getRunReport(runId);
+export async function runReport(store: Pick<Stores, 'runs'>, runId: string): Promise<RunReport> {
+  const report = await store.runs.getRunReport(runId);
   if (!report) throw new RunNotFoundError(runId);
   const touches: ReportedTouch[] = [
     ...report.batches.flatMap((b) =>
@@ -81,16 +83,16 @@ export function summarize(touches: readonly ReportedTouch[]): RunSummary {
 }
 
 export async function summarizeRun(
-  deps: { store: RunStore; clock: Clock },
+  deps: { store: Pick<Stores, 'runs'>; clock: Clock },
   input: { runId: string },
 ): Promise<{ runId: string; date: string; summary: RunSummary }> {
   const report = await runReport(deps.store, input.runId);
   const completedAt = deps.clock.now().toISOString();
-  await deps.store.putRunMeta({ ...report.meta, status: 'completed', summary: report.summary });
+  await deps.store.runs.putRunMeta({ ...report.meta, status: 'completed', summary: report.summary });
   // A date is done once an all-campaign run for it completed: the schedule's catch-up skips it.
   const { meta } = report;
   if (meta.campaignId === undefined) {
-    await deps.store.markDatesCompleted([...(meta.catchUp ?? []), meta.date], {
+    await deps.store.runs.markDatesCompleted([...(meta.catchUp ?? []), meta.date], {
       runId: meta.runId,
       scheduled: meta.scheduled === true,
       completedAt,

@@ -15,7 +15,7 @@ import {
   customerSchema,
   settingsSchema,
 } from '../../../shared/domain/documents.js';
-import type { DynamoStore } from '../../../shared/store/dynamo-store.js';
+import type { DynamoStores } from '../../../shared/store/stores.js';
 import { createTestStore } from '../support/ddb.js';
 
 const RUNS = 1000;
@@ -25,7 +25,7 @@ const example = (p: string): unknown =>
 const firstLine = (p: string): unknown =>
   JSON.parse(readFileSync(new URL(`../../../examples/${p}`, import.meta.url), 'utf8').split('\n')[0] ?? '');
 
-let store: DynamoStore;
+let store: DynamoStores;
 let app: ReturnType<typeof createApp>;
 let effects = 0;
 

@@ -5,8 +5,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createApp } from '../../../shared/api/app.js';
 import type { ApiDeps, RunStarter } from '../../../shared/api/deps.js';
-import type { OutgoingEmail, OutgoingSms } from '../../../shared/ports.js';
-import type { DynamoStore } from '../../../shared/store/dynamo-store.js';
+import type { OutgoingEmail, OutgoingSms } from '../../../shared/ports/channels.js';
+import type { DynamoStores } from '../../../shared/store/stores.js';
 import { createTestStore } from '../support/ddb.js';
 import { touch } from '../support/fixtures.js';
 
@@ -17,7 +17,7 @@ const renewal = z
   .record(z.string(), z.unknown())
   .parse(JSON.parse(example('campaigns/contract-renewal.json')));
 
-let store: DynamoStore;
+let store: DynamoStores;
 let app: ReturnType<typeof createApp>;
 const emails: OutgoingEmail[] = [];
 const sms: OutgoingSms[] = [];
@@ -31,7 +31,7 @@ const runs: RunStarter = {
   status: async (id) => (id === 'exec-1' ? { status: 'SUCCEEDED', output: { runId: 'r1' } } : undefined),
 };
 
-function deps(s: DynamoStore): ApiDeps {
+function deps(s: DynamoStores): ApiDeps {
   return {
     store: s,
     email: {
@@ -241,7 +241,7 @@ describe('campaigns', () => {
     if (offer) offer.text = 'Hi {{ customer.nosuchfield }}';
     const checked = await expectProblem(await call('POST', '/v1/campaigns/validate', tpl), 422);
     expect(checked.errors?.some((e) => e.path.startsWith('templates.renewal-offer'))).toBe(true);
-    expect(await store.getCampaign('never-stored')).toBeUndefined();
+    expect(await store.campaigns.getCampaign('never-stored')).toBeUndefined();
   });
 
   it('pauses and resumes; 404 for an unknown campaign', async () => {
@@ -278,7 +278,7 @@ describe('campaigns', () => {
   });
 
   it('test-sends to the given address only and records nothing in the ledger', async () => {
-    const before = await store.listDeliveries({ campaignId: 'contract-renewal' });
+    const before = await store.ledger.listDeliveries({ campaignId: 'contract-renewal' });
     const res = await call('POST', '/v1/campaigns/contract-renewal/test-send', {
       stepId: 'd-30',
       channel: 'email',
@@ -295,7 +295,7 @@ describe('campaigns', () => {
     });
     expect(text.status).toBe(200);
     expect(sms.map((m) => m.to)).toEqual(['+14155550100']);
-    expect(await store.listDeliveries({ campaignId: 'contract-renewal' })).toEqual(before);
+    expect(await store.ledger.listDeliveries({ campaignId: 'contract-renewal' })).toEqual(before);
     const badAddress = await expectProblem(
       await call('POST', '/v1/campaigns/contract-renewal/test-send', {
         stepId: 'd-30',
@@ -393,7 +393,7 @@ describe('customers, contracts, imports', () => {
     expect(maria.name).toBe('Maria Garcia');
     const put = await call('PUT', '/v1/customers/c-1002', { ...maria, monthlyValue: 700 });
     expect(put.status).toBe(200);
-    expect((await store.getCustomer('c-1002'))?.monthlyValue).toBe(700);
+    expect((await store.customers.getCustomer('c-1002'))?.monthlyValue).toBe(700);
     await expectProblem(await call('PUT', '/v1/customers/c-1002', { ...maria, id: 'c-9' }), 422);
     await expectProblem(await call('GET', '/v1/customers/nobody'), 404);
 
@@ -409,7 +409,7 @@ describe('customers, contracts, imports', () => {
   });
 
   it("exports one customer's data: profile, contracts, events, deliveries, consent", async () => {
-    await store.reserve(
+    await store.ledger.reserve(
       touch({ campaignId: 'contract-renewal', customerId: 'c-1003', address: 'chen.jing@example.com' }),
       'run-x',
       '2026-11-01T00:00:00Z',
@@ -424,15 +424,15 @@ describe('customers, contracts, imports', () => {
   });
 
   it('erases a customer: PII gone, ledger rows kept anonymously; a second erase is 404', async () => {
-    const [before] = await store.listDeliveries({ customerId: 'c-1003' });
+    const [before] = await store.ledger.listDeliveries({ customerId: 'c-1003' });
     const res = await call('DELETE', '/v1/customers/c-1003');
     expect(res.status).toBe(200);
     const report = await read(res, erasure);
     expect(report).toMatchObject({ profile: true, ledgerRows: 1, contracts: 1, events: 1 });
     await expectProblem(await call('GET', '/v1/customers/c-1003'), 404);
     await expectProblem(await call('GET', '/v1/contracts/k-2003'), 404);
-    expect(await store.listDeliveries({ customerId: 'c-1003' })).toEqual([]);
-    const anon = await store.listDeliveries({ customerId: report.anonymousId });
+    expect(await store.ledger.listDeliveries({ customerId: 'c-1003' })).toEqual([]);
+    const anon = await store.ledger.listDeliveries({ customerId: report.anonymousId });
     expect(anon).toHaveLength(1);
     expect(anon[0]).toMatchObject({
       campaignId: 'contract-renewal',
@@ -443,7 +443,7 @@ describe('customers, contracts, imports', () => {
     expect(anon[0]?.address).toBeUndefined();
     expect(JSON.stringify(anon)).not.toContain('c-1003');
     expect(
-      (await store.listDeliveries({ campaignId: 'contract-renewal' })).map((d) => d.customerId),
+      (await store.ledger.listDeliveries({ campaignId: 'contract-renewal' })).map((d) => d.customerId),
     ).toContain(report.anonymousId);
     await expectProblem(await call('DELETE', '/v1/customers/c-1003'), 404);
   });
@@ -452,7 +452,7 @@ describe('customers, contracts, imports', () => {
 describe('deliveries and settings', () => {
   it('pages the ledger with an opaque cursor over a stable order, and refuses a forged cursor', async () => {
     for (let i = 0; i < 5; i++)
-      await store.reserve(
+      await store.ledger.reserve(
         touch({
           campaignId: 'contract-renewal',
           customerId: 'c-1001',

@@ -9,13 +9,13 @@ import { z } from 'zod';
 import { type ApiServer, startApiServer } from '../../../local/api-server.js';
 import { LocalUploads } from '../../../local/uploads.js';
 import type { ApiDeps } from '../../../shared/api/deps.js';
-import type { DynamoStore } from '../../../shared/store/dynamo-store.js';
+import type { DynamoStores } from '../../../shared/store/stores.js';
 import { createTestStore } from '../support/ddb.js';
 
 const TOKEN = 'uploads-token';
 let now = new Date('2026-11-26T08:00:00Z');
 const clock = { now: () => now };
-let store: DynamoStore;
+let store: DynamoStores;
 let server: ApiServer;
 let uploads: LocalUploads;
 let dataDir: string;
@@ -110,7 +110,11 @@ describe('imports through an upload URL (local)', () => {
     const done = await awaitJob(job.importId, 200_000);
     expect(done).toMatchObject({ status: 'succeeded', count: 50_000, written: 50_000 });
     const sample = ['up-1', 'up-25000', 'up-50000', 'up-50001'];
-    expect([...(await store.existingCustomerIds(sample))].sort()).toEqual(['up-1', 'up-25000', 'up-50000']);
+    expect([...(await store.documents.existingCustomerIds(sample))].sort()).toEqual([
+      'up-1',
+      'up-25000',
+      'up-50000',
+    ]);
     // One upload per job: the same URL again is refused.
     const again = await fetch(job.uploadUrl, { method: 'PUT', body: customerLine(1) });
     expect(again.status).toBe(409);
@@ -131,7 +135,7 @@ describe('imports through an upload URL (local)', () => {
     expect(done.errorCount).toBeGreaterThanOrEqual(2);
     expect(done.errors?.map((e) => e.line)).toContain(2);
     expect(done.errors?.map((e) => e.line)).toContain(4);
-    expect((await store.existingCustomerIds(['up-900001', 'up-900002'])).size).toBe(0);
+    expect((await store.documents.existingCustomerIds(['up-900001', 'up-900002'])).size).toBe(0);
   });
 
   it('refuses a forged or expired upload URL with a 403 problem', async () => {

@@ -19,7 +19,7 @@ import { loadTemplate } from '../../../local/synth.js';
 import { createApp } from '../../../shared/api/app.js';
 import { eventSchema } from '../../../shared/domain/documents.js';
 import { newPartner, newSecret } from '../../../shared/partners/secrets.js';
-import type { Store } from '../../../shared/ports.js';
+import type { Stores } from '../../../shared/store/stores.js';
 import { createTestStore } from '../support/ddb.js';
 import { customer } from '../support/fixtures.js';
 
@@ -30,7 +30,7 @@ const notRunning = {
 };
 
 let template: CfnTemplate;
-let store: Store;
+let store: Stores;
 let client: DynamoDBDocumentClient;
 let tableName: string;
 let secret: string;
@@ -45,7 +45,7 @@ const problemJson = z.object({
 /** Targets that failed on the bus (e.g. ingest-event refusing what the API accepted): must stay empty. */
 let busFailures: unknown[] = [];
 
-function makeApp(on: { store: Store }) {
+function makeApp(on: { store: Stores }) {
   const bus = new LocalBus();
   const deps = {
     store: on.store,
@@ -129,9 +129,9 @@ async function expectProblem(res: Response, status: number) {
 beforeAll(async () => {
   ({ template } = await loadTemplate());
   ({ store, client, tableName } = await createTestStore());
-  await store.putCustomers([customer({ id: 'c-1' }), customer({ id: 'c-2' })]);
+  await store.documents.putCustomers([customer({ id: 'c-1' }), customer({ id: 'c-2' })]);
   const acme = newPartner('acme', new Date(START));
-  expect(await store.addPartner(acme)).toBe(true);
+  expect(await store.partners.addPartner(acme)).toBe(true);
   secret = acme.secrets[0]?.secret ?? '';
 });
 
@@ -194,11 +194,11 @@ describe('POST /webhooks/{partnerId}', () => {
 
   it('a rotated secret: the old one verifies within the rollover window, not after it', async () => {
     const p = newPartner('rotor', clock.now());
-    await store.addPartner(p);
+    await store.partners.addPartner(p);
     const old = p.secrets[0]?.secret ?? '';
     clock.t += 60_000;
     const next = newSecret(clock.now());
-    await store.rotatePartnerSecret('rotor', next, 3_600_000);
+    await store.partners.rotatePartnerSecret('rotor', next, 3_600_000);
     expect((await send(eventBody(), { partner: 'rotor', secret: old })).status).toBe(202);
     expect((await send(eventBody(), { partner: 'rotor', secret: next.secret })).status).toBe(202);
     clock.t += 3_600_000;
@@ -260,8 +260,8 @@ describe('POST /webhooks/{partnerId}', () => {
 describe('fuzz: validly signed arbitrary bodies', () => {
   it('always answers 202 for a valid event of a known customer, else a 4xx problem, and stores only what it accepted', async () => {
     const fuzz = await createTestStore();
-    await fuzz.store.putCustomers([customer({ id: 'c-1' }), customer({ id: 'c-2' })]);
-    await fuzz.store.addPartner({
+    await fuzz.store.documents.putCustomers([customer({ id: 'c-1' }), customer({ id: 'c-2' })]);
+    await fuzz.store.partners.addPartner({
       ...newPartner('acme', new Date(START)),
       secrets: [{ secret, createdAt: new Date(START).toISOString() }],
     });

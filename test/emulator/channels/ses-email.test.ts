@@ -4,7 +4,7 @@ import { isGroupAlive } from '../../../local/process-group.js';
 import { type SesLocal, startSesLocal } from '../../../local/ses-local.js';
 import { SesEmailSender } from '../../../shared/channels/ses-email.js';
 import { sesMaxSendRate, TokenBucket, throttled } from '../../../shared/channels/throttle.js';
-import type { OutgoingEmail } from '../../../shared/ports.js';
+import type { OutgoingEmail } from '../../../shared/ports/channels.js';
 
 let ses: SesLocal;
 let client: SESv2Client;

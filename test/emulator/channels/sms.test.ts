@@ -6,7 +6,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { readSinkFile, type SmsSink, startSmsSink } from '../../../local/sms-sink.js';
 import { EndUserMessagingSmsSender } from '../../../shared/channels/sms.js';
 import { TokenBucket, throttled } from '../../../shared/channels/throttle.js';
-import type { OutgoingSms } from '../../../shared/ports.js';
+import type { OutgoingSms } from '../../../shared/ports/channels.js';
 
 let sink: SmsSink;
 let client: PinpointSMSVoiceV2Client;

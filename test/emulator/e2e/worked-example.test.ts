@@ -84,7 +84,7 @@ describe('the worked example', () => {
     const [a, b] = await Promise.all([run('2026-12-01'), run('2026-12-01')]);
     const sent = [...a, ...b].filter((t) => t.status === 'sent');
     expect(sent.map((t) => `${t.customerId}/${t.channel}`).sort()).toEqual(['c-1001/email', 'c-1001/sms']);
-    const ledger = await env.deps.store.listDeliveries({ customerId: 'c-1001' });
+    const ledger = await env.deps.store.ledger.listDeliveries({ customerId: 'c-1001' });
     expect(ledger.filter((d) => d.status === 'sent')).toHaveLength(2);
   });
 });

@@ -36,17 +36,17 @@ describe('catch-up of missed scheduled runs', () => {
     const first = birthdayCustomers('cu-first', 3, '06-10', 'America/New_York');
     const missed = birthdayCustomers('cu-missed', 6, '06-11', 'Asia/Shanghai');
     const next = birthdayCustomers('cu-next', 3, '06-12', 'UTC');
-    await store.putCustomers([...before, ...first, ...missed, ...next]);
+    await store.documents.putCustomers([...before, ...first, ...missed, ...next]);
 
     // The schedule fires at 09:00 UTC the day before the local date it plans.
     const r1 = await runAndReport(env, deps, { scheduledTime: '2025-06-09T09:00:00Z' });
-    expect((await store.getRunMeta(r1.runId))?.catchUp).toBeUndefined();
+    expect((await store.runs.getRunMeta(r1.runId))?.catchUp).toBeUndefined();
     expect(new Set(r1.touches.map((t) => t.dueDate))).toEqual(new Set(['2025-06-10']));
     expect(await mailsTo(env, 'cu-before')).toEqual(new Map());
 
     // The firing of 2025-06-10 (for 06-11) never happened; the next one plans 06-12 and catches up 06-11.
     const r2 = await runAndReport(env, deps, { scheduledTime: '2025-06-11T09:00:00Z' });
-    expect((await store.getRunMeta(r2.runId))?.catchUp).toEqual(['2025-06-11']);
+    expect((await store.runs.getRunMeta(r2.runId))?.catchUp).toEqual(['2025-06-11']);
     const caught = r2.touches.filter((t) => t.dueDate === '2025-06-11');
     expect(caught.length).toBe(missed.length + missed.filter((c) => c.phone).length);
     const window = sendWindowUtc('2025-06-12', 'Asia/Shanghai', { start: '09:00', end: '12:00' });
@@ -58,13 +58,13 @@ describe('catch-up of missed scheduled runs', () => {
     expect(r2.touches.filter((t) => t.dueDate === '2025-06-12' && t.outcome === 'sent')).toHaveLength(
       dueTouches(next),
     );
-    expect(await store.completedDates('2025-06-09', '2025-06-12')).toEqual(
+    expect(await store.runs.completedDates('2025-06-09', '2025-06-12')).toEqual(
       new Set(['2025-06-10', '2025-06-11', '2025-06-12']),
     );
 
     // Running the missed date explicitly is exactly that date, and sends nothing a second time.
     const r3 = await runAndReport(env, deps, { date: '2025-06-11' });
-    expect((await store.getRunMeta(r3.runId))?.catchUp).toBeUndefined();
+    expect((await store.runs.getRunMeta(r3.runId))?.catchUp).toBeUndefined();
     expect(r3.touches.filter((t) => t.outcome === 'sent')).toEqual([]);
     expect(r3.touches.every((t) => t.outcomeReason === 'already-sent')).toBe(true);
     const mails = await mailsTo(env, 'cu-');
@@ -73,7 +73,7 @@ describe('catch-up of missed scheduled runs', () => {
 
     // The next firing finds nothing left to catch up.
     const r4 = await runAndReport(env, deps, { scheduledTime: '2025-06-12T09:00:00Z' });
-    expect((await store.getRunMeta(r4.runId))?.catchUp).toBeUndefined();
+    expect((await store.runs.getRunMeta(r4.runId))?.catchUp).toBeUndefined();
   });
 });
 
@@ -82,7 +82,7 @@ describe('a batch that runs after its window closed', () => {
     const { env } = engine;
     const { deps, store } = await freshDeps(env);
     const customers = birthdayCustomers('late', 4, '07-01');
-    await store.putCustomers(customers);
+    await store.documents.putCustomers(customers);
 
     const started = await startRun(deps, { date: '2025-07-01' });
     const planned = await planRun(deps, started);
@@ -94,7 +94,7 @@ describe('a batch that runs after its window closed', () => {
     const result = await sendBatch(late, { runId: started.runId, batchId: batch.batchId });
     expect(result).toMatchObject({ sent: 0, expired: 5 });
     expect(await mailsTo(env, 'late-')).toEqual(new Map());
-    const rows = await store.listDeliveries({ campaignId: 'birthday' });
+    const rows = await store.ledger.listDeliveries({ campaignId: 'birthday' });
     expect(rows.map((r) => r.status)).toEqual(Array(5).fill('expired'));
     expect((await runReport(store, started.runId)).summary.expired).toBe(5);
 

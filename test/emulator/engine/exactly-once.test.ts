@@ -3,7 +3,7 @@
 // (a) two runs of one day at once; (b) a run that dies between reserve and settle, then a rerun.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RunExecutionError } from '../../../local/run-executor.js';
-import type { EmailSender } from '../../../shared/ports.js';
+import type { EmailSender } from '../../../shared/ports/channels.js';
 import {
   birthdayCustomers,
   dueTouches,
@@ -30,7 +30,7 @@ describe('two runs of the same day at once', () => {
     const { env } = engine;
     const { deps, store } = await freshDeps(env);
     const customers = birthdayCustomers('conc', 200, '03-10');
-    await store.putCustomers(customers);
+    await store.documents.putCustomers(customers);
     const due = dueTouches(customers);
 
     const [a, b] = await Promise.all([
@@ -51,7 +51,7 @@ describe('two runs of the same day at once', () => {
     expect(sentA.length + sentB.length).toBe(due);
     expect(sentA.filter((k) => sentB.includes(k))).toEqual([]);
 
-    const ledger = await store.listDeliveries({ campaignId: 'birthday' });
+    const ledger = await store.ledger.listDeliveries({ campaignId: 'birthday' });
     expect(ledger).toHaveLength(due);
     expect(ledger.filter((d) => d.status !== 'sent')).toEqual([]);
   });
@@ -63,7 +63,7 @@ describe('a run killed between reserve and settle, then rerun', () => {
     const { deps, store } = await freshDeps(env);
     // 40 customers, 48 touches: one batch, so the failed execution leaves no other batch still sending.
     const customers = birthdayCustomers('kill', 40, '04-20');
-    await store.putCustomers(customers);
+    await store.documents.putCustomers(customers);
     const due = dueTouches(customers);
 
     // After k sends the "process" is dead: each later call reaches the provider, then the handler
@@ -81,7 +81,7 @@ describe('a run killed between reserve and settle, then rerun', () => {
     await expect(runAndReport(env, { ...deps, email: dying }, { date: '2025-04-20' })).rejects.toBeInstanceOf(
       RunExecutionError,
     );
-    const crashed = (await store.listDeliveries({ campaignId: 'birthday' })).filter(
+    const crashed = (await store.ledger.listDeliveries({ campaignId: 'birthday' })).filter(
       (d) => d.status === 'unknown',
     );
     expect(crashed.length).toBeGreaterThan(0);
@@ -92,7 +92,7 @@ describe('a run killed between reserve and settle, then rerun', () => {
     expect(mails.size).toBe(customers.length);
     expect([...mails.values()].filter((n) => n !== 1)).toEqual([]);
 
-    const ledger = await store.listDeliveries({ campaignId: 'birthday' });
+    const ledger = await store.ledger.listDeliveries({ campaignId: 'birthday' });
     expect(new Set(ledger.map(keyOf)).size).toBe(due);
     expect(ledger).toHaveLength(due);
     // The rows reserved by the dead run stay held; the review (older than the batch timeout) says unknown.

@@ -3,7 +3,7 @@
 // due customers' profiles plus the ledger, cap and suppression lookups they need.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type Customer, settingsSchema } from '../../../shared/domain/documents.js';
-import type { DynamoStore } from '../../../shared/store/dynamo-store.js';
+import type { DynamoStores } from '../../../shared/store/stores.js';
 import { planDayTouches } from '../../../shared/usecases/plan-day.js';
 import { createTestStore } from '../support/ddb.js';
 import { customer, exampleCampaign } from '../support/fixtures.js';
@@ -12,13 +12,13 @@ const TOTAL = 20_000;
 const DUE = 80;
 const DATE = '2025-09-14';
 
-let store: DynamoStore;
+let store: DynamoStores;
 const dueIds: string[] = [];
 
 beforeAll(async () => {
   ({ store } = await createTestStore());
-  await store.putSettings(settingsSchema.parse({}));
-  await store.putCampaign(exampleCampaign('birthday'));
+  await store.settings.putSettings(settingsSchema.parse({}));
+  await store.campaigns.putCampaign(exampleCampaign('birthday'));
   const customers: Customer[] = [];
   for (let i = 0; i < TOTAL; i++) {
     const id = `pc-${String(i).padStart(5, '0')}`;
@@ -29,7 +29,7 @@ beforeAll(async () => {
     if (due) dueIds.push(id);
     customers.push(customer({ id, birthday: due ? `1985-09-14` : monthDay }));
   }
-  await store.putCustomers(customers);
+  await store.documents.putCustomers(customers);
 }, 300_000);
 
 describe('the plan of one day among 20,000 customers', () => {
@@ -41,10 +41,12 @@ describe('the plan of one day among 20,000 customers', () => {
 
     // The floor: the due profiles, their ledger rows, cap counts and suppression entries, nothing else.
     store.resetCapacity();
-    const profiles = await store.getCustomers(dueIds);
-    await store.getDeliveries(touches);
-    await Promise.all(touches.map((t) => store.countedDueDates(t.customerId, t.channel, '2025-09-08', DATE)));
-    await store.suppressedAmong([...profiles.values()].map((c) => c.email ?? ''));
+    const profiles = await store.due.getCustomers(dueIds);
+    await store.ledger.getDeliveries(touches);
+    await Promise.all(
+      touches.map((t) => store.ledger.countedDueDates(t.customerId, t.channel, '2025-09-08', DATE)),
+    );
+    await store.suppression.suppressedAmong([...profiles.values()].map((c) => c.email ?? ''));
     const floorRcu = store.capacity.read;
 
     expect(floorRcu).toBeGreaterThan(0);

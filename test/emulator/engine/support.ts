@@ -10,7 +10,7 @@ import { executeRun } from '../../../local/run-executor.js';
 import { type Embedded, openEmbedded } from '../../../local/runtime.js';
 import { type Customer, settingsSchema } from '../../../shared/domain/documents.js';
 import { touchKeyString } from '../../../shared/domain/touch.js';
-import type { DynamoStore } from '../../../shared/store/dynamo-store.js';
+import type { DynamoStores } from '../../../shared/store/stores.js';
 import { type ReportedTouch, runReport } from '../../../shared/usecases/run/summarize-run.js';
 import { createTestStore } from '../support/ddb.js';
 import { customer, exampleCampaign } from '../support/fixtures.js';
@@ -38,10 +38,10 @@ export async function openEngineEnv(name: string): Promise<EngineEnv> {
 }
 
 /** Deps over a fresh table of its own, sharing the file's local SES and SMS sink. */
-export async function freshDeps(env: Embedded): Promise<{ deps: Deps; store: DynamoStore }> {
+export async function freshDeps(env: Embedded): Promise<{ deps: Deps; store: DynamoStores }> {
   const { store } = await createTestStore();
-  await store.putSettings(settingsSchema.parse({}));
-  await store.putCampaign(exampleCampaign('birthday'));
+  await store.settings.putSettings(settingsSchema.parse({}));
+  await store.campaigns.putCampaign(exampleCampaign('birthday'));
   return { deps: { ...env.deps, store }, store };
 }
 

@@ -2,7 +2,7 @@
 // costs about what reading those customers costs anyway, however large the table is.
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Customer } from '../../../shared/domain/documents.js';
-import type { DynamoStore } from '../../../shared/store/dynamo-store.js';
+import type { DynamoStores } from '../../../shared/store/stores.js';
 import { createTestStore } from '../support/ddb.js';
 import { customer } from '../support/fixtures.js';
 
@@ -10,7 +10,7 @@ const TOTAL = 20_000;
 const SHARED = 50;
 const DAY = '05-17';
 
-let store: DynamoStore;
+let store: DynamoStores;
 const birthdayFolks: string[] = [];
 
 beforeAll(async () => {
@@ -34,7 +34,7 @@ beforeAll(async () => {
     );
   }
   store.resetCapacity();
-  await store.putCustomers(customers);
+  await store.documents.putCustomers(customers);
 }, 300_000);
 
 describe('capacity', () => {
@@ -45,14 +45,14 @@ describe('capacity', () => {
 
   it('a birthday day among 20,000 customers costs < 2x reading just those 50 profiles', async () => {
     store.resetCapacity();
-    const ids = await store.customersBornOn(DAY);
-    const found = await store.getCustomers(ids);
+    const ids = await store.due.customersBornOn(DAY);
+    const found = await store.due.getCustomers(ids);
     const throughIndex = store.capacity.read;
     expect(ids).toEqual(birthdayFolks);
     expect(found.size).toBe(SHARED);
 
     store.resetCapacity();
-    const direct = await store.getCustomers(birthdayFolks);
+    const direct = await store.due.getCustomers(birthdayFolks);
     const baseline = store.capacity.read;
     expect(direct.size).toBe(SHARED);
 

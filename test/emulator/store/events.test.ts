@@ -1,15 +1,15 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS } from '../../../shared/domain/documents.js';
-import type { DynamoStore } from '../../../shared/store/dynamo-store.js';
 import { UnknownCustomerError } from '../../../shared/store/errors.js';
+import type { DynamoStores } from '../../../shared/store/stores.js';
 import { createTestStore } from '../support/ddb.js';
 import { customer, event } from '../support/fixtures.js';
 
-let store: DynamoStore;
+let store: DynamoStores;
 beforeAll(async () => {
   ({ store } = await createTestStore());
-  await store.putSettings({ ...DEFAULT_SETTINGS, activityEventTypes: ['login'] });
-  await store.putCustomers([
+  await store.settings.putSettings({ ...DEFAULT_SETTINGS, activityEventTypes: ['login'] });
+  await store.documents.putCustomers([
     customer({ id: 'ev-1', timeZone: 'Asia/Shanghai', lastActivityAt: '2026-10-01T02:00:00Z' }),
     customer({ id: 'ev-2', lastActivityAt: '2026-10-01T02:00:00Z' }),
   ]);
@@ -23,10 +23,10 @@ describe('events', () => {
       type: 'ticket-closed',
       occurredAt: '2026-10-05T08:00:00Z',
     });
-    expect(await store.putEvents([e])).toEqual(['e-1']);
-    expect(await store.putEvents([e, { ...e, occurredAt: '2026-10-06T08:00:00Z' }])).toEqual([]);
-    expect(await store.eventsOn('ticket-closed', '2026-10-05')).toEqual([e]);
-    expect(await store.eventsOn('ticket-closed', '2026-10-06')).toEqual([]);
+    expect(await store.documents.putEvents([e])).toEqual(['e-1']);
+    expect(await store.documents.putEvents([e, { ...e, occurredAt: '2026-10-06T08:00:00Z' }])).toEqual([]);
+    expect(await store.due.eventsOn('ticket-closed', '2026-10-05')).toEqual([e]);
+    expect(await store.due.eventsOn('ticket-closed', '2026-10-06')).toEqual([]);
   });
 
   it('are indexed by type and the local date in the customer zone', async () => {
@@ -38,64 +38,66 @@ describe('events', () => {
       occurredAt: '2026-10-09T20:00:00Z',
       data: { sku: 'x' },
     });
-    await store.putEvents([e]);
-    expect(await store.eventsOn('purchase', '2026-10-10')).toEqual([e]);
-    expect(await store.eventsOn('purchase', '2026-10-09')).toEqual([]);
-    expect(await store.eventsOn('login', '2026-10-10')).toEqual([]);
+    await store.documents.putEvents([e]);
+    expect(await store.due.eventsOn('purchase', '2026-10-10')).toEqual([e]);
+    expect(await store.due.eventsOn('purchase', '2026-10-09')).toEqual([]);
+    expect(await store.due.eventsOn('login', '2026-10-10')).toEqual([]);
   });
 
   it('move last activity only for activity types, never backwards', async () => {
-    await store.putEvents([
+    await store.documents.putEvents([
       event({ id: 'e-3', customerId: 'ev-2', type: 'purchase', occurredAt: '2026-10-20T10:00:00Z' }),
     ]);
-    expect(await store.customersLastActiveOn('2026-10-01')).toContain('ev-2');
-    await store.putEvents([
+    expect(await store.due.customersLastActiveOn('2026-10-01')).toContain('ev-2');
+    await store.documents.putEvents([
       event({ id: 'e-4', customerId: 'ev-2', type: 'login', occurredAt: '2026-10-15T10:00:00Z' }),
     ]);
-    expect(await store.customersLastActiveOn('2026-10-15')).toEqual(['ev-2']);
-    expect(await store.customersLastActiveOn('2026-10-01')).not.toContain('ev-2');
-    await store.putEvents([
+    expect(await store.due.customersLastActiveOn('2026-10-15')).toEqual(['ev-2']);
+    expect(await store.due.customersLastActiveOn('2026-10-01')).not.toContain('ev-2');
+    await store.documents.putEvents([
       event({ id: 'e-5', customerId: 'ev-2', type: 'login', occurredAt: '2026-10-12T10:00:00Z' }),
     ]);
-    expect(await store.customersLastActiveOn('2026-10-15')).toEqual(['ev-2']);
+    expect(await store.due.customersLastActiveOn('2026-10-15')).toEqual(['ev-2']);
   });
 
   it('keep their activity when the customer document is replaced', async () => {
-    await store.putCustomers([
+    await store.documents.putCustomers([
       customer({ id: 'ev-2', name: 'Renamed', lastActivityAt: '2026-10-01T02:00:00Z' }),
     ]);
-    expect(await store.customersLastActiveOn('2026-10-15')).toEqual(['ev-2']);
+    expect(await store.due.customersLastActiveOn('2026-10-15')).toEqual(['ev-2']);
   });
 
   it('a settings change re-derives last activity for customers with events', async () => {
-    await store.putSettings({ ...DEFAULT_SETTINGS, activityEventTypes: ['purchase'] });
-    expect(await store.customersLastActiveOn('2026-10-20')).toEqual(['ev-2']);
+    await store.settings.putSettings({ ...DEFAULT_SETTINGS, activityEventTypes: ['purchase'] });
+    expect(await store.due.customersLastActiveOn('2026-10-20')).toEqual(['ev-2']);
     // ev-1's purchase was Oct 10 in Shanghai.
-    expect(await store.customersLastActiveOn('2026-10-10')).toEqual(['ev-1']);
-    expect(await store.customersLastActiveOn('2026-10-15')).toEqual([]);
-    await store.putSettings({ ...DEFAULT_SETTINGS, activityEventTypes: [] });
-    expect(await store.customersLastActiveOn('2026-10-20')).toEqual([]);
+    expect(await store.due.customersLastActiveOn('2026-10-10')).toEqual(['ev-1']);
+    expect(await store.due.customersLastActiveOn('2026-10-15')).toEqual([]);
+    await store.settings.putSettings({ ...DEFAULT_SETTINGS, activityEventTypes: [] });
+    expect(await store.due.customersLastActiveOn('2026-10-20')).toEqual([]);
     // Back to their own lastActivityAt (02:00 UTC is 10:00 in Shanghai: Oct 1 for both).
-    expect(await store.customersLastActiveOn('2026-10-01')).toEqual(['ev-1', 'ev-2']);
+    expect(await store.due.customersLastActiveOn('2026-10-01')).toEqual(['ev-1', 'ev-2']);
   });
 
   it('concurrent events for one customer all land in the activity map', async () => {
-    await store.putSettings({ ...DEFAULT_SETTINGS }); // every type counts
+    await store.settings.putSettings({ ...DEFAULT_SETTINGS }); // every type counts
     const times = Array.from({ length: 10 }, (_, i) => `2026-11-${String(i + 1).padStart(2, '0')}T12:00:00Z`);
     await Promise.all(
       times.map((t, i) =>
-        store.putEvents([event({ id: `c-${i}`, customerId: 'ev-2', type: `t${i}`, occurredAt: t })]),
+        store.documents.putEvents([
+          event({ id: `c-${i}`, customerId: 'ev-2', type: `t${i}`, occurredAt: t }),
+        ]),
       ),
     );
-    expect(await store.customersLastActiveOn('2026-11-10')).toEqual(['ev-2']);
+    expect(await store.due.customersLastActiveOn('2026-11-10')).toEqual(['ev-2']);
     // Restricting to one early type must find that type's time: proves every type's time was kept.
-    await store.putSettings({ ...DEFAULT_SETTINGS, activityEventTypes: ['t3'] });
-    expect(await store.customersLastActiveOn('2026-11-04')).toEqual(['ev-2']);
+    await store.settings.putSettings({ ...DEFAULT_SETTINGS, activityEventTypes: ['t3'] });
+    expect(await store.due.customersLastActiveOn('2026-11-04')).toEqual(['ev-2']);
   });
 
   it('for an unknown customer are refused and nothing is stored', async () => {
     const e = event({ id: 'e-orphan', customerId: 'nobody', type: 'orphan' });
-    await expect(store.putEvents([e])).rejects.toBeInstanceOf(UnknownCustomerError);
-    expect(await store.eventsOn('orphan', '2026-11-01')).toEqual([]);
+    await expect(store.documents.putEvents([e])).rejects.toBeInstanceOf(UnknownCustomerError);
+    expect(await store.due.eventsOn('orphan', '2026-11-01')).toEqual([]);
   });
 });

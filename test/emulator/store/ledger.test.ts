@@ -1,11 +1,11 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { touchKeyString } from '../../../shared/domain/touch.js';
-import type { DynamoStore } from '../../../shared/store/dynamo-store.js';
 import { DeliveryNotFoundError } from '../../../shared/store/errors.js';
+import type { DynamoStores } from '../../../shared/store/stores.js';
 import { createTestStore } from '../support/ddb.js';
 import { touch } from '../support/fixtures.js';
 
-let store: DynamoStore;
+let store: DynamoStores;
 beforeAll(async () => {
   ({ store } = await createTestStore());
 });
@@ -15,29 +15,31 @@ const NOW = '2026-11-01T08:00:00.000Z';
 describe('ledger', () => {
   it('reserve is exclusive: of 20 concurrent reserves of one key exactly one wins', async () => {
     const t = touch({ customerId: 'race', occasion: 'o-race' });
-    const won = await Promise.all(Array.from({ length: 20 }, (_, i) => store.reserve(t, `run-${i}`, NOW)));
+    const won = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => store.ledger.reserve(t, `run-${i}`, NOW)),
+    );
     expect(won.filter(Boolean)).toHaveLength(1);
-    const row = (await store.getDeliveries([t])).get(touchKeyString(t));
+    const row = (await store.ledger.getDeliveries([t])).get(touchKeyString(t));
     expect(row?.status).toBe('reserved');
     expect(row?.runId).toBe(`run-${won.indexOf(true)}`);
   });
 
   it('a key stays held once sent; a failed one can be reserved again', async () => {
     const sent = touch({ customerId: 'held', occasion: 'o-sent' });
-    expect(await store.reserve(sent, 'r1', NOW)).toBe(true);
-    await store.settle(sent, { status: 'sent', providerMessageId: 'm-1' }, NOW);
-    expect(await store.reserve(sent, 'r2', NOW)).toBe(false);
+    expect(await store.ledger.reserve(sent, 'r1', NOW)).toBe(true);
+    await store.ledger.settle(sent, { status: 'sent', providerMessageId: 'm-1' }, NOW);
+    expect(await store.ledger.reserve(sent, 'r2', NOW)).toBe(false);
 
     const failed = touch({ customerId: 'held', occasion: 'o-failed' });
-    expect(await store.reserve(failed, 'r1', NOW)).toBe(true);
-    await store.settle(failed, { status: 'failed', error: 'boom' }, NOW);
-    expect((await store.getDeliveries([failed])).get(touchKeyString(failed))).toMatchObject({
+    expect(await store.ledger.reserve(failed, 'r1', NOW)).toBe(true);
+    await store.ledger.settle(failed, { status: 'failed', error: 'boom' }, NOW);
+    expect((await store.ledger.getDeliveries([failed])).get(touchKeyString(failed))).toMatchObject({
       status: 'failed',
       error: 'boom',
     });
-    expect(await store.reserve(failed, 'r2', NOW)).toBe(true);
+    expect(await store.ledger.reserve(failed, 'r2', NOW)).toBe(true);
 
-    const rows = await store.getDeliveries([sent, failed]);
+    const rows = await store.ledger.getDeliveries([sent, failed]);
     expect(rows.get(touchKeyString(sent))).toMatchObject({
       status: 'sent',
       providerMessageId: 'm-1',
@@ -48,73 +50,89 @@ describe('ledger', () => {
 
   it('settle of an unknown key is a typed error', async () => {
     await expect(
-      store.settle(touch({ customerId: 'ghost' }), { status: 'sent' }, NOW),
+      store.ledger.settle(touch({ customerId: 'ghost' }), { status: 'sent' }, NOW),
     ).rejects.toBeInstanceOf(DeliveryNotFoundError);
   });
 
   it('recordSuppressed never overwrites a sent or reserved touch, but records free keys', async () => {
     const sent = touch({ customerId: 'sup', occasion: 'o-1' });
-    await store.reserve(sent, 'r1', NOW);
-    await store.settle(sent, { status: 'sent', providerMessageId: 'm-2' }, NOW);
-    await store.recordSuppressed({ ...sent, status: 'suppressed', reason: 'frequency-cap' }, 'r2', NOW);
-    expect((await store.getDeliveries([sent])).get(touchKeyString(sent))).toMatchObject({
+    await store.ledger.reserve(sent, 'r1', NOW);
+    await store.ledger.settle(sent, { status: 'sent', providerMessageId: 'm-2' }, NOW);
+    await store.ledger.recordSuppressed(
+      { ...sent, status: 'suppressed', reason: 'frequency-cap' },
+      'r2',
+      NOW,
+    );
+    expect((await store.ledger.getDeliveries([sent])).get(touchKeyString(sent))).toMatchObject({
       status: 'sent',
       runId: 'r1',
     });
 
     const reserved = touch({ customerId: 'sup', occasion: 'o-2' });
-    await store.reserve(reserved, 'r1', NOW);
-    await store.recordSuppressed({ ...reserved, status: 'suppressed', reason: 'holdout' }, 'r2', NOW);
-    expect((await store.getDeliveries([reserved])).get(touchKeyString(reserved))?.status).toBe('reserved');
+    await store.ledger.reserve(reserved, 'r1', NOW);
+    await store.ledger.recordSuppressed({ ...reserved, status: 'suppressed', reason: 'holdout' }, 'r2', NOW);
+    expect((await store.ledger.getDeliveries([reserved])).get(touchKeyString(reserved))?.status).toBe(
+      'reserved',
+    );
 
     const free = touch({ customerId: 'sup', occasion: 'o-3' });
-    await store.recordSuppressed({ ...free, status: 'suppressed', reason: 'no-consent' }, 'r2', NOW);
-    expect((await store.getDeliveries([free])).get(touchKeyString(free))).toMatchObject({
+    await store.ledger.recordSuppressed({ ...free, status: 'suppressed', reason: 'no-consent' }, 'r2', NOW);
+    expect((await store.ledger.getDeliveries([free])).get(touchKeyString(free))).toMatchObject({
       status: 'suppressed',
       reason: 'no-consent',
       runId: 'r2',
     });
     // A suppressed key can still be reserved by a later run.
-    expect(await store.reserve(free, 'r3', NOW)).toBe(true);
+    expect(await store.ledger.reserve(free, 'r3', NOW)).toBe(true);
   });
 
   it('countedDueDates counts reserved and sent messages per channel within the days', async () => {
     const c = 'cap';
     const at = (dueDate: string, over: Parameters<typeof touch>[0] = {}) =>
       touch({ customerId: c, dueDate, occasion: `o-${dueDate}`, ...over });
-    await store.reserve(at('2026-11-01'), 'r', NOW); // reserved: counts
-    await store.reserve(at('2026-11-03'), 'r', NOW);
-    await store.settle(at('2026-11-03'), { status: 'sent' }, NOW); // sent: counts
-    await store.reserve(at('2026-11-04'), 'r', NOW);
-    await store.settle(at('2026-11-04'), { status: 'failed' }, NOW); // failed: does not count
-    await store.recordSuppressed(at('2026-11-05', { status: 'suppressed', reason: 'holdout' }), 'r', NOW); // never counts
-    await store.reserve(at('2026-11-05', { campaignId: 'other', stepId: 's' }), 'r', NOW); // other campaign: counts
-    await store.reserve(at('2026-11-05', { channel: 'sms' }), 'r', NOW); // other channel
-    await store.reserve(at('2026-11-09'), 'r', NOW); // outside the window
+    await store.ledger.reserve(at('2026-11-01'), 'r', NOW); // reserved: counts
+    await store.ledger.reserve(at('2026-11-03'), 'r', NOW);
+    await store.ledger.settle(at('2026-11-03'), { status: 'sent' }, NOW); // sent: counts
+    await store.ledger.reserve(at('2026-11-04'), 'r', NOW);
+    await store.ledger.settle(at('2026-11-04'), { status: 'failed' }, NOW); // failed: does not count
+    await store.ledger.recordSuppressed(
+      at('2026-11-05', { status: 'suppressed', reason: 'holdout' }),
+      'r',
+      NOW,
+    ); // never counts
+    await store.ledger.reserve(at('2026-11-05', { campaignId: 'other', stepId: 's' }), 'r', NOW); // other campaign: counts
+    await store.ledger.reserve(at('2026-11-05', { channel: 'sms' }), 'r', NOW); // other channel
+    await store.ledger.reserve(at('2026-11-09'), 'r', NOW); // outside the window
 
-    expect((await store.countedDueDates(c, 'email', '2026-11-01', '2026-11-07')).sort()).toEqual([
+    expect((await store.ledger.countedDueDates(c, 'email', '2026-11-01', '2026-11-07')).sort()).toEqual([
       '2026-11-01',
       '2026-11-03',
       '2026-11-05',
     ]);
-    expect(await store.countedDueDates(c, 'sms', '2026-11-01', '2026-11-07')).toEqual(['2026-11-05']);
-    expect(await store.countedDueDates(c, 'email', '2026-11-02', '2026-11-02')).toEqual([]);
+    expect(await store.ledger.countedDueDates(c, 'sms', '2026-11-01', '2026-11-07')).toEqual(['2026-11-05']);
+    expect(await store.ledger.countedDueDates(c, 'email', '2026-11-02', '2026-11-02')).toEqual([]);
   });
 
   it('lists deliveries by campaign, by customer, by both, and all', async () => {
     const a1 = touch({ campaignId: 'list-a', customerId: 'l-1', dueDate: '2026-11-02', occasion: 'x' });
     const a2 = touch({ campaignId: 'list-a', customerId: 'l-2', dueDate: '2026-11-01', occasion: 'x' });
     const b1 = touch({ campaignId: 'list-b', customerId: 'l-1', occasion: 'x' });
-    for (const t of [a1, a2, b1]) await store.reserve(t, 'r', NOW);
+    for (const t of [a1, a2, b1]) await store.ledger.reserve(t, 'r', NOW);
 
     const ids = (ds: { campaignId: string; customerId: string }[]) =>
       ds.map((d) => `${d.campaignId}/${d.customerId}`);
-    expect(ids(await store.listDeliveries({ campaignId: 'list-a' }))).toEqual(['list-a/l-2', 'list-a/l-1']); // by due date
-    expect(ids(await store.listDeliveries({ customerId: 'l-1' }))).toEqual(['list-a/l-1', 'list-b/l-1']);
-    expect(ids(await store.listDeliveries({ customerId: 'l-1', campaignId: 'list-b' }))).toEqual([
+    expect(ids(await store.ledger.listDeliveries({ campaignId: 'list-a' }))).toEqual([
+      'list-a/l-2',
+      'list-a/l-1',
+    ]); // by due date
+    expect(ids(await store.ledger.listDeliveries({ customerId: 'l-1' }))).toEqual([
+      'list-a/l-1',
+      'list-b/l-1',
+    ]);
+    expect(ids(await store.ledger.listDeliveries({ customerId: 'l-1', campaignId: 'list-b' }))).toEqual([
       'list-b/l-1',
     ]);
     // Without a filter the ledger is read campaign by campaign: none is registered in this table.
-    expect(await store.listDeliveries({})).toEqual([]);
+    expect(await store.ledger.listDeliveries({})).toEqual([]);
   });
 });

@@ -1,11 +1,11 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { RunBatch } from '../../../shared/ports.js';
-import type { DynamoStore } from '../../../shared/store/dynamo-store.js';
+import type { RunBatch } from '../../../shared/ports/runs.js';
 import { RunItemNotFoundError } from '../../../shared/store/errors.js';
+import type { DynamoStores } from '../../../shared/store/stores.js';
 import { createTestStore } from '../support/ddb.js';
 import { touch } from '../support/fixtures.js';
 
-let store: DynamoStore;
+let store: DynamoStores;
 let client: Awaited<ReturnType<typeof createTestStore>>['client'];
 let tableName: string;
 const NOW = new Date('2026-11-01T00:00:00Z');
@@ -15,14 +15,14 @@ beforeAll(async () => {
 
 describe('runs', () => {
   it('keep meta, batches with results and suppressed touches in planning order', async () => {
-    expect(await store.getRunReport('r-1')).toBeUndefined();
+    expect(await store.runs.getRunReport('r-1')).toBeUndefined();
     const meta = {
       runId: 'r-1',
       date: '2026-11-01',
       startedAt: NOW.toISOString(),
       status: 'planning' as const,
     };
-    await store.putRunMeta(meta);
+    await store.runs.putRunMeta(meta);
     const batches: RunBatch[] = ['b-002', 'b-001', 'b-010'].map((batchId, i) => ({
       runId: 'r-1',
       batchId,
@@ -42,7 +42,7 @@ describe('runs', () => {
         }),
       ],
     }));
-    await store.putRunBatches(batches);
+    await store.runs.putRunBatches(batches);
     const suppressed = Array.from({ length: 250 }, (_, i) =>
       touch({
         customerId: `s-${i}`,
@@ -58,7 +58,7 @@ describe('runs', () => {
         },
       }),
     );
-    await store.putRunSuppressed('r-1', suppressed);
+    await store.runs.putRunSuppressed('r-1', suppressed);
     const { campaignId, stepId, customerId, channel, occasion } = touch({ customerId: 'c-b-001' });
     const results = [
       {
@@ -67,35 +67,35 @@ describe('runs', () => {
         providerMessageId: 'm-1',
       },
     ];
-    await store.putRunBatchResults('r-1', 'b-001', results);
-    await store.putRunMeta({
+    await store.runs.putRunBatchResults('r-1', 'b-001', results);
+    await store.runs.putRunMeta({
       ...meta,
       status: 'completed',
       summary: { planned: 3, sent: 1, suppressed: 250, failed: 0, byReason: { holdout: 250 } },
     });
 
-    const report = await store.getRunReport('r-1');
+    const report = await store.runs.getRunReport('r-1');
     expect(report?.meta.status).toBe('completed');
     expect(report?.batches.map((b) => b.batchId)).toEqual(['b-001', 'b-002', 'b-010']);
     expect(report?.batches[0]?.results).toEqual(results);
     expect(report?.suppressed).toEqual(suppressed);
-    expect(await store.getRunBatch('r-1', 'b-010')).toEqual(batches[2]);
+    expect(await store.runs.getRunBatch('r-1', 'b-010')).toEqual(batches[2]);
   });
 
   it('replacing the suppressed list with a shorter one leaves no stale chunk', async () => {
-    await store.putRunMeta({
+    await store.runs.putRunMeta({
       runId: 'r-2',
       date: '2026-11-01',
       startedAt: NOW.toISOString(),
       status: 'planning',
     });
-    await store.putRunSuppressed(
+    await store.runs.putRunSuppressed(
       'r-2',
       Array.from({ length: 230 }, (_, i) => touch({ customerId: `a-${i}`, status: 'suppressed' })),
     );
     const shorter = [touch({ customerId: 'only', status: 'suppressed', reason: 'paused' })];
-    await store.putRunSuppressed('r-2', shorter);
-    expect((await store.getRunReport('r-2'))?.suppressed).toEqual(shorter);
+    await store.runs.putRunSuppressed('r-2', shorter);
+    expect((await store.runs.getRunReport('r-2'))?.suppressed).toEqual(shorter);
   });
 
   it('expire after 90 days through the TTL attribute', async () => {
@@ -107,6 +107,8 @@ describe('runs', () => {
   });
 
   it('results for a batch that does not exist are a typed error', async () => {
-    await expect(store.putRunBatchResults('r-1', 'b-999', [])).rejects.toBeInstanceOf(RunItemNotFoundError);
+    await expect(store.runs.putRunBatchResults('r-1', 'b-999', [])).rejects.toBeInstanceOf(
+      RunItemNotFoundError,
+    );
   });
 });

@@ -5,8 +5,8 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { inject } from 'vitest';
 import { type CfnTemplate, cfnTemplateSchema, ensureTables } from '../../../local/assembly-tables.js';
-import type { Clock } from '../../../shared/ports.js';
-import { DynamoStore } from '../../../shared/store/dynamo-store.js';
+import type { Clock } from '../../../shared/ports/clock.js';
+import { type DynamoStores, dynamoStores } from '../../../shared/store/stores.js';
 
 /** The REAL Store construct's template, synthesized once by the global setup. */
 export const storeTemplate = (): CfnTemplate => cfnTemplateSchema.parse(inject('storeTemplate'));
@@ -20,7 +20,7 @@ export function ddbClient(): DynamoDBClient {
 }
 
 export async function createTestStore(opts: { clock?: Clock } = {}): Promise<{
-  store: DynamoStore;
+  store: DynamoStores;
   client: DynamoDBDocumentClient;
   tableName: string;
 }> {
@@ -32,5 +32,5 @@ export async function createTestStore(opts: { clock?: Clock } = {}): Promise<{
   if (tables.size !== 1 || !tableName)
     throw new Error(`expected the Store construct to make one table, got ${tables.size}`);
   const client = DynamoDBDocumentClient.from(base, { marshallOptions: { removeUndefinedValues: true } });
-  return { store: new DynamoStore({ client, tableName, ...opts }), client, tableName };
+  return { store: dynamoStores({ client, tableName, ...opts }), client, tableName };
 }

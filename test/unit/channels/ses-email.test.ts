@@ -12,7 +12,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { SesEmailSender, sanitizeTagPart } from '../../../shared/channels/ses-email.js';
-import type { OutgoingEmail } from '../../../shared/ports.js';
+import type { OutgoingEmail } from '../../../shared/ports/channels.js';
 
 const ses = mockClient(SESv2Client);
 const meta = (httpStatusCode: number) => ({ httpStatusCode });

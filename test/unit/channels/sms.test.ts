@@ -10,7 +10,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { EndUserMessagingSmsSender } from '../../../shared/channels/sms.js';
-import type { OutgoingSms } from '../../../shared/ports.js';
+import type { OutgoingSms } from '../../../shared/ports/channels.js';
 
 const sms = mockClient(PinpointSMSVoiceV2Client);
 const meta = (httpStatusCode: number) => ({ httpStatusCode });

@@ -10,7 +10,7 @@ import {
   throttled,
   withRetry,
 } from '../../../shared/channels/throttle.js';
-import type { SendResult } from '../../../shared/ports.js';
+import type { SendResult } from '../../../shared/ports/channels.js';
 
 /** Virtual time: sleeping advances the clock at once, so spacing is observable without waiting. */
 class FakeClock implements TimerClock {

@@ -21,7 +21,7 @@ import {
   type Settings,
   settingsSchema,
 } from '../../../shared/domain/documents.js';
-import type { DueReader } from '../../../shared/ports.js';
+import type { DueReader } from '../../../shared/ports/due.js';
 
 const EXAMPLES = fileURLToPath(new URL('../../../examples/', import.meta.url));
 

@@ -1,8 +1,14 @@
 // An in-memory stand-in for the DocumentStore methods imports use, recording every write call.
 import type { Contract, Customer, CustomerEvent } from '../../../shared/domain/documents.js';
 import type { ImportStore } from '../../../shared/import/import-file.js';
+import type { DocumentStore } from '../../../shared/ports/documents.js';
 
-export class FakeImportStore implements ImportStore {
+export class FakeImportStore implements ImportStore, DocumentStore {
+  /** The import's one port is this object itself. */
+  get documents(): DocumentStore {
+    return this;
+  }
+
   readonly customers = new Map<string, Customer>();
   readonly contracts = new Map<string, Contract>();
   readonly events = new Map<string, CustomerEvent>();

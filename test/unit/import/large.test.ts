@@ -50,10 +50,10 @@ describe('a large import', () => {
     // Events are the cheapest kind to validate; the point here is the streaming, not the schemas.
     const store = new FakeImportStore(false);
     for (let i = 0; i < CUSTOMERS; i++) store.customers.set(`c-${i}`, customer(`c-${i}`));
-    const putEvents = store.putEvents.bind(store);
+    const putEvents = store.documents.putEvents.bind(store);
     let firstIds: string[] = [];
     let lastIds: string[] = [];
-    store.putEvents = async (events) => {
+    store.documents.putEvents = async (events) => {
       if (firstIds.length === 0) firstIds = events.slice(0, 2).map((e) => e.id);
       lastIds = events.slice(-2).map((e) => e.id);
       await putEvents(events);

@@ -53,16 +53,20 @@ describe('import object keys', () => {
     const calls: string[] = [];
     const handler = createHandler({
       store: {
-        putCustomers: async () => void calls.push('put'),
-        putContracts: async () => void calls.push('put'),
-        putEvents: async () => [],
-        existingCustomerIds: async () => new Set(),
-        createImportJob: async () => void calls.push('create'),
-        getImportJob: async () => {
-          calls.push('get');
-          return undefined;
+        documents: {
+          putCustomers: async () => void calls.push('put'),
+          putContracts: async () => void calls.push('put'),
+          putEvents: async () => [],
+          existingCustomerIds: async () => new Set(),
         },
-        updateImportJob: async () => true,
+        importJobs: {
+          createImportJob: async () => void calls.push('create'),
+          getImportJob: async () => {
+            calls.push('get');
+            return undefined;
+          },
+          updateImportJob: async () => true,
+        },
       },
       s3: client,
       log: { error: () => {} },

@@ -2,7 +2,8 @@
 import fc from 'fast-check';
 import { DateTime, FixedOffsetZone } from 'luxon';
 import { describe, expect, it } from 'vitest';
-import type { RunMeta, RunStore } from '../../../shared/ports.js';
+import type { RunMeta, RunStore } from '../../../shared/ports/runs.js';
+import type { Stores } from '../../../shared/store/stores.js';
 import { catchUpDates, dateForScheduledTime, startRun } from '../../../shared/usecases/run/start-run.js';
 
 class MemoryRunDates implements Pick<RunStore, 'completedDates' | 'firstScheduledDate' | 'putRunMeta'> {
@@ -22,18 +23,20 @@ class MemoryRunDates implements Pick<RunStore, 'completedDates' | 'firstSchedule
   }
 }
 
-const asRunStore = (m: MemoryRunDates): RunStore => ({
-  ...m,
-  completedDates: (f, t) => m.completedDates(f, t),
-  firstScheduledDate: () => m.firstScheduledDate(),
-  putRunMeta: (meta) => m.putRunMeta(meta),
-  getRunMeta: async () => undefined,
-  putRunBatches: async () => {},
-  putRunSuppressed: async () => {},
-  getRunBatch: async () => undefined,
-  putRunBatchResults: async () => {},
-  getRunReport: async () => undefined,
-  markDatesCompleted: async () => {},
+const asRunStore = (m: MemoryRunDates): Pick<Stores, 'runs'> => ({
+  runs: {
+    ...m,
+    completedDates: (f, t) => m.completedDates(f, t),
+    firstScheduledDate: () => m.firstScheduledDate(),
+    putRunMeta: (meta) => m.putRunMeta(meta),
+    getRunMeta: async () => undefined,
+    putRunBatches: async () => {},
+    putRunSuppressed: async () => {},
+    getRunBatch: async () => undefined,
+    putRunBatchResults: async () => {},
+    getRunReport: async () => undefined,
+    markDatesCompleted: async () => {},
+  },
 });
 
 const clock = { now: () => new Date('2026-03-01T09:00:05Z') };

@@ -1,0 +1,23 @@
+// Reads of the sparse day indexes: who is due on a day (DESIGN decision 1).
+import type { Contract, Customer, CustomerEvent } from '../domain/documents.js';
+
+/** A contract as the day indexes return it (the projected attributes, enough to plan and render). */
+export type IndexedContract = Pick<
+  Contract,
+  'id' | 'customerId' | 'product' | 'startDate' | 'endDate' | 'status'
+>;
+
+export interface DueReader {
+  /** Active contracts whose endDate is `day` (renewed/cancelled ones are not in the index). */
+  contractsEndingOn(day: string): Promise<IndexedContract[]>;
+  /** Active contracts whose startDate is `day`. */
+  contractsStartingOn(day: string): Promise<IndexedContract[]>;
+  /** Customer ids whose last activity (customer's local date, activity event types applied) is `day`. */
+  customersLastActiveOn(day: string): Promise<string[]>;
+  /** Customer ids whose birthday month-day is `monthDay` (`MM-DD`; `02-29` is its own key). */
+  customersBornOn(monthDay: string): Promise<string[]>;
+  /** Events of `type` whose occurredAt falls on `day` in the customer's zone. */
+  eventsOn(type: string, day: string): Promise<CustomerEvent[]>;
+  /** Customers by id; missing ids are absent from the map. */
+  getCustomers(ids: readonly string[]): Promise<Map<string, Customer>>;
+}

@@ -1,0 +1,69 @@
+// A run's meta, batches and results: what the state machine passes by reference between states.
+import type { DeliveryStatus, PlannedTouch, TouchKey } from '../domain/touch.js';
+
+/** A run's plan, kept in the store so the state machine passes only references between states. */
+export interface RunBatch {
+  runId: string;
+  batchId: string;
+  sendAt: string;
+  touches: PlannedTouch[];
+  results?: {
+    key: TouchKey;
+    status: DeliveryStatus;
+    providerMessageId?: string;
+    error?: string;
+    reason?: string;
+  }[];
+}
+
+export interface RunMeta {
+  runId: string;
+  date: string;
+  campaignId?: string;
+  startedAt: string;
+  status: 'planning' | 'sending' | 'completed' | 'failed';
+  summary?: RunSummary;
+  /** Started by the schedule (not `run --date`, not the API). */
+  scheduled?: boolean;
+  /** Earlier local dates this scheduled run catches up, re-timed into `date`'s window (docs/scheduling.md). */
+  catchUp?: string[];
+}
+
+export interface RunSummary {
+  planned: number;
+  sent: number;
+  suppressed: number;
+  failed: number;
+  /** Send window closed before the batch ran (not held: a later run may send them). */
+  expired?: number;
+  /** Held by a reservation that was never settled: listed for review, never resent. */
+  unknown?: number;
+  byReason: Record<string, number>;
+}
+
+export interface RunStore {
+  putRunMeta(meta: RunMeta): Promise<void>;
+  getRunMeta(runId: string): Promise<RunMeta | undefined>;
+  putRunBatches(batches: readonly RunBatch[]): Promise<void>;
+  /** Suppressed touches of the run (for the report), in planning order. */
+  putRunSuppressed(runId: string, touches: readonly PlannedTouch[]): Promise<void>;
+  getRunBatch(runId: string, batchId: string): Promise<RunBatch | undefined>;
+  putRunBatchResults(
+    runId: string,
+    batchId: string,
+    results: NonNullable<RunBatch['results']>,
+  ): Promise<void>;
+  /** Everything the run planned, in planning order, with results where the batch has run. */
+  getRunReport(
+    runId: string,
+  ): Promise<{ meta: RunMeta; batches: RunBatch[]; suppressed: PlannedTouch[] } | undefined>;
+  /** Marks local dates as done by a completed all-campaign run; the first scheduled one is remembered for good. */
+  markDatesCompleted(
+    dates: readonly string[],
+    run: { runId: string; scheduled: boolean; completedAt: string },
+  ): Promise<void>;
+  /** The dates in [fromDay, toDay] that a completed all-campaign run covered. */
+  completedDates(fromDay: string, toDay: string): Promise<Set<string>>;
+  /** The local date of the first scheduled run that ever completed (catch-up never reaches before it). */
+  firstScheduledDate(): Promise<string | undefined>;
+}

@@ -1,0 +1,96 @@
+// The DynamoDB adapters of the store ports, one per concern, over one table
+// (infra/constructs/store.ts). docs/table-design.md describes the items and access patterns.
+// A use case takes only the ports it uses: `Pick<Stores, 'ledger' | 'runs'>`.
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { CampaignStore } from '../ports/campaigns.js';
+import type { Clock } from '../ports/clock.js';
+import type { CustomerDataStore } from '../ports/customer-data.js';
+import type { DocumentStore } from '../ports/documents.js';
+import type { DueReader } from '../ports/due.js';
+import type { ImportJobs } from '../ports/import-jobs.js';
+import type { Ledger } from '../ports/ledger.js';
+import type { PartnerStore, WebhookReceipts } from '../ports/partners.js';
+import type { RunStore } from '../ports/runs.js';
+import type { SettingsStore } from '../ports/settings.js';
+import type { SuppressionStore } from '../ports/suppression.js';
+import { Campaigns } from './campaigns.js';
+import { CustomerData } from './customer-data.js';
+import { Documents } from './documents.js';
+import { DueReads } from './due-reader.js';
+import { ImportJobRows } from './import-jobs.js';
+import { LedgerRows } from './ledger.js';
+import { Partners } from './partners.js';
+import { Runs } from './runs.js';
+import { Suppressions } from './suppression.js';
+import { type Capacity, Table } from './table.js';
+
+/** Every store port, by concern. */
+export interface Stores {
+  due: DueReader;
+  settings: SettingsStore;
+  documents: DocumentStore;
+  campaigns: CampaignStore;
+  suppression: SuppressionStore;
+  ledger: Ledger;
+  runs: RunStore;
+  customers: CustomerDataStore;
+  partners: PartnerStore;
+  receipts: WebhookReceipts;
+  importJobs: ImportJobs;
+}
+
+export interface DynamoStoresOptions {
+  /** Best created with `removeUndefinedValues: true` (the store also strips undefined itself). */
+  client: DynamoDBDocumentClient;
+  tableName: string;
+  /** Stamps updatedAt and run expiry; defaults to the system clock. */
+  clock?: Clock;
+}
+
+/** The table behind the ports: its name and the capacity units they consumed (tests and benchmarks assert it). */
+export interface TableMeter {
+  readonly tableName: string;
+  readonly capacity: Readonly<Capacity>;
+  resetCapacity(): void;
+}
+
+export type DynamoStores = Stores & TableMeter;
+
+const systemClock: Clock = { now: () => new Date() };
+
+export function tableMeter(table: Table): TableMeter {
+  return {
+    tableName: table.name,
+    get capacity() {
+      return { ...table.capacity };
+    },
+    resetCapacity: () => table.resetCapacity(),
+  };
+}
+
+/** All the ports over one table. A handler that needs only some builds those parts itself. */
+export function dynamoStores(opts: DynamoStoresOptions): DynamoStores {
+  const clock = opts.clock ?? systemClock;
+  const table = new Table(opts.client, opts.tableName);
+  const campaigns = new Campaigns(table, clock);
+  const customers = new CustomerData(table);
+  const documents = new Documents(table, customers);
+  const partners = new Partners(table);
+  return {
+    ...tableMeter(table),
+    get capacity() {
+      return { ...table.capacity };
+    },
+    due: new DueReads(table),
+    settings: documents,
+    documents,
+    campaigns,
+    suppression: new Suppressions(table),
+    ledger: new LedgerRows(table, campaigns, clock),
+    runs: new Runs(table, clock),
+    customers,
+    partners,
+    receipts: partners,
+    importJobs: new ImportJobRows(table, clock),
+  };
+}
