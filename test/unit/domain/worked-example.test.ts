@@ -1,10 +1,9 @@
 // examples/README.md, table by table: the planner over the example files must give exactly these touches.
 import { describe, expect, it } from 'vitest';
-import type { Channel } from '../../../shared/domain/documents.js';
-import { dueOccurrences } from '../../../shared/domain/due.js';
-import { type CampaignToPlan, planDay } from '../../../shared/domain/planner.js';
 import { type Delivery, type PlannedTouch, touchKeyString } from '../../../shared/domain/touch.js';
-import { type ExampleData, InMemoryDueReader, loadExamples } from './example-data.js';
+import { planDayTouches } from '../../../shared/usecases/plan-day.js';
+import { memoryStores } from '../../support/fakes/memory-stores.js';
+import { type ExampleData, loadExamples } from './example-data.js';
 
 type Row = [
   campaign: string,
@@ -17,36 +16,17 @@ type Row = [
 ];
 
 const data = loadExamples();
-const reader = new InMemoryDueReader(data);
 
+/** The production planning use case over in-memory ports holding the example files and `ledger`. */
 async function plan(date: string, ledger: Delivery[]): Promise<PlannedTouch[]> {
-  const campaigns: CampaignToPlan[] = [];
-  for (const campaign of data.campaigns) {
-    const dueByStep = new Map();
-    for (const step of campaign.steps)
-      dueByStep.set(
-        step.id,
-        await dueOccurrences(reader, campaign.anchor, step.offsetDays, date, data.settings.feb29),
-      );
-    campaigns.push({ campaign, paused: false, dueByStep });
-  }
-  const counted = (customerId: string, channel: Channel) =>
-    ledger
-      .filter(
-        (d) =>
-          d.customerId === customerId &&
-          d.channel === channel &&
-          ['sent', 'reserved', 'unknown'].includes(d.status),
-      )
-      .map((d) => d.dueDate);
-  return planDay({
-    date,
-    settings: data.settings,
-    campaigns,
-    ledger: new Map(ledger.map((d) => [touchKeyString(d), d])),
-    countedDueDates: counted,
-    suppressedAddresses: new Set(),
-  });
+  const store = memoryStores();
+  await store.settings.putSettings(data.settings);
+  await store.documents.putCustomers(data.customers);
+  await store.documents.putContracts(data.contracts);
+  await store.documents.putEvents(data.events);
+  for (const campaign of data.campaigns) await store.campaigns.putCampaign(campaign);
+  for (const d of ledger) store.ledger.rows.set(touchKeyString(d), d);
+  return planDayTouches({ store }, { date });
 }
 
 const rows = (touches: PlannedTouch[]): Row[] =>

@@ -1,0 +1,141 @@
+// An in-memory Ledger with the DynamoDB adapter's semantics: a key is held while its row is
+// reserved or sent, and only a write whose condition holds may take it. JavaScript runs each
+// method's check-and-set without interleaving, as DynamoDB runs one conditional write.
+import type { Channel } from '../../../shared/domain/documents.js';
+import {
+  type Delivery,
+  type PlannedTouch,
+  type TouchKey,
+  touchKeyString,
+} from '../../../shared/domain/touch.js';
+import type { Clock } from '../../../shared/ports/clock.js';
+import { type Ledger, RESERVATION_TIMEOUT_MS } from '../../../shared/ports/ledger.js';
+import { DeliveryNotFoundError } from '../../../shared/store/errors.js';
+
+const HELD = new Set<Delivery['status']>(['reserved', 'sent']);
+
+export class MemoryLedger implements Ledger {
+  readonly rows = new Map<string, Delivery>();
+  /** Every call, in order: what a race test inspects. */
+  readonly calls: { op: 'reserve' | 'settle' | 'suppress' | 'expire'; key: string; won?: boolean }[] = [];
+
+  constructor(private readonly clock: Clock) {}
+
+  private take(touch: PlannedTouch, row: Delivery): boolean {
+    const k = touchKeyString(touch);
+    const held = this.rows.get(k);
+    if (held && HELD.has(held.status)) return false;
+    this.rows.set(k, row);
+    return true;
+  }
+
+  private row(
+    touch: PlannedTouch,
+    fields: Pick<Delivery, 'status' | 'runId' | 'updatedAt'> & Partial<Delivery>,
+  ): Delivery {
+    return {
+      campaignId: touch.campaignId,
+      stepId: touch.stepId,
+      customerId: touch.customerId,
+      channel: touch.channel,
+      occasion: touch.occasion,
+      dueDate: touch.dueDate,
+      sendAt: touch.sendAt,
+      tier: touch.tier,
+      locale: touch.locale,
+      ...(touch.address !== undefined && { address: touch.address }),
+      ...fields,
+    };
+  }
+
+  private reviewed(d: Delivery): Delivery {
+    if (d.status !== 'reserved') return d;
+    const age = this.clock.now().getTime() - Date.parse(d.updatedAt);
+    return age >= RESERVATION_TIMEOUT_MS ? { ...d, status: 'unknown' } : d;
+  }
+
+  async getDeliveries(keys: readonly TouchKey[]): Promise<Map<string, Delivery>> {
+    return new Map(
+      keys.flatMap((k) => {
+        const d = this.rows.get(touchKeyString(k));
+        return d ? [[touchKeyString(k), d] as const] : [];
+      }),
+    );
+  }
+
+  async countedDueDates(
+    customerId: string,
+    channel: Channel,
+    fromDay: string,
+    toDay: string,
+  ): Promise<string[]> {
+    return [...this.rows.values()]
+      .filter(
+        (d) =>
+          d.customerId === customerId &&
+          d.channel === channel &&
+          HELD.has(d.status) &&
+          d.dueDate >= fromDay &&
+          d.dueDate <= toDay,
+      )
+      .map((d) => d.dueDate);
+  }
+
+  async reserve(touch: PlannedTouch, runId: string, now: string): Promise<boolean> {
+    const won = this.take(touch, this.row(touch, { status: 'reserved', runId, updatedAt: now }));
+    this.calls.push({ op: 'reserve', key: touchKeyString(touch), won });
+    return won;
+  }
+
+  async settle(
+    key: TouchKey,
+    outcome: {
+      status: 'sent' | 'failed' | 'deferred' | 'expired';
+      providerMessageId?: string;
+      error?: string;
+    },
+    now: string,
+  ): Promise<void> {
+    const k = touchKeyString(key);
+    const row = this.rows.get(k);
+    if (!row) throw new DeliveryNotFoundError(k);
+    this.rows.set(k, { ...row, ...outcome, updatedAt: now });
+    this.calls.push({ op: 'settle', key: k });
+  }
+
+  async recordSuppressed(touch: PlannedTouch, runId: string, now: string): Promise<void> {
+    const row = this.row(touch, {
+      status: 'suppressed',
+      runId,
+      updatedAt: now,
+      ...(touch.reason !== undefined && { reason: touch.reason }),
+    });
+    this.calls.push({ op: 'suppress', key: touchKeyString(touch), won: this.take(touch, row) });
+  }
+
+  async listDeliveries(filter: { campaignId?: string; customerId?: string }): Promise<Delivery[]> {
+    return [...this.rows.values()]
+      .filter(
+        (d) =>
+          (filter.campaignId === undefined || d.campaignId === filter.campaignId) &&
+          (filter.customerId === undefined || d.customerId === filter.customerId),
+      )
+      .map((d) => this.reviewed(d));
+  }
+
+  async getDelivery(key: TouchKey): Promise<Delivery | undefined> {
+    return this.rows.get(touchKeyString(key));
+  }
+
+  async recordExpired(touch: PlannedTouch, runId: string, now: string): Promise<boolean> {
+    const row = this.row(touch, {
+      status: 'expired',
+      runId,
+      updatedAt: now,
+      error: 'send window closed before the batch ran',
+    });
+    const won = this.take(touch, row);
+    this.calls.push({ op: 'expire', key: touchKeyString(touch), won });
+    return won;
+  }
+}

@@ -1,0 +1,130 @@
+// Ingest, erase and delivery feedback over in-memory ports.
+import { describe, expect, it } from 'vitest';
+import { eraseCustomer, pseudonymOf } from '../../../shared/usecases/customers/erase-customer.js';
+import { applyDeliveryFeedback } from '../../../shared/usecases/delivery-feedback.js';
+import { ingestEvent, UnknownCustomerError } from '../../../shared/usecases/ingest-event.js';
+import { manualClock, memoryStores } from '../../support/fakes/memory-stores.js';
+import { customer } from '../domain/fixtures.js';
+
+const clock = manualClock('2026-11-26T09:00:00Z');
+const event = { id: 'ev-1', customerId: 'c1', type: 'app.login', occurredAt: '2026-11-25T08:00:00Z' };
+
+describe('ingestEvent', () => {
+  it('stores a new event once; the same id again is a duplicate with no second effect', async () => {
+    const store = memoryStores(clock);
+    await store.documents.putCustomers([customer('c1', { timeZone: 'UTC' })]);
+    expect(await ingestEvent({ store }, event)).toMatchObject({ duplicate: false });
+    expect(await ingestEvent({ store }, { ...event, type: 'changed' })).toMatchObject({ duplicate: true });
+    expect([...store.documents.events.values()]).toEqual([event]);
+    // The event moved the customer's last activity (every type counts by default).
+    expect(await store.due.customersLastActiveOn('2026-11-25')).toEqual(['c1']);
+  });
+
+  it('refuses an event for an unknown customer and stores nothing', async () => {
+    const store = memoryStores(clock);
+    await expect(ingestEvent({ store }, event)).rejects.toBeInstanceOf(UnknownCustomerError);
+    expect(store.documents.events.size).toBe(0);
+  });
+
+  it('refuses an event that is not an Event document', async () => {
+    const store = memoryStores(clock);
+    await store.documents.putCustomers([customer('c1')]);
+    await expect(ingestEvent({ store }, { ...event, occurredAt: 'yesterday' })).rejects.toThrow();
+    expect(store.documents.events.size).toBe(0);
+  });
+});
+
+describe('eraseCustomer', () => {
+  it('deletes the profile, contracts and events, keeps ledger rows under a keyed pseudonym', async () => {
+    const store = memoryStores(clock);
+    await store.documents.putCustomers([customer('c1'), customer('c2')]);
+    await store.documents.putEvents([event]);
+    const touch = {
+      campaignId: 'camp',
+      stepId: 's1',
+      customerId: 'c1',
+      channel: 'email' as const,
+      occasion: '2026-11-25',
+      tier: 'standard',
+      locale: 'en-US',
+      dueDate: '2026-11-26',
+      sendAt: '2026-11-26T17:00:00.000Z',
+      windowEnd: '2026-11-27T02:00:00.000Z',
+      status: 'planned' as const,
+      address: 'c1@example.com',
+      template: 't',
+    };
+    await store.ledger.reserve(touch, 'r1', clock.now().toISOString());
+    await store.ledger.settle(touch, { status: 'sent', providerMessageId: 'm-1' }, clock.now().toISOString());
+
+    const report = await eraseCustomer({ store, pseudonymKey: 'k'.repeat(32) }, 'c1');
+    const anonymousId = `anon-${pseudonymOf('k'.repeat(32), 'c1')}`;
+    expect(report).toEqual({ anonymousId, profile: true, ledgerRows: 1, contracts: 0, events: 1 });
+    expect(await store.customers.getCustomer('c1')).toBeUndefined();
+    expect(await store.customers.getCustomer('c2')).toBeDefined();
+    const rows = await store.ledger.listDeliveries({});
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ customerId: anonymousId, status: 'sent', campaignId: 'camp' });
+    expect(JSON.stringify(rows)).not.toContain('c1@example.com');
+    expect(JSON.stringify(rows)).not.toContain('m-1');
+    // Nothing left to erase: a second call says so.
+    expect(await eraseCustomer({ store, pseudonymKey: 'k'.repeat(32) }, 'c1')).toBeUndefined();
+  });
+
+  it('the pseudonym depends on the key: without it a guessed id does not give the anonymous id', () => {
+    expect(pseudonymOf('a'.repeat(32), 'c1')).not.toBe(pseudonymOf('b'.repeat(32), 'c1'));
+    expect(pseudonymOf('a'.repeat(32), 'c1')).toBe(pseudonymOf('a'.repeat(32), 'c1'));
+  });
+});
+
+describe('applyDeliveryFeedback', () => {
+  const mail = { destination: ['Someone@Example.com'] };
+
+  it('a permanent bounce suppresses the address (normalized) as bounced', async () => {
+    const store = memoryStores(clock);
+    const out = await applyDeliveryFeedback(
+      { store, clock },
+      {
+        eventType: 'Bounce',
+        mail,
+        bounce: { bounceType: 'Permanent', bouncedRecipients: [{ emailAddress: ' Someone@Example.com ' }] },
+      },
+    );
+    expect(out.suppressed).toEqual(['someone@example.com']);
+    expect(await store.suppression.listSuppressions()).toEqual([
+      {
+        address: 'someone@example.com',
+        reason: 'bounced',
+        addedAt: clock.now().toISOString(),
+        source: 'bounce',
+      },
+    ]);
+  });
+
+  it('a transient bounce suppresses nothing', async () => {
+    const store = memoryStores(clock);
+    await applyDeliveryFeedback(
+      { store, clock },
+      {
+        eventType: 'Bounce',
+        mail,
+        bounce: { bounceType: 'Transient', bouncedRecipients: [{ emailAddress: 'someone@example.com' }] },
+      },
+    );
+    expect(store.suppression.entries.size).toBe(0);
+  });
+
+  it('a complaint suppresses as complained; the same event twice leaves one entry', async () => {
+    const store = memoryStores(clock);
+    const complaint = {
+      eventType: 'Complaint',
+      mail,
+      complaint: { complainedRecipients: [{ emailAddress: 'someone@example.com' }] },
+    };
+    await applyDeliveryFeedback({ store, clock }, complaint);
+    await applyDeliveryFeedback({ store, clock }, complaint);
+    expect([...store.suppression.entries.values()].map((e) => [e.address, e.reason])).toEqual([
+      ['someone@example.com', 'complained'],
+    ]);
+  });
+});
