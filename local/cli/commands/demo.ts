@@ -3,14 +3,15 @@
 // pages kept up until Ctrl-C (or, with --once, a clean exit for scripts and CI).
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { campaignSchema, settingsSchema } from '../../../shared/domain/documents.js';
+import { campaignSchema, customerSchema, settingsSchema } from '../../../shared/domain/documents.js';
 import { importFile } from '../../../shared/import/import-file.js';
 import { runReport } from '../../../shared/usecases/run/summarize-run.js';
 import { nextFireTimes, schedulesFromTemplate } from '../../assembly-schedules.js';
 import { executeRun } from '../../run-executor.js';
 import { type Embedded, PROJECT_ROOT } from '../../runtime.js';
+import { readOutbox } from '../../stack/outbox.js';
 import { type CommandContext, withEmbedded } from '../context.js';
-import { table } from '../output.js';
+import { type DemoTouch, notSentHeading, notSentLines, reasonTotals, sentTable } from '../demo-report.js';
 import { parsePort, serveApi } from './serve.js';
 
 const EXAMPLES = join(PROJECT_ROOT, 'examples');
@@ -18,7 +19,7 @@ export const DEMO_PERIOD = { from: '2026-11-26', to: '2026-12-31' };
 
 async function loadDemoData(env: Embedded): Promise<void> {
   const { store } = env.deps;
-  await store.putSettings(
+  await store.settings.putSettings(
     settingsSchema.parse(JSON.parse(readFileSync(join(EXAMPLES, 'settings.json'), 'utf8'))),
   );
   for (const kind of ['customers', 'contracts', 'events'] as const) {
@@ -26,10 +27,21 @@ async function loadDemoData(env: Embedded): Promise<void> {
     if (!result.ok) throw new Error(`demo ${kind} did not import: ${JSON.stringify(result.errors)}`);
   }
   for (const file of readdirSync(join(EXAMPLES, 'campaigns')).sort()) {
-    await store.putCampaign(
+    await store.campaigns.putCampaign(
       campaignSchema.parse(JSON.parse(readFileSync(join(EXAMPLES, 'campaigns', file), 'utf8'))),
     );
   }
+}
+
+/** Customer id → time zone, from the same file the demo imports: the demo prints local send times. */
+function demoZones(): Map<string, string> {
+  const lines = readFileSync(join(EXAMPLES, 'customers.ndjson'), 'utf8').split('\n');
+  return new Map(
+    lines
+      .filter((line) => line.trim() !== '')
+      .map((line) => customerSchema.parse(JSON.parse(line)))
+      .map((c) => [c.id, c.timeZone]),
+  );
 }
 
 /** The daily schedule's firings whose runs cover the demo period (a run plans the next UTC day). */
@@ -49,39 +61,46 @@ export async function demoCommand(ctx: CommandContext): Promise<void> {
   await withEmbedded({ ...ctx, dataDir }, { channels: true, own: true }, async (env) => {
     ctx.out.text(`Touchpoint demo — local stack up in ${Date.now() - started} ms (data in ${dataDir})`);
     await loadDemoData(env);
+    const zones = demoZones();
     let firstDelivery: number | undefined;
     let total = 0;
+    const notSent: DemoTouch[] = [];
     for (const firing of demoFirings(env)) {
       const { output } = await executeRun(env.template, env.deps, { scheduledTime: firing.toISOString() });
       const runId =
         typeof output === 'object' && output !== null && 'runId' in output ? String(output.runId) : '';
-      const report = await runReport(env.deps.store, runId);
-      const sent = report.touches.filter((t) => t.outcome === 'sent');
-      if (sent.length === 0) continue;
-      firstDelivery ??= Date.now() - started;
-      total += sent.length;
-      ctx.out.text(`\n${report.meta.date}  (schedule fired ${firing.toISOString()})`);
-      ctx.out.text(
-        table(
-          sent.map((t) => ({
-            sendAt: t.sendAt,
-            campaign: t.campaignId,
-            step: t.stepId,
-            customer: t.customerId,
-            channel: t.channel,
-            to: t.address,
-          })),
-          ['sendAt', 'campaign', 'step', 'customer', 'channel', 'to'],
-        ),
-      );
+      const { meta, touches } = await runReport(env.deps.store, runId);
+      const sent = touches.filter((t) => t.outcome === 'sent').length;
+      const dayNotSent = touches.filter((t) => t.outcome !== 'sent');
+      if (sent === 0 && dayNotSent.length === 0) continue;
+      ctx.out.text(`\n${meta.date}  (schedule fired ${firing.toISOString()})`);
+      if (sent > 0) {
+        firstDelivery ??= Date.now() - started;
+        total += sent;
+        // The servers keep what they received in the data dir: the subject shown is the one sent.
+        const received = new Map(readOutbox(dataDir).map((m) => [m.messageId, m]));
+        ctx.out.text(sentTable({ touches, zones, received }));
+      }
+      if (dayNotSent.length > 0) {
+        notSent.push(...dayNotSent);
+        ctx.out.text(`${notSentHeading(dayNotSent)} (${dayNotSent.length}), by reason:`);
+        for (const line of notSentLines(dayNotSent)) ctx.out.text(line);
+      }
     }
     ctx.out.text(`\n${total} messages sent over ${DEMO_PERIOD.from} … ${DEMO_PERIOD.to}.`);
+    if (notSent.length > 0) {
+      ctx.out.text(`${notSent.length} touches ${notSentHeading(notSent)}: ${reasonTotals(notSent)}.`);
+    }
     if (firstDelivery !== undefined)
       ctx.out.text(`Time from start to first delivered message: ${firstDelivery} ms.`);
-    ctx.out.text(`Mailbox (rendered emails): ${env.info.mailboxUrl ?? '-'}`);
-    ctx.out.text(`SMS messages:              ${env.info.smsPageUrl ?? '-'}`);
-    ctx.out.text(`Ledger: npx touchpoint deliveries --data-dir ${dataDir}`);
+    // What outlives this process: the data dir, and the commands that read it.
+    ctx.out.text(`\nThe demo's data stays in ${dataDir}:`);
+    ctx.out.text(`  npx touchpoint outbox --data-dir ${dataDir}        every email and SMS sent`);
+    ctx.out.text(`  npx touchpoint deliveries --data-dir ${dataDir}    the ledger`);
+    // --once stops every server on return: printing their URLs would point at nothing.
     if (ctx.options.once) return;
+    ctx.out.text(`\nMailbox (rendered emails): ${env.info.mailboxUrl ?? '-'}`);
+    ctx.out.text(`SMS messages:              ${env.info.smsPageUrl ?? '-'}`);
     // The API (partner webhooks, marketing-ops endpoints) stays up with the pages.
     const stopApi = await serveApi(ctx, env, parsePort(ctx.options.port));
     try {

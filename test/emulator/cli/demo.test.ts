@@ -1,20 +1,146 @@
-// `npm start -- --once`, as a new user runs it: the demo month through the synthesized schedule
-// and state machine, then a clean exit. It loads the domain before the API, which once broke it.
+// `npm start`, as a new user runs it: the demo month through the synthesized schedule and state
+// machine. With --once: every send shown at its local time beside UTC with tier, locale and what the
+// customer reads, the suppressed touches with their reasons, and no URL that dies with the process;
+// what was sent stays readable from the data dir. Without --once: live pages until Ctrl-C.
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { cli } from './cli.js';
+import { z } from 'zod';
+import { BIN, cli, json } from './cli.js';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'tp-demo-'));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
+/** A row of the day's table, its columns separated by runs of spaces. */
+const row = (...cells: string[]) =>
+  new RegExp(`^${cells.map((c) => c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('\\s+')}$`, 'm');
+
 describe('npm start -- --once', () => {
-  it('sends the demo month and exits 0', async () => {
+  it('shows each send and each suppression so they can be checked by eye, then exits 0', async () => {
     const result = await cli(['demo', '--once'], { dataDir });
-    expect({ code: result.code, stderr: result.code === 0 ? '' : result.stderr }).toEqual({ code: 0, stderr: '' });
-    expect(result.stdout).toContain('16 messages sent over 2026-11-26 … 2026-12-31.');
-    expect(result.stdout).toMatch(/Time from start to first delivered message: \d+ ms\./);
-    expect(result.stdout).toMatch(/^Mailbox \(rendered emails\): http:\/\/127\.0\.0\.1:\d+\/$/m);
+    expect({ code: result.code, stderr: result.code === 0 ? '' : result.stderr }).toEqual({
+      code: 0,
+      stderr: '',
+    });
+    const out = result.stdout;
+    expect(out).toContain('16 messages sent over 2026-11-26 … 2026-12-31.');
+    expect(out).toMatch(/Time from start to first delivered message: \d+ ms\./);
+
+    // 09:00 local in each zone, whatever its offset that day; the subject or SMS text as sent.
+    expect(out).toMatch(
+      row(
+        '2026-11-26 17:00 UTC',
+        '2026-11-26 09:00 America/Los_Angeles (UTC-8)',
+        'business',
+        'en-US',
+        'c-1002',
+        'email',
+        'contract-renewal/d-14',
+        'Two weeks left on your plan',
+      ),
+    );
+    expect(out).toMatch(
+      row(
+        '2026-11-26 01:00 UTC',
+        '2026-11-26 09:00 Asia/Shanghai (UTC+8)',
+        'standard',
+        'zh-CN',
+        'c-1003',
+        'email',
+        'service-recovery/d2',
+        '问题解决了吗？',
+      ),
+    );
+    expect(out).toMatch(
+      row(
+        '2026-11-29 20:00 UTC',
+        '2026-11-30 09:00 Pacific/Auckland (UTC+13)',
+        'key',
+        'en-NZ',
+        'c-1005',
+        'sms',
+        'birthday/day',
+        'Touchpoint: happy birthday, Aroha Ngata! A gift…',
+      ),
+    );
+    expect(out).not.toContain('(not found in the outbox)');
+
+    // The suppressed touches, per day and in total, with their reasons.
+    expect(out).toContain('suppressed (1), by reason:\n  holdout (1): win-back/d60 c-1002 email');
+    expect(out).toContain('  no-consent (1): birthday/day c-1005 email');
+    expect(out).toContain('  frequency-cap (1): win-back/d60 c-1003 email');
+    expect(out).toContain('  no-address (1): contract-renewal/d-30 c-1006 sms');
+    expect(out).toContain('8 touches suppressed: no-consent 4, holdout 2, frequency-cap 1, no-address 1.');
+
+    // Every server stopped on exit: no URL to them, only where the data stays.
+    expect(out).not.toMatch(/https?:\/\//);
+    const demoDir = join(dataDir, 'demo');
+    expect(out).toContain(`npx touchpoint outbox --data-dir ${demoDir}`);
+    const outbox = await cli(['outbox', '--json'], { dataDir: demoDir });
+    expect(outbox.code).toBe(0);
+    expect(z.object({ messages: z.array(z.unknown()) }).parse(json(outbox)).messages).toHaveLength(16);
   }, 180_000);
+});
+
+describe('npm start', () => {
+  it('keeps the mailbox, SMS page and API up until Ctrl-C, then stops them and exits', async () => {
+    const liveDir = mkdtempSync(join(tmpdir(), 'tp-demo-live-'));
+    const child = spawn(process.execPath, [BIN, 'demo', '--data-dir', liveDir], {
+      cwd: resolve(import.meta.dirname, '../../..'),
+      env: { ...process.env, TOUCHPOINT_DATA_DIR: undefined },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
+    const exited = new Promise<number | null>((done) => child.once('close', (code) => done(code)));
+    // Resolves on the line that says the demo is done and the pages are up; fails on exit or deadline.
+    const ready = new Promise<void>((done, fail) => {
+      const timer = setTimeout(
+        () => fail(new Error(`no "Press Ctrl-C" line in time:\n${stdout}\n${stderr}`)),
+        150_000,
+      );
+      child.stdout.on('data', (d: Buffer) => {
+        stdout += d.toString();
+        if (stdout.includes('Press Ctrl-C to stop.')) {
+          clearTimeout(timer);
+          done();
+        }
+      });
+      void exited.then((code) => {
+        clearTimeout(timer);
+        fail(new Error(`exited ${code} before "Press Ctrl-C":\n${stdout}\n${stderr}`));
+      });
+    });
+    const urlAfter = (label: string): string => {
+      const at = stdout.split('\n').find((line) => line.startsWith(label));
+      const url = at === undefined ? undefined : /http:\/\/127\.0\.0\.1:\d+/.exec(at)?.[0];
+      if (url === undefined) throw new Error(`no ${label} URL in:\n${stdout}`);
+      return url;
+    };
+    try {
+      await ready;
+      const mailbox = urlAfter('Mailbox (rendered emails):');
+      const sms = urlAfter('SMS messages:');
+      const api = urlAfter('API ');
+      for (const url of [mailbox, sms]) expect((await fetch(`${url}/`)).status).toBe(200);
+      const urls = [mailbox, sms, api];
+
+      child.kill('SIGINT');
+      // 130 is the shell's code for a run ended by Ctrl-C; either way it must end, and end cleanly.
+      expect([0, 130]).toContain(await exited);
+      expect(stderr).not.toMatch(/Error|at .+:\d+:\d+/);
+      for (const url of urls) await expect(fetch(`${url}/`)).rejects.toThrow();
+    } finally {
+      if (child.exitCode === null) {
+        child.kill('SIGINT');
+        await exited;
+      }
+      rmSync(liveDir, { recursive: true, force: true });
+    }
+  }, 240_000);
 });
