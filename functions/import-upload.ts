@@ -2,16 +2,18 @@
 // twice: validate, then write). Bad uploads end as a failed job, not as an error: a retry could
 // not fix them, and the job is claimed once (a repeated notification finds it no longer pending).
 
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
-import { FUNCTION_ENV } from '../infra/constructs/function-env.js';
+import * as z from 'zod';
+import { parseEnv } from '../shared/config/env.js';
 import type { ImportStore } from '../shared/import/check.js';
+import { createLog } from '../shared/observability/log.js';
+import { metricService } from '../shared/observability/metric-names.js';
+import { traced } from '../shared/observability/tracer.js';
 import type { Stores } from '../shared/store/stores.js';
 import { dynamoStores } from '../shared/store/stores.js';
 import { type ImportJobOutcome, runImportJob } from '../shared/usecases/imports/run-import.js';
 import { parseImportObjectKey, s3ObjectSource } from '../shared/usecases/imports/s3-uploads.js';
+import { cloudTable, systemClock } from './commons/table.js';
 
 const s3Event = z.object({
   Records: z.array(
@@ -54,20 +56,13 @@ let built: ReturnType<typeof createHandler> | undefined;
 
 export const handler = async (event: unknown) => {
   if (!built) {
-    const env = z.object({ [FUNCTION_ENV.tableName]: z.string().min(1) }).parse(process.env);
-    const store = dynamoStores({
-      client: DynamoDBDocumentClient.from(new DynamoDBClient({}), {
-        marshallOptions: { removeUndefinedValues: true },
-      }),
-      tableName: env[FUNCTION_ENV.tableName],
-    });
+    const env = parseEnv('import-upload');
+    const table = cloudTable(env.TABLE_NAME, traced);
+    const log = createLog(metricService('import-upload'));
     built = createHandler({
-      store,
-      s3: new S3Client({}),
-      log: {
-        error: (message, extra) =>
-          console.error(JSON.stringify({ level: 'ERROR', message, extra: String(extra) })),
-      },
+      store: dynamoStores({ client: table.client, tableName: table.name, clock: systemClock }),
+      s3: traced(new S3Client({})),
+      log: { error: (message, extra) => log.error(message, extra instanceof Error ? extra : { extra }) },
     });
   }
   return built(event);

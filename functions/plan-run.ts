@@ -1,9 +1,23 @@
 // PlanRun state: plans the day (and the scheduled run's catch-up dates) and stores batches;
 // returns batch references for the Map state.
-import { z } from 'zod';
+import * as z from 'zod';
+import { parseEnv } from '../shared/config/env.js';
 import { calendarDate } from '../shared/domain/documents.js';
+import { createLog, type Log } from '../shared/observability/log.js';
+import { metricService } from '../shared/observability/metric-names.js';
+import type { Clock } from '../shared/ports/clock.js';
+import { Campaigns } from '../shared/store/campaigns.js';
+import { CustomerData } from '../shared/store/customer-data.js';
+import { Documents } from '../shared/store/documents.js';
+import { DueReads } from '../shared/store/due-reader.js';
+import { LedgerRows } from '../shared/store/ledger.js';
+import { Runs } from '../shared/store/runs.js';
+import type { Stores } from '../shared/store/stores.js';
+import { Suppressions } from '../shared/store/suppression.js';
+import type { PlanStores } from '../shared/usecases/plan-day.js';
 import { planRun } from '../shared/usecases/run/plan-run.js';
-import { type Deps, lazyHandler } from './commons/deps.js';
+import { lazyHandler } from './commons/deps.js';
+import { cloudTable, systemClock } from './commons/table.js';
 
 const input = z.object({
   runId: z.string().min(1),
@@ -13,7 +27,39 @@ const input = z.object({
   catchUp: z.array(calendarDate).optional(),
 });
 
-export const createHandler = (deps: Pick<Deps, 'store' | 'clock'>) => (event: unknown) =>
-  planRun(deps, input.parse(event));
+export const createHandler =
+  (
+    deps: { store: PlanStores & Pick<Stores, 'runs'>; clock: Clock },
+    log: Log = createLog(metricService('plan-run')),
+  ) =>
+  async (event: unknown) => {
+    const run = input.parse(event);
+    const planned = await planRun(deps, run);
+    log
+      .with({ runId: run.runId, ...(run.campaignId && { campaignId: run.campaignId }) })
+      .info('run planned', {
+        date: planned.date,
+        batches: planned.batches.length,
+        planned: planned.planned,
+        suppressed: planned.suppressed,
+      });
+    return planned;
+  };
 
-export const handler = lazyHandler(createHandler);
+export const handler = lazyHandler(() => {
+  const env = parseEnv('plan-run');
+  const table = cloudTable(env.TABLE_NAME);
+  const campaigns = new Campaigns(table, systemClock);
+  const documents = new Documents(table, new CustomerData(table));
+  return createHandler({
+    store: {
+      campaigns,
+      due: new DueReads(table),
+      ledger: new LedgerRows(table, campaigns, systemClock),
+      settings: documents,
+      suppression: new Suppressions(table),
+      runs: new Runs(table, systemClock),
+    },
+    clock: systemClock,
+  });
+});

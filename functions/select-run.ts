@@ -1,7 +1,11 @@
 // SelectRun state: fixes the run's id and local dates (explicit, or from the schedule's firing time
 // plus the catch-up of missed dates within LOOKBACK_DAYS).
-import { z } from 'zod';
-import { FUNCTION_ENV } from '../infra/constructs/function-env.js';
+import { parseEnv } from '../shared/config/env.js';
+import { createLog, type Log } from '../shared/observability/log.js';
+import { metricService } from '../shared/observability/metric-names.js';
+import type { Clock } from '../shared/ports/clock.js';
+import { Runs } from '../shared/store/runs.js';
+import type { Stores } from '../shared/store/stores.js';
 import {
   DEFAULT_LOOKBACK_DAYS,
   type StartRunConfig,
@@ -9,18 +13,29 @@ import {
   startRun,
   startRunInput,
 } from '../shared/usecases/run/start-run.js';
-import { type Deps, lazyHandler } from './commons/deps.js';
-
-const lookbackDays = z.coerce.number().int().min(0).max(30).default(DEFAULT_LOOKBACK_DAYS);
-
-/** Read when the handler is created (once per cold start); a bad value fails loudly there. */
-export const configFromEnv = (env: NodeJS.ProcessEnv = process.env): StartRunConfig => ({
-  lookbackDays: lookbackDays.parse(env[FUNCTION_ENV.lookbackDays] || undefined),
-});
+import { lazyHandler } from './commons/deps.js';
+import { cloudTable, systemClock } from './commons/table.js';
 
 export const createHandler =
-  (deps: Pick<Deps, 'store' | 'clock'>, config: StartRunConfig = configFromEnv()) =>
-  (event: unknown) =>
-    startRun(deps, startRunInput.parse(event) satisfies StartRunInput, config);
+  (
+    deps: { store: Pick<Stores, 'runs'>; clock: Clock },
+    config: StartRunConfig = { lookbackDays: DEFAULT_LOOKBACK_DAYS },
+    log: Log = createLog(metricService('select-run')),
+  ) =>
+  async (event: unknown) => {
+    const started = await startRun(deps, startRunInput.parse(event) satisfies StartRunInput, config);
+    log.with({ runId: started.runId }).info('run started', {
+      date: started.date,
+      catchUp: started.catchUp ?? [],
+      scheduled: started.scheduled ?? false,
+    });
+    return started;
+  };
 
-export const handler = lazyHandler(createHandler);
+export const handler = lazyHandler(() => {
+  const env = parseEnv('select-run');
+  return createHandler(
+    { store: { runs: new Runs(cloudTable(env.TABLE_NAME), systemClock) }, clock: systemClock },
+    { lookbackDays: env.LOOKBACK_DAYS },
+  );
+});

@@ -1,12 +1,49 @@
 // SendBatch state (inside the Map, after the Wait for the batch's send time).
-import { z } from 'zod';
-import { sendBatch } from '../shared/usecases/run/send-batch.js';
-import { type Deps, lazyHandler } from './commons/deps.js';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import * as z from 'zod';
+import { parseEnv } from '../shared/config/env.js';
+import { cachedSecrets } from '../shared/config/secrets.js';
+import { createLog, type Log } from '../shared/observability/log.js';
+import { metricService } from '../shared/observability/metric-names.js';
+import { traced } from '../shared/observability/tracer.js';
+import { Campaigns } from '../shared/store/campaigns.js';
+import { DueReads } from '../shared/store/due-reader.js';
+import { LedgerRows } from '../shared/store/ledger.js';
+import { Runs } from '../shared/store/runs.js';
+import { type SendBatchDeps, sendBatch } from '../shared/usecases/run/send-batch.js';
+import { cloudChannels } from './commons/channels.js';
+import { lazyHandler } from './commons/deps.js';
+import { cloudTable, systemClock } from './commons/table.js';
 
 const input = z.object({ runId: z.string().min(1), batchId: z.string().min(1) });
 
 export const createHandler =
-  (deps: Pick<Deps, 'store' | 'email' | 'sms' | 'clock' | 'links'>) => (event: unknown) =>
-    sendBatch(deps, input.parse(event));
+  (deps: SendBatchDeps, log: Log = createLog(metricService('send-batch'))) =>
+  async (event: unknown) => {
+    const batch = input.parse(event);
+    const result = await sendBatch(deps, batch);
+    // Per-campaign touch metrics come from summarize-run, which sees every outcome of the run.
+    log.with({ runId: batch.runId, batchId: batch.batchId }).info('batch sent', { ...result });
+    return result;
+  };
 
-export const handler = lazyHandler(createHandler);
+export const handler = lazyHandler(async () => {
+  const env = parseEnv('send-batch');
+  const secrets = cachedSecrets(traced(new SecretsManagerClient({})));
+  const table = cloudTable(env.TABLE_NAME, traced);
+  const campaigns = new Campaigns(table, systemClock);
+  return createHandler({
+    store: {
+      campaigns,
+      due: new DueReads(table),
+      ledger: new LedgerRows(table, campaigns, systemClock),
+      runs: new Runs(table, systemClock),
+    },
+    ...cloudChannels(env, traced),
+    clock: systemClock,
+    links: {
+      unsubscribeBaseUrl: env.UNSUBSCRIBE_BASE_URL,
+      unsubscribeSecret: await secrets(env.UNSUBSCRIBE_SECRET_ARN),
+    },
+  });
+});

@@ -1,11 +1,56 @@
-// SummarizeRun state: the counts that go out on the RunCompleted event.
-import { z } from 'zod';
-import { summarizeRun } from '../shared/usecases/run/summarize-run.js';
-import { type Deps, lazyHandler } from './commons/deps.js';
+// SummarizeRun state: the counts that go out on the RunCompleted event. Also where a run's touch
+// metrics are emitted: only here is every outcome known, those suppressed at planning included.
+import * as z from 'zod';
+import { parseEnv } from '../shared/config/env.js';
+import { createLog, type Log } from '../shared/observability/log.js';
+import { metricService } from '../shared/observability/metric-names.js';
+import {
+  type MetricPoint,
+  publishMetrics,
+  runDurationPoint,
+  touchMetricPoints,
+} from '../shared/observability/metrics.js';
+import type { Clock } from '../shared/ports/clock.js';
+import { Runs } from '../shared/store/runs.js';
+import type { Stores } from '../shared/store/stores.js';
+import { runReport, summarizeRun } from '../shared/usecases/run/summarize-run.js';
+import { lazyHandler } from './commons/deps.js';
+import { cloudTable, systemClock } from './commons/table.js';
 
 const input = z.object({ runId: z.string().min(1) });
 
-export const createHandler = (deps: Pick<Deps, 'store' | 'clock'>) => (event: unknown) =>
-  summarizeRun(deps, input.parse(event));
+export const createHandler =
+  (
+    deps: { store: Pick<Stores, 'runs'>; clock: Clock },
+    log: Log = createLog(metricService('summarize-run')),
+    publish: (points: readonly MetricPoint[]) => void = publishMetrics,
+  ) =>
+  async (event: unknown) => {
+    const { runId } = input.parse(event);
+    // The report's touches (campaign, channel, outcome) feed the metrics; the summary alone has no
+    // campaign or channel. A second read of the run's items, paid once per run.
+    const report = await runReport(deps.store, runId);
+    const result = await summarizeRun(deps, { runId });
+    const durationMs = deps.clock.now().getTime() - Date.parse(report.meta.startedAt);
+    publish([
+      ...touchMetricPoints(
+        report.touches.map((t) => ({
+          campaignId: t.campaignId,
+          channel: t.channel,
+          status: t.outcome === 'planned' ? t.status : t.outcome,
+          ...((t.outcomeReason ?? t.reason) && { reason: t.outcomeReason ?? t.reason }),
+        })),
+      ),
+      runDurationPoint(durationMs),
+    ]);
+    log.with({ runId }).info('run completed', { date: result.date, durationMs, summary: result.summary });
+    return result;
+  };
 
-export const handler = lazyHandler(createHandler);
+export const handler = lazyHandler(() => {
+  const env = parseEnv('summarize-run');
+  return createHandler({
+    store: { runs: new Runs(cloudTable(env.TABLE_NAME), systemClock) },
+    clock: systemClock,
+  });
+});

@@ -1,5 +1,6 @@
 import type { Node } from 'constructs';
 import { z } from 'zod';
+import { DEFAULT_MAX_BODY_BYTES } from '../shared/config/env.js';
 
 const isTimeZone = (zone: string): boolean => {
   try {
@@ -17,6 +18,9 @@ const scheduleExpression = z
     /^(cron\((\S+\s){5}\S+\)|rate\(\d+ (minute|minutes|hour|hours|day|days)\)|at\(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\))$/,
     'expected cron(min hour dom mon dow year), rate(n unit) or at(yyyy-mm-ddThh:mm:ss)',
   );
+
+/** The From address `cdk synth` uses when none is given: fine for a look at the template, never for customers. */
+export const PLACEHOLDER_SENDER = 'outreach@example.com';
 
 /** Context given with `-c key=…` arrives as a string: objects may be given as JSON text. */
 const jsonText = (v: unknown): unknown => {
@@ -76,6 +80,8 @@ export const ApiSettings = z
       .positive()
       .max(24 * 30)
       .default(24),
+    /** The largest request body the API takes inline, bytes (larger imports go through an upload URL); the local API reads the same default. */
+    maxBodyBytes: z.coerce.number().int().positive().max(6_000_000).default(DEFAULT_MAX_BODY_BYTES),
     /** How long the API Lambda reuses a partner's secrets read (a new secret is accepted at most this late). */
     partnerCacheSeconds: z.coerce.number().int().min(0).max(3600).default(30),
   })
@@ -102,20 +108,33 @@ export type ApiSettings = z.infer<typeof ApiSettings>;
  */
 export const TouchpointSettings = z.object({
   /** The From address. SES must have it (or its domain) verified before sending works. */
-  senderEmail: z.email().default('outreach@example.com'),
+  senderEmail: z.email().default(PLACEHOLDER_SENDER),
   /** When given, the stack creates the SES domain identity (DKIM records still have to be published). */
   senderDomain: z.string().min(3).optional(),
   /**
-   * ARN of an End User Messaging SMS phone number, pool or sender ID. Unset: SMS sends are disabled
-   * (the SMS adapter refuses to send and the touch is recorded as failed), no SMS permission is granted.
+   * ARN of an End User Messaging SMS phone number, pool or sender ID, or `none` to send email only.
+   * Unset or none: SMS sends are disabled (the touch is recorded as failed), no SMS permission is
+   * granted; unset is refused by `cdk deploy` unless `sandbox` (DeployGuard).
    */
   smsOriginationIdentity: z
-    .string()
-    .regex(
-      /^arn:aws[\w-]*:sms-voice:[\w-]+:\d{12}:(phone-number|pool|sender-id)\/.+$/,
-      'expected an sms-voice ARN',
-    )
+    .union([
+      z.literal('none'),
+      z
+        .string()
+        .regex(
+          /^arn:aws[\w-]*:sms-voice:[\w-]+:\d{12}:(phone-number|pool|sender-id)\/.+$/,
+          'expected an sms-voice ARN, or none',
+        ),
+    ])
     .optional(),
+  /**
+   * A sandbox deploy: placeholder sender and no SMS decision are accepted (see DeployGuard). Without
+   * it, `cdk deploy` refuses them; `cdk synth` never does.
+   */
+  sandbox: z
+    .union([z.boolean(), z.enum(['true', 'false'])])
+    .transform((v) => v === true || v === 'true')
+    .default(false),
   /** When the daily run starts (EventBridge Scheduler expression). */
   scheduleExpression: scheduleExpression.default('cron(0 9 * * ? *)'),
   /** IANA zone the schedule expression is read in (DST-aware). */
@@ -135,6 +154,11 @@ export const TouchpointSettings = z.object({
   api: z.preprocess(jsonText, ApiSettings.optional()),
 });
 export type TouchpointSettings = z.infer<typeof TouchpointSettings>;
+
+/** The SMS identity the stack uses: an ARN, or nothing (unset or `none`). */
+export function smsIdentityOf(settings: TouchpointSettings): string | undefined {
+  return settings.smsOriginationIdentity === 'none' ? undefined : settings.smsOriginationIdentity;
+}
 
 export const SETTING_KEYS = Object.keys(TouchpointSettings.shape);
 

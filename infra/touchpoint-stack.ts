@@ -1,19 +1,21 @@
 import { type App, Stack, type StackProps, Tags, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { Construct } from 'constructs';
+import { ENV } from '../shared/config/env.js';
 import { Api } from './constructs/api.js';
-import { FUNCTION_ENV } from './constructs/function-env.js';
+import { DeployGuard, placeholderProblems } from './constructs/deploy-guard.js';
 import { Inbound } from './constructs/inbound.js';
 import { Messaging } from './constructs/messaging.js';
 import { Observability } from './constructs/observability.js';
 import { Runs } from './constructs/runs.js';
 import { Schedules } from './constructs/schedules.js';
+import { AppSecrets } from './constructs/secrets.js';
 import { Store } from './constructs/store.js';
 import { Uploads } from './constructs/uploads.js';
 import { acknowledgeNagFindings } from './nag.js';
 /** The stack's construct id: also the name of its template in cdk.out. */
 import { STACK_ID } from './names.js';
-import { ApiSettings, settingsFromContext, type TouchpointSettings } from './settings.js';
+import { ApiSettings, settingsFromContext, smsIdentityOf, type TouchpointSettings } from './settings.js';
 
 export { STACK_ID };
 
@@ -31,6 +33,8 @@ export class TouchpointStack extends Stack {
   readonly observability: Observability;
   readonly api: Api;
   readonly uploads: Uploads;
+  readonly secrets: AppSecrets;
+  readonly deployGuard: DeployGuard;
 
   constructor(scope: Construct, id: string, props: TouchpointStackProps) {
     super(scope, id, props);
@@ -38,13 +42,19 @@ export class TouchpointStack extends Stack {
     Tags.of(this).add('app', 'touchpoint');
     Tags.of(this).add('env', settings.envName);
 
+    const smsIdentity = smsIdentityOf(settings);
+    this.deployGuard = new DeployGuard(this, 'DeployGuard', {
+      problems: placeholderProblems(settings),
+      sandbox: settings.sandbox,
+    });
+    this.secrets = new AppSecrets(this, 'Secrets');
     this.store = new Store(this, 'Store');
     const { table } = this.store;
 
     this.messaging = new Messaging(this, 'Messaging', {
       senderEmail: settings.senderEmail,
       senderDomain: settings.senderDomain,
-      smsOriginationIdentity: settings.smsOriginationIdentity,
+      smsOriginationIdentity: smsIdentity,
     });
     const { bus, defaultBus, configurationSet } = this.messaging;
 
@@ -77,10 +87,15 @@ export class TouchpointStack extends Stack {
         senderEmail: settings.senderEmail,
         configurationSetName: configurationSet.configurationSetName,
       },
-      smsOriginationIdentity: settings.smsOriginationIdentity,
+      smsOriginationIdentity: smsIdentity,
       envName: settings.envName,
       settings: settings.api ?? ApiSettings.parse({}),
+      secrets: this.secrets,
     });
+    // Runs are built before the API (it starts them), so send-batch learns the link base here.
+    this.runs.sendBatch
+      .bindSecret(ENV.unsubscribeSecretArn, this.secrets.unsubscribeKey)
+      .setEnv(ENV.unsubscribeBaseUrl, this.api.publicBaseUrl);
 
     this.uploads = new Uploads(this, 'Uploads', { table, envName: settings.envName });
     this.uploads.bindPresigner(this.api.fn);
@@ -106,7 +121,7 @@ export class TouchpointStack extends Stack {
       alarmEmail: settings.alarmEmail,
     });
 
-    for (const fn of Object.values(fns)) fn.addEnvironment(FUNCTION_ENV.envName, settings.envName);
+    for (const fn of Object.values(fns)) fn.setEnv(ENV.envName, settings.envName);
     acknowledgeNagFindings(this);
   }
 }

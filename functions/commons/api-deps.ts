@@ -2,8 +2,7 @@
 // (channels, bus), a store whose partners live in Secrets Manager (webhook receipts stay in the
 // table), a RunStarter over Step Functions, and Powertools logging.
 
-import { Logger } from '@aws-lambda-powertools/logger';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import {
@@ -13,42 +12,19 @@ import {
   SFNClient,
   StartExecutionCommand,
 } from '@aws-sdk/client-sfn';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulid';
-import { z } from 'zod';
-import { FUNCTION_ENV } from '../../infra/constructs/function-env.js';
 import type { ApiDeps, ApiLog, RunStarter } from '../../shared/api/deps.js';
-import { DEFAULT_ROLLOVER_MS } from '../../shared/partners/secrets.js';
+import { parseEnv } from '../../shared/config/env.js';
+import { cachedSecrets } from '../../shared/config/secrets.js';
+import { EventBridgePublisher } from '../../shared/events/eventbridge.js';
+import { createLog, type Log } from '../../shared/observability/log.js';
+import { metricService } from '../../shared/observability/metric-names.js';
+import { traced } from '../../shared/observability/tracer.js';
 import { SecretsManagerPartnerStore } from '../../shared/partners/secrets-manager.js';
 import { dynamoStores } from '../../shared/store/stores.js';
-import { IMPORT_BUCKET_ENV, S3ImportUploads } from '../../shared/usecases/imports/s3-uploads.js';
-
-/** Environment variables the API construct sets and this module reads. */
-export const API_ENV = {
-  /** The run state machine "run now" starts. */
-  stateMachineArn: 'STATE_MACHINE_ARN',
-  /** Partner secrets are named `<prefix>/partners/<id>`. */
-  partnerSecretPrefix: 'PARTNER_SECRET_PREFIX',
-  /** How long a partner read is reused (a rotated secret is accepted at most this late). */
-  partnerCacheSeconds: 'PARTNER_CACHE_SECONDS',
-  secretRolloverHours: 'SECRET_ROLLOVER_HOURS',
-  maxBodyBytes: 'MAX_BODY_BYTES',
-} as const;
-
-const env = z.object({
-  [FUNCTION_ENV.tableName]: z.string().min(1),
-  [API_ENV.stateMachineArn]: z.string().regex(/^arn:aws[\w-]*:states:[\w-]+:\d{12}:stateMachine:[\w-]+$/),
-  [API_ENV.partnerSecretPrefix]: z.string().min(1),
-  [API_ENV.partnerCacheSeconds]: z.coerce.number().int().min(0).max(3600).default(30),
-  [API_ENV.secretRolloverHours]: z.coerce
-    .number()
-    .positive()
-    .default(DEFAULT_ROLLOVER_MS / 3_600_000),
-  // API Gateway's payload limit is 10 MB and Lambda's 6 MB; webhooks and imports need far less.
-  [API_ENV.maxBodyBytes]: z.coerce.number().int().positive().max(6_000_000).default(1_000_000),
-  UNSUBSCRIBE_SECRET: z.string().min(16).default('rotate-me-set-UNSUBSCRIBE_SECRET'),
-  [IMPORT_BUCKET_ENV]: z.string().min(1).optional(),
-});
+import { S3ImportUploads } from '../../shared/usecases/imports/s3-uploads.js';
+import { cloudChannels } from './channels.js';
+import { cloudTable, systemClock } from './table.js';
 
 type RunStatus = NonNullable<Awaited<ReturnType<RunStarter['status']>>>;
 
@@ -116,56 +92,53 @@ function parseOutput(text: string): unknown {
   }
 }
 
-/** ApiLog over Powertools: structured JSON with the request's extra data under `extra`. */
-export function powertoolsLog(logger: Logger): ApiLog {
+/** ApiLog over the house logger: structured JSON, personal data masked, extra data under `extra`. */
+export function houseApiLog(log: Log): ApiLog {
+  const attrs = (extra: unknown) =>
+    extra === undefined ? undefined : extra instanceof Error ? extra : { extra };
   return {
-    info: (message, extra) => {
-      if (extra === undefined) logger.info(message);
-      else if (extra instanceof Error) logger.info(message, extra);
-      else logger.info(message, { extra });
-    },
-    error: (message, extra) => {
-      if (extra === undefined) logger.error(message);
-      else if (extra instanceof Error) logger.error(message, extra);
-      else logger.error(message, { extra });
-    },
+    info: (message, extra) => log.info(message, attrs(extra)),
+    error: (message, extra) => log.error(message, attrs(extra)),
   };
 }
 
 export async function apiCloudDeps(): Promise<ApiDeps> {
-  const e = env.parse(process.env);
-  const { cloudDeps } = await import('./cloud.js');
-  const base = await cloudDeps();
+  const e = parseEnv('api');
+  const secretsClient = traced(new SecretsManagerClient({}));
+  const secrets = cachedSecrets(secretsClient);
+  const table = cloudTable(e.TABLE_NAME, traced);
   // The table's ports, with partners (and their secrets) answered by Secrets Manager.
   const store = {
-    ...dynamoStores({
-      client: DynamoDBDocumentClient.from(new DynamoDBClient({}), {
-        marshallOptions: { removeUndefinedValues: true },
-      }),
-      tableName: e[FUNCTION_ENV.tableName],
-    }),
+    ...dynamoStores({ client: table.client, tableName: table.name, clock: systemClock }),
     partners: new SecretsManagerPartnerStore({
-      client: new SecretsManagerClient({}),
-      prefix: e[API_ENV.partnerSecretPrefix],
-      cacheTtlMs: e[API_ENV.partnerCacheSeconds] * 1000,
+      client: secretsClient,
+      prefix: e.PARTNER_SECRET_PREFIX,
+      cacheTtlMs: e.PARTNER_CACHE_SECONDS * 1000,
     }),
   };
+  const [unsubscribeSecret, pseudonymKey] = await Promise.all([
+    secrets(e.UNSUBSCRIBE_SECRET_ARN),
+    secrets(e.PSEUDONYM_SECRET_ARN),
+  ]);
   return {
     store,
-    email: base.email,
-    sms: base.sms,
-    events: base.events,
-    clock: base.clock,
-    runs: new SfnRunStarter({ client: new SFNClient({}), stateMachineArn: e[API_ENV.stateMachineArn] }),
-    ...(e[IMPORT_BUCKET_ENV] && {
-      uploads: new S3ImportUploads({ client: new S3Client({}), bucket: e[IMPORT_BUCKET_ENV] }),
+    ...cloudChannels(e, traced),
+    events: new EventBridgePublisher({
+      client: traced(new EventBridgeClient({})),
+      busName: e.EVENT_BUS_NAME,
     }),
-    log: powertoolsLog(new Logger({ serviceName: 'touchpoint-api' })),
+    clock: systemClock,
+    runs: new SfnRunStarter({ client: traced(new SFNClient({})), stateMachineArn: e.STATE_MACHINE_ARN }),
+    ...(e.IMPORT_BUCKET && {
+      uploads: new S3ImportUploads({ client: traced(new S3Client({})), bucket: e.IMPORT_BUCKET }),
+    }),
+    log: houseApiLog(createLog(metricService('api'))),
     config: {
       // No token in the cloud: API Gateway authorizes /v1/* with IAM (SigV4) before the Lambda runs.
-      secretRolloverMs: e[API_ENV.secretRolloverHours] * 3_600_000,
-      maxBodyBytes: e[API_ENV.maxBodyBytes],
-      unsubscribeSecret: e.UNSUBSCRIBE_SECRET,
+      secretRolloverMs: e.SECRET_ROLLOVER_HOURS * 3_600_000,
+      maxBodyBytes: e.MAX_BODY_BYTES,
+      unsubscribeSecret,
+      pseudonymKey,
     },
   };
 }

@@ -1,6 +1,6 @@
-// What every handler is composed from. The cloud builds it from the environment once per cold
-// start (cloud.ts); the local runtime builds the same shape over the emulators (local/runtime.ts).
-
+// What the handlers are composed from. In the cloud each handler builds only what it uses, once
+// per cold start (its own `handler` below its `createHandler`); the local runtime builds this whole
+// shape over the emulators (local/runtime.ts) and passes it to every `createHandler`.
 import type { EmailSender, SmsSender } from '../../shared/ports/channels.js';
 import type { Clock } from '../../shared/ports/clock.js';
 import type { EventPublisher } from '../../shared/ports/events.js';
@@ -15,19 +15,22 @@ export interface Deps {
   links: { unsubscribeBaseUrl: string; unsubscribeSecret: string };
 }
 
-type Handler<R> = (event: unknown) => Promise<R>;
+type Handler<E, R> = (event: E) => Promise<R>;
 
 /**
- * The Lambda entry point: builds the cloud dependencies on the first invocation (not at import,
- * so the local runtime can import the same module without AWS configuration) and reuses them.
+ * The Lambda entry point: builds the handler on the first invocation (not at import, so the local
+ * runtime imports the same module with no AWS configuration) and reuses it. The environment is
+ * parsed there, once; a failed build (a bad variable, an unreadable secret) is not kept, so the
+ * next invocation reports it again instead of a half-built handler.
  */
-export function lazyHandler<R>(create: (deps: Deps) => Handler<R>): Handler<R> {
-  let built: Handler<R> | undefined;
+export function lazyHandler<E, R>(build: () => Handler<E, R> | Promise<Handler<E, R>>): Handler<E, R> {
+  let built: Promise<Handler<E, R>> | undefined;
   return async (event) => {
-    if (!built) {
-      const { cloudDeps } = await import('./cloud.js');
-      built = create(await cloudDeps());
-    }
-    return built(event);
+    built ??= Promise.resolve().then(build);
+    const handle = await built.catch((err: unknown) => {
+      built = undefined;
+      throw err;
+    });
+    return handle(event);
   };
 }

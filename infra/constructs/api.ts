@@ -24,12 +24,12 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { CfnWebACL, CfnWebACLAssociation } from 'aws-cdk-lib/aws-wafv2';
 import { Construct, type IConstruct } from 'constructs';
-import { API_ENV } from '../../functions/commons/api-deps.js';
 import { PROBLEM_TYPES } from '../../shared/api/problem.js';
+import { ENV } from '../../shared/config/env.js';
 import { NotAResourceError } from '../nag.js';
 import type { ApiSettings } from '../settings.js';
-import { FUNCTION_ENV } from './function-env.js';
 import { HouseFunction } from './house-function.js';
+import type { AppSecrets } from './secrets.js';
 
 export interface ApiProps {
   table: ITableV2;
@@ -41,6 +41,7 @@ export interface ApiProps {
   smsOriginationIdentity: string | undefined;
   envName: string;
   settings: ApiSettings;
+  secrets: AppSecrets;
 }
 
 /** The path of the webhook method, as stage method settings and usage plans name it. */
@@ -79,13 +80,15 @@ function accessLogFormat(): AccessLogFormat {
  * per partner by API keys in a usage plan per tier.
  */
 export class Api extends Construct {
-  readonly fn: HouseFunction;
+  readonly fn: HouseFunction<'api'>;
   readonly restApi: RestApi;
   readonly accessLogs: LogGroup;
   readonly webhookMethod: Method;
   readonly opsMethods: Method[];
   readonly usagePlans: Record<string, UsagePlan> = {};
   readonly webAcl: CfnWebACL | undefined;
+  /** `https://<api id>.execute-api.<region>.<suffix>/<stage>/`: where unsubscribe links point. */
+  readonly publicBaseUrl: string;
   /** Secret names of partners start with this (the Lambda reads nothing else). */
   readonly partnerSecretPrefix: string;
 
@@ -109,24 +112,36 @@ export class Api extends Construct {
       // API Gateway gives up on an integration after 29 s.
       timeout: Duration.seconds(29),
       environment: {
-        [FUNCTION_ENV.envName]: props.envName,
-        [API_ENV.stateMachineArn]: props.stateMachine.stateMachineArn,
-        [API_ENV.partnerSecretPrefix]: this.partnerSecretPrefix,
-        [API_ENV.partnerCacheSeconds]: String(settings.partnerCacheSeconds),
-        [API_ENV.secretRolloverHours]: String(settings.secretRolloverHours),
+        [ENV.envName]: props.envName,
+        [ENV.stateMachineArn]: props.stateMachine.stateMachineArn,
+        [ENV.partnerSecretPrefix]: this.partnerSecretPrefix,
+        [ENV.partnerCacheSeconds]: String(settings.partnerCacheSeconds),
+        [ENV.secretRolloverHours]: String(settings.secretRolloverHours),
+        [ENV.maxBodyBytes]: String(settings.maxBodyBytes),
       },
     })
       .bindTable(props.table, 'readWrite')
       .bindBus(props.bus)
       .bindEmail(props.email)
-      .bindSms(props.smsOriginationIdentity);
+      .bindSms(props.smsOriginationIdentity)
+      .bindSecret(ENV.unsubscribeSecretArn, props.secrets.unsubscribeKey)
+      .bindSecret(ENV.pseudonymSecretArn, props.secrets.pseudonymKey);
     this.grantRuns(props.stateMachine);
     this.fn.addToRolePolicy(
       new PolicyStatement({
-        actions: ['secretsmanager:GetSecretValue'],
+        // Read to verify webhooks; create and put for /v1/partners (add, rotate).
+        actions: [
+          'secretsmanager:GetSecretValue',
+          'secretsmanager:CreateSecret',
+          'secretsmanager:PutSecretValue',
+        ],
         // Secrets Manager appends a random suffix to every secret ARN: a name prefix is the narrowest scope.
         resources: [this.partnerSecretArnPattern()],
       }),
+    );
+    // GET /v1/partners: ListSecrets takes no resource scope; the store filters by the name prefix.
+    this.fn.addToRolePolicy(
+      new PolicyStatement({ actions: ['secretsmanager:ListSecrets'], resources: ['*'] }),
     );
 
     this.accessLogs = new LogGroup(this, 'AccessLogs', {
@@ -218,6 +233,11 @@ export class Api extends Construct {
 
     this.webAcl =
       settings.wafRateLimit === undefined ? undefined : this.addWaf(settings.wafRateLimit, props.envName);
+
+    // Unsubscribe links point at the public API. Built from the API's id, not its URL: the URL names
+    // the stage, whose deployment depends on the methods, hence on this function.
+    this.publicBaseUrl = `https://${this.restApi.restApiId}.execute-api.${stack.region}.${stack.urlSuffix}/${settings.stageName}/`;
+    this.fn.setEnv(ENV.unsubscribeBaseUrl, this.publicBaseUrl);
 
     new CfnOutput(this, 'ApiUrl', { value: this.restApi.url, description: 'Base URL of the Touchpoint API' });
     this.acknowledgeNagFindings(stack);
@@ -324,7 +344,7 @@ export class Api extends Construct {
     ack(
       role,
       'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
-      'X-Ray PutTraceSegments/PutTelemetryRecords accept only Resource *.',
+      'X-Ray PutTraceSegments/PutTelemetryRecords and Secrets Manager ListSecrets accept only Resource *.',
     );
     ack(
       role,

@@ -15,10 +15,19 @@ import {
 } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import {
+  ENV,
+  type FunctionEnvInput,
+  type FunctionRole,
+  knownVariables,
+  requiredVariables,
+} from '../../shared/config/env.js';
+import { METRICS_NAMESPACE, metricService } from '../../shared/observability/metric-names.js';
+import { HOUSE_BUNDLING } from '../bundling.js';
 import { ENTRY_METADATA_KEY, PROJECT_ROOT } from '../names.js';
-import { FUNCTION_ENV } from './function-env.js';
 
 export { ENTRY_METADATA_KEY, PROJECT_ROOT };
 
@@ -29,13 +38,14 @@ export class MissingEntryError extends Error {
   }
 }
 
-export interface HouseFunctionProps {
-  /** Handler file base name: `functions/<name>.ts`, exporting `handler`. */
-  name: string;
+export interface HouseFunctionProps<R extends FunctionRole> {
+  /** Handler file base name: `functions/<name>.ts`, exporting `handler`; also its environment's role. */
+  name: R;
   description: string;
   memorySize?: number;
   timeout?: Duration;
-  environment?: Record<string, string>;
+  /** Variables of the role's schema (shared/config/env.ts) beyond what the bind* helpers set. */
+  environment?: FunctionEnvInput<R>;
   logRetention?: RetentionDays;
   /** Removal policy of the log group and DLQ. Default: DESTROY (logs expire anyway). */
   removalPolicy?: RemovalPolicy;
@@ -46,12 +56,14 @@ export interface HouseFunctionProps {
  * tree-shaken, SDK bundled), JSON logs in its own log group, X-Ray, an encrypted DLQ and a role
  * that starts empty, so every permission is a visible grant in the stack.
  */
-export class HouseFunction extends NodejsFunction {
+export class HouseFunction<R extends FunctionRole = FunctionRole> extends NodejsFunction {
   readonly dlq: Queue;
   /** The entry, relative to the project root (what the local runtime imports). */
   readonly entryPath: string;
+  readonly envRole: R;
+  private readonly envSet = new Set<string>();
 
-  constructor(scope: Construct, id: string, props: HouseFunctionProps) {
+  constructor(scope: Construct, id: string, props: HouseFunctionProps<R>) {
     const entry = join(PROJECT_ROOT, 'functions', `${props.name}.ts`);
     if (!existsSync(entry)) throw new MissingEntryError(entry);
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.DESTROY;
@@ -88,44 +100,74 @@ export class HouseFunction extends NodejsFunction {
       systemLogLevelV2: SystemLogLevel.WARN,
       tracing: Tracing.ACTIVE,
       deadLetterQueue: dlq,
-      environment: {
-        POWERTOOLS_SERVICE_NAME: 'touchpoint',
-        POWERTOOLS_METRICS_NAMESPACE: 'Touchpoint',
-        POWERTOOLS_LOG_LEVEL: 'INFO',
-        NODE_OPTIONS: '--enable-source-maps',
-        ...props.environment,
-      },
+      environment: {},
       bundling: {
-        format: OutputFormat.ESM,
-        mainFields: ['module', 'main'],
-        target: 'node24',
-        minify: true,
-        sourceMap: true,
+        format: HOUSE_BUNDLING.format === 'esm' ? OutputFormat.ESM : OutputFormat.CJS,
+        mainFields: [...HOUSE_BUNDLING.mainFields],
+        target: HOUSE_BUNDLING.target,
+        minify: HOUSE_BUNDLING.minify,
+        sourceMap: HOUSE_BUNDLING.sourcemap,
         bundleAwsSDK: true,
         externalModules: [],
-        esbuildArgs: { '--tree-shaking': 'true' },
-        // Some CommonJS dependencies call require(); ESM bundles have none unless we make one.
-        banner: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
+        esbuildArgs: { '--tree-shaking': String(HOUSE_BUNDLING.treeShaking) },
+        banner: HOUSE_BUNDLING.banner,
       },
     });
     this.dlq = dlq;
+    this.envRole = props.name;
+    this.put(ENV.serviceName, metricService(props.name));
+    this.put(ENV.metricsNamespace, METRICS_NAMESPACE);
+    this.put(ENV.logLevel, 'INFO');
+    this.put(ENV.nodeOptions, '--enable-source-maps');
+    for (const [key, value] of Object.entries(props.environment ?? {})) {
+      if (typeof value === 'string') this.put(key, value);
+    }
+    // The role's schema is the contract: a variable it requires and nobody set fails the synth,
+    // and so does one it does not know (a typo would otherwise reach the handler as unset).
+    this.node.addValidation({
+      validate: () => {
+        const known = new Set(knownVariables(this.envRole));
+        return [
+          ...requiredVariables(this.envRole)
+            .filter((v) => !this.envSet.has(v))
+            .map((v) => `${this.envRole}: environment variable ${v} is required by its schema but not set`),
+          ...[...this.envSet]
+            .filter((v) => !known.has(v))
+            .map(
+              (v) => `${this.envRole}: environment variable ${v} is not in its schema (shared/config/env.ts)`,
+            ),
+        ];
+      },
+    });
     this.entryPath = relative(PROJECT_ROOT, entry).split('\\').join('/');
     const cfn = this.node.defaultChild;
     if (cfn instanceof CfnFunction) cfn.addMetadata(ENTRY_METADATA_KEY, this.entryPath);
+  }
+
+  /** Sets one variable of this function's role (checked against its schema at synth). */
+  setEnv(key: keyof FunctionEnvInput<R> & string, value: string): this {
+    return this.put(key, value);
+  }
+
+  /** The bind* helpers serve every role: the synth-time validation checks their keys instead. */
+  private put(key: string, value: string): this {
+    this.addEnvironment(key, value);
+    this.envSet.add(key);
+    return this;
   }
 
   /** Table access through the table's own grants (covers its indexes), and TABLE_NAME. */
   bindTable(table: ITableV2, accessMode: 'read' | 'readWrite'): this {
     if (accessMode === 'read') table.grantReadData(this);
     else table.grantReadWriteData(this);
-    this.addEnvironment(FUNCTION_ENV.tableName, table.tableName);
+    this.put(ENV.tableName, table.tableName);
     return this;
   }
 
   /** events:PutEvents on that bus only, and EVENT_BUS_NAME. */
   bindBus(bus: IEventBus): this {
     bus.grantPutEventsTo(this);
-    this.addEnvironment(FUNCTION_ENV.eventBusName, bus.eventBusName);
+    this.put(ENV.eventBusName, bus.eventBusName);
     return this;
   }
 
@@ -153,9 +195,15 @@ export class HouseFunction extends NodejsFunction {
     // The token bucket follows the account's send quota (SES GetAccount), an account-level read
     // with no resource to scope to.
     this.addToRolePolicy(new PolicyStatement({ actions: ['ses:GetAccount'], resources: ['*'] }));
-    this.addEnvironment(FUNCTION_ENV.senderEmail, email.senderEmail);
-    this.addEnvironment(FUNCTION_ENV.sesConfigurationSet, email.configurationSetName);
+    this.put(ENV.senderEmail, email.senderEmail);
+    this.put(ENV.sesConfigurationSet, email.configurationSetName);
     return this;
+  }
+
+  /** Read access to one generated secret, and the variable that names it (the value never is in the template). */
+  bindSecret(key: keyof FunctionEnvInput<R> & string, secret: ISecret): this {
+    secret.grantRead(this);
+    return this.put(key, secret.secretArn);
   }
 
   /** sms-voice:SendTextMessage on the origination identity; without one, SMS stays disabled. */
@@ -164,7 +212,7 @@ export class HouseFunction extends NodejsFunction {
     this.addToRolePolicy(
       new PolicyStatement({ actions: ['sms-voice:SendTextMessage'], resources: [originationIdentityArn] }),
     );
-    this.addEnvironment(FUNCTION_ENV.smsOriginationIdentity, originationIdentityArn);
+    this.put(ENV.smsOriginationIdentity, originationIdentityArn);
     return this;
   }
 }

@@ -4,7 +4,7 @@ import { type IEventBus, Rule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { EVENT_NAMES } from './function-env.js';
+import { EVENT_NAMES } from '../../shared/config/events.js';
 import { HouseFunction } from './house-function.js';
 
 export interface InboundProps {
@@ -23,8 +23,8 @@ export interface InboundProps {
  * Events a target cannot take after its retries land in a DLQ for redrive.
  */
 export class Inbound extends Construct {
-  readonly ingestEvent: HouseFunction;
-  readonly deliveryEvents: HouseFunction;
+  readonly ingestEvent: HouseFunction<'ingest-event'>;
+  readonly deliveryEvents: HouseFunction<'delivery-events'>;
   readonly targetDlq: Queue;
   readonly rules: Rule[];
 
@@ -35,7 +35,7 @@ export class Inbound extends Construct {
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
     });
-    const target = (fn: HouseFunction) =>
+    const target = (fn: HouseFunction<'ingest-event' | 'delivery-events'>) =>
       new LambdaFunction(fn, {
         deadLetterQueue: this.targetDlq,
         retryAttempts: 8,

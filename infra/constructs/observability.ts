@@ -5,6 +5,8 @@ import {
   Dashboard,
   GraphWidget,
   type IMetric,
+  MathExpression,
+  Metric,
   TreatMissingData,
 } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -15,6 +17,15 @@ import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import {
+  METRIC_DIMENSIONS,
+  METRIC_NAMES,
+  METRICS_NAMESPACE,
+  metricService,
+} from '../../shared/observability/metric-names.js';
+
+/** The channels touches go out on: one alarm and one line each. */
+const CHANNELS = ['email', 'sms'] as const;
 
 export interface ObservabilityProps {
   stateMachine: IStateMachine;
@@ -23,6 +34,8 @@ export interface ObservabilityProps {
   /** Dead-letter queues whose depth alarms, by a short label. */
   deadLetterQueues: Record<string, IQueue>;
   alarmEmail?: string;
+  /** Failed touches per channel in 5 minutes that page someone. Default 10. */
+  failedTouchesThreshold?: number;
 }
 
 /**
@@ -44,10 +57,10 @@ export class Observability extends Construct {
     if (props.alarmEmail !== undefined)
       this.alarmTopic.addSubscription(new EmailSubscription(props.alarmEmail));
     const action = new SnsAction(this.alarmTopic);
-    const alarm = (alarmId: string, metric: IMetric, description: string) => {
+    const alarm = (alarmId: string, metric: IMetric, description: string, threshold = 1) => {
       const a = new Alarm(this, alarmId, {
         metric,
-        threshold: 1,
+        threshold,
         evaluationPeriods: 1,
         comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
         treatMissingData: TreatMissingData.NOT_BREACHING,
@@ -77,7 +90,67 @@ export class Observability extends Construct {
       );
     }
 
+    // Touch metrics (EMF from send-batch and summarize-run, shared/observability/metrics.ts).
+    const sendBatch = metricService('send-batch');
+    const byChannel = (metricName: string, channel: string) =>
+      new Metric({
+        namespace: METRICS_NAMESPACE,
+        metricName,
+        dimensionsMap: { service: sendBatch, [METRIC_DIMENSIONS.channel]: channel },
+        statistic: 'Sum',
+        period,
+        label: `${metricName} ${channel}`,
+      });
+    for (const channel of CHANNELS) {
+      alarm(
+        `TouchesFailed${channel === 'email' ? 'Email' : 'Sms'}`,
+        byChannel(METRIC_NAMES.touchesFailed, channel),
+        `${channel} touches are failing (provider errors or a missing sender/identity): check send-batch's logs.`,
+        props.failedTouchesThreshold ?? 10,
+      );
+    }
+    const search = (metricName: string, dims: string[], label: string) =>
+      new MathExpression({
+        expression: `SEARCH('{${METRICS_NAMESPACE},${['service', ...dims].join(',')}} MetricName="${metricName}"', 'Sum', ${period.toSeconds()})`,
+        label,
+        period,
+      });
+    const runDuration = new Metric({
+      namespace: METRICS_NAMESPACE,
+      metricName: METRIC_NAMES.runDurationMs,
+      dimensionsMap: { service: metricService('summarize-run') },
+      statistic: 'Maximum',
+      period: Duration.hours(1),
+    });
+
     this.dashboard = new Dashboard(this, 'Dashboard');
+    this.dashboard.addWidgets(
+      new GraphWidget({
+        title: 'Touches by channel',
+        left: CHANNELS.flatMap((c) => [
+          byChannel(METRIC_NAMES.touchesSent, c),
+          byChannel(METRIC_NAMES.touchesFailed, c),
+          byChannel(METRIC_NAMES.touchesSuppressed, c),
+        ]),
+      }),
+      new GraphWidget({
+        title: 'Touches sent by campaign and channel',
+        left: [
+          search(METRIC_NAMES.touchesSent, [METRIC_DIMENSIONS.campaign, METRIC_DIMENSIONS.channel], 'sent'),
+        ],
+      }),
+      new GraphWidget({
+        title: 'Touches suppressed by reason',
+        left: [
+          search(
+            METRIC_NAMES.touchesSuppressed,
+            [METRIC_DIMENSIONS.campaign, METRIC_DIMENSIONS.channel, METRIC_DIMENSIONS.reason],
+            'suppressed',
+          ),
+        ],
+      }),
+      new GraphWidget({ title: 'Run duration (ms, max per hour)', left: [runDuration] }),
+    );
     this.dashboard.addWidgets(
       new GraphWidget({
         title: 'Runs',

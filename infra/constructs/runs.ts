@@ -17,7 +17,8 @@ import {
 } from 'aws-cdk-lib/aws-stepfunctions';
 import { EventBridgePutEvents, LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
-import { EVENT_NAMES, FUNCTION_ENV } from './function-env.js';
+import { ENV } from '../../shared/config/env.js';
+import { EVENT_NAMES } from '../../shared/config/events.js';
 import { HouseFunction } from './house-function.js';
 import type { Messaging } from './messaging.js';
 
@@ -57,10 +58,10 @@ const LAMBDA_TRANSIENT_ERRORS = [
  * conditional writes make the redriven sends exactly-once.
  */
 export class Runs extends Construct {
-  readonly selectRun: HouseFunction;
-  readonly planRun: HouseFunction;
-  readonly sendBatch: HouseFunction;
-  readonly summarizeRun: HouseFunction;
+  readonly selectRun: HouseFunction<'select-run'>;
+  readonly planRun: HouseFunction<'plan-run'>;
+  readonly sendBatch: HouseFunction<'send-batch'>;
+  readonly summarizeRun: HouseFunction<'summarize-run'>;
   readonly stateMachine: StateMachine;
 
   constructor(scope: Construct, id: string, props: RunsProps) {
@@ -70,7 +71,7 @@ export class Runs extends Construct {
     this.selectRun = new HouseFunction(this, 'SelectRunFn', {
       name: 'select-run',
       description: 'Which local dates (and campaigns) a run covers, from the schedule time and lookback',
-      environment: { [FUNCTION_ENV.lookbackDays]: String(props.lookbackDays) },
+      environment: { [ENV.lookbackDays]: String(props.lookbackDays) },
     }).bindTable(table, 'readWrite');
     this.planRun = new HouseFunction(this, 'PlanRunFn', {
       name: 'plan-run',

@@ -5,11 +5,11 @@
 // name it without referencing the bucket, or the two would depend on each other.
 import { Aws, CfnElement, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
-import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { CfnPermission } from 'aws-cdk-lib/aws-lambda';
 import { BlockPublicAccess, Bucket, BucketEncryption, CfnBucket } from 'aws-cdk-lib/aws-s3';
 import { Construct, type IConstruct } from 'constructs';
-import { IMPORT_BUCKET_ENV } from '../../shared/usecases/imports/s3-uploads.js';
+import { ENV } from '../../shared/config/env.js';
 import { HouseFunction } from './house-function.js';
 
 /** The key prefix every upload uses; grants and the notification are scoped to it. */
@@ -34,7 +34,7 @@ export interface UploadsProps {
 
 export class Uploads extends Construct {
   readonly bucket: Bucket;
-  readonly importer: HouseFunction;
+  readonly importer: HouseFunction<'import-upload'>;
   /** `arn:…:s3:::<bucket>/imports/*`: the only objects either grant covers. */
   readonly importObjectsArn: string;
   private readonly envSlug: string;
@@ -112,11 +112,11 @@ export class Uploads extends Construct {
   }
 
   /** s3:PutObject on the imports prefix only (what a presigned PUT needs), and the bucket's name. */
-  bindPresigner(fn: HouseFunction & IGrantable): void {
+  bindPresigner(fn: HouseFunction<'api'>): void {
     fn.addToRolePolicy(
       new PolicyStatement({ actions: ['s3:PutObject'], resources: [this.importObjectsArn] }),
     );
-    fn.addEnvironment(IMPORT_BUCKET_ENV, this.bucket.bucketName);
+    fn.setEnv(ENV.importBucket, this.bucket.bucketName);
     Validations.of(fn.role ?? fn).acknowledge({
       id: `${IAM5}[Resource::arn:<AWS::Partition>:s3:::touchpoint-imports-${this.envSlug}-<AWS::AccountId>-<AWS::Region>/${IMPORT_PREFIX}*]`,
       reason: PREFIX_REASON,

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { API_ENV } from '../../functions/commons/api-deps.js';
+import { ENV } from '../../shared/config/env.js';
 import { buildApp, resourcesOfType, SYNTH_TIMEOUT_MS, synthTemplate, TEST_CONTEXT } from './synth-helper.js';
 
 /** API settings that differ from the defaults: WAF on, two partners with keys, a custom tier. */
@@ -240,8 +240,8 @@ describe('the API Lambda', () => {
             TABLE_NAME: expect.anything(),
             EVENT_BUS_NAME: expect.anything(),
             TOUCHPOINT_ENV: 'test',
-            [API_ENV.stateMachineArn]: { Ref: expect.stringMatching(/^RunsRunMachine/) },
-            [API_ENV.partnerSecretPrefix]: 'touchpoint/test',
+            [ENV.stateMachineArn]: { Ref: expect.stringMatching(/^RunsRunMachine/) },
+            [ENV.partnerSecretPrefix]: 'touchpoint/test',
           }),
         },
       },
@@ -288,12 +288,23 @@ describe('the API Lambda', () => {
     expect(grant('dynamodb:PutItem').length).toBeGreaterThan(0);
     const dataActions = statements.filter((s) =>
       // ses:GetAccount (the send quota) is account-level: it has no resource to name.
-      actionsOf(s).some((a) => /^(dynamodb|states|secretsmanager|events|ses|sms-voice):/.test(a) && a !== 'ses:GetAccount'),
+      // secretsmanager:ListSecrets (partner list) likewise takes no resource scope.
+      actionsOf(s).some(
+        (a) =>
+          /^(dynamodb|states|secretsmanager|events|ses|sms-voice):/.test(a) &&
+          a !== 'ses:GetAccount' &&
+          a !== 'secretsmanager:ListSecrets',
+      ),
     );
     for (const s of dataActions) expect(resourcesOf(s), actionsOf(s).join(',')).not.toContain('*');
-    // Reads partner secrets; never writes or lists them.
-    const secretActions = statements.flatMap(actionsOf).filter((a) => a.startsWith('secretsmanager:'));
-    expect(secretActions).toEqual(['secretsmanager:GetSecretValue']);
+    // The generated keys (unsubscribe, pseudonym) are read, by their own ARN only, never written.
+    const keyReads = statements.filter((s) =>
+      resourcesOf(s).some((r) => /SecretsUnsubscribeKey|SecretsPseudonymKey/.test(JSON.stringify(r))),
+    );
+    expect(new Set(keyReads.flatMap(actionsOf))).toEqual(
+      new Set(['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret']),
+    );
+    expect(keyReads.flatMap(resourcesOf)).toHaveLength(2);
   });
 });
 

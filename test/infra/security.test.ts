@@ -86,7 +86,7 @@ describe('cdk-nag AwsSolutions', () => {
       // as DLQs, the webhook route (partners authenticate by signature, not IAM or Cognito), and the
       // uploads bucket's imports/ prefix and its missing access logs (objects live 7 days).
       expect(v.ruleName).toMatch(
-        /^AwsSolutions-(IAM5\[Resource::(\*|<StoreTable\w+\.Arn>\/index\/\*|<Runs\w+Fn\w+\.Arn>:\*|arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:touchpoint\/[\w-]+\/partners\/\*|arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:<RunsRunMachine\w+\.Name>:\*|arn:<AWS::Partition>:s3:::touchpoint-imports-[\w-]+-<AWS::AccountId>-<AWS::Region>\/imports\/\*)\]|SQS3|S1|APIG3|APIG4|APIG6|COG4)$/,
+        /^AwsSolutions-(IAM5\[Resource::(\*|<StoreTable\w+\.Arn>\/index\/\*|<Runs\w+Fn\w+\.Arn>:\*|arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:touchpoint\/[\w-]+\/partners\/\*|arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:<RunsRunMachine\w+\.Name>:\*|arn:<AWS::Partition>:s3:::touchpoint-imports-[\w-]+-<AWS::AccountId>-<AWS::Region>\/imports\/\*)\]|SQS3|S1|SMG4|APIG3|APIG4|APIG6|COG4)$/,
       );
     }
   });

@@ -13,6 +13,7 @@ describe('settingsFromContext', () => {
       sendConcurrency: 4,
       lookbackDays: 2,
       envName: 'dev',
+      sandbox: false,
     });
   });
 

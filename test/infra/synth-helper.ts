@@ -7,7 +7,7 @@ import { createTouchpointApp, type TouchpointStack } from '../../infra/touchpoin
 
 /** Settings that differ from every default, so tests can see props flow into the template. */
 export const TEST_CONTEXT = {
-  senderEmail: 'hello@mail.example.org',
+  senderEmail: 'hello@mail.touchpoint-shop.de',
   smsOriginationIdentity: 'arn:aws:sms-voice:eu-central-1:123456789012:phone-number/phone-0123456789abcdef',
   scheduleExpression: 'cron(30 8 ? * MON-FRI *)',
   scheduleTimeZone: 'Europe/Berlin',

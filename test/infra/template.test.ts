@@ -68,7 +68,11 @@ describe('functions', () => {
       LoggingConfig: Match.objectLike({ LogFormat: 'JSON', LogGroup: { Ref: Match.anyValue() } }),
       DeadLetterConfig: { TargetArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('Dlq'), 'Arn'] } },
       Environment: {
-        Variables: Match.objectLike({ POWERTOOLS_SERVICE_NAME: 'touchpoint', TOUCHPOINT_ENV: 'test' }),
+        Variables: Match.objectLike({
+          POWERTOOLS_SERVICE_NAME: Match.stringLikeRegexp('^touchpoint-'),
+          POWERTOOLS_METRICS_NAMESPACE: 'Touchpoint',
+          TOUCHPOINT_ENV: 'test',
+        }),
       },
     });
   });
