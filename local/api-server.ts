@@ -13,6 +13,7 @@ import { DEFAULT_ROLLOVER_MS } from '../shared/partners/secrets.js';
 import { busRulesFromTemplate, RuleBus } from './bus-rules.js';
 import { executeRun } from './run-executor.js';
 import type { Embedded } from './runtime.js';
+import { dataDirKey } from './keys.js';
 import { LocalUploads } from './uploads.js';
 
 /** EventBridge's own entry limit; API Gateway's payload limit is larger. */
@@ -139,6 +140,7 @@ export function localApiDeps(
       secretRolloverMs: DEFAULT_ROLLOVER_MS,
       maxBodyBytes: MAX_BODY_BYTES,
       unsubscribeSecret: env.deps.links.unsubscribeSecret,
+      pseudonymKey: dataDirKey(env.dataDir, 'pseudonym'),
     },
     ...overrides,
   };

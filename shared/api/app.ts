@@ -18,12 +18,20 @@ export function createApp(deps: ApiDeps): OpenAPIHono {
   app.route('/', opsRoutes(deps));
   app.doc31('/openapi.json', {
     openapi: '3.1.0',
-    info: { title: 'Touchpoint API', version: '1.0.0', description: 'Marketing-ops API and partner webhooks' },
+    info: {
+      title: 'Touchpoint API',
+      version: '1.0.0',
+      description: 'Marketing-ops API and partner webhooks',
+    },
   });
   app.notFound((c) => problem(c, { type: PROBLEM_TYPES.notFound, title: 'Not found', status: 404 }));
   app.onError((err, c) => {
     if (err instanceof HTTPException) {
-      return problem(c, { type: PROBLEM_TYPES.validation, title: err.message || 'Bad request', status: err.status });
+      return problem(c, {
+        type: PROBLEM_TYPES.validation,
+        title: err.message || 'Bad request',
+        status: err.status,
+      });
     }
     deps.log.error('unhandled API error', err);
     return problem(c, { type: PROBLEM_TYPES.internal, title: 'Internal error', status: 500 });

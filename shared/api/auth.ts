@@ -4,7 +4,7 @@
 // verified. With neither, every ops request is refused: the API never fails open.
 import { timingSafeEqual } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
-import { z } from 'zod';
+import * as z from 'zod';
 import { PROBLEM_TYPES, problem } from './problem.js';
 
 /** The part of the Lambda event hono's aws-lambda adapter puts in `c.env` that names the IAM caller. */

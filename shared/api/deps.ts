@@ -6,13 +6,13 @@ import type { Clock } from '../ports/clock.js';
 import type { EventPublisher } from '../ports/events.js';
 import type { ImportUploads } from '../ports/import-jobs.js';
 import type { Stores } from '../store/stores.js';
+import type { RunStarter as StartsRuns } from '../usecases/runs/run-now.js';
 
-/** The largest request body the API takes inline (256 KiB); larger imports go through an upload. */
-export const DEFAULT_MAX_BODY_BYTES = 256 * 1024;
+/** The largest request body the API takes inline: one setting, local and cloud (shared/config). */
+export { DEFAULT_MAX_BODY_BYTES } from '../config/env.js';
 
-export interface RunStarter {
-  /** Starts a run for local date D; returns the execution id. */
-  start(input: { date: string; campaignId?: string }): Promise<{ executionId: string }>;
+/** Starts a run for local date D (the run-now use case's port) and reads an execution's status. */
+export interface RunStarter extends StartsRuns {
   /** The execution's status and, when done, its output. */
   status(
     executionId: string,
@@ -45,5 +45,7 @@ export interface ApiDeps {
     /** Max request body, bytes. */
     maxBodyBytes: number;
     unsubscribeSecret: string;
+    /** Keys the pseudonyms of erased customers (a generated secret in the cloud, a data-dir key locally). */
+    pseudonymKey: string;
   };
 }

@@ -1,6 +1,22 @@
 // RFC 9457 problem details: every error the API returns has this shape, never a stack trace.
 import type { Context } from 'hono';
 import type { ZodError } from 'zod';
+import * as z from 'zod';
+
+/**
+ * The problem body as data: the API documents it (a clone, in ops/common.ts) and the CLI reads
+ * every non-2xx answer with it.
+ */
+export const problemSchema = z.object({
+  type: z.string(),
+  title: z.string(),
+  status: z.number().int(),
+  detail: z.string().optional(),
+  instance: z.string().optional(),
+  errors: z
+    .array(z.object({ path: z.string(), message: z.string(), line: z.number().int().optional() }))
+    .optional(),
+});
 
 export interface ProblemInput {
   type: string;

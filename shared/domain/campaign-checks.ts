@@ -2,7 +2,7 @@
 // only variables that exist for the campaign's anchor, render with sample data, and SMS bodies are
 // affordable and carry the signature Chinese carriers require.
 import type { Template } from 'liquidjs';
-import type { AnchorType, Campaign, Channel } from './documents.js';
+import type { Anchor, AnchorType, Campaign, Channel, Step } from './documents.js';
 import { smsSegments } from './sms-segments.js';
 import { sampleScope } from './template-samples.js';
 import { engineFor, parseTemplate, type TemplateField } from './templates.js';
@@ -39,7 +39,8 @@ const CONTRACT: Shape = {
 };
 const EVENT: Shape = { id: 'leaf', customerId: 'leaf', type: 'leaf', occurredAt: 'leaf', data: 'free' };
 
-function rootsFor(anchor: AnchorType): Record<string, Shape> {
+/** Without a (valid) anchor, contract and event are allowed: only what no anchor has is reported. */
+function rootsFor(anchor: AnchorType | undefined): Record<string, Shape> {
   const roots: Record<string, Shape> = {
     customer: CUSTOMER,
     campaign: { id: 'leaf', name: 'leaf' },
@@ -47,8 +48,9 @@ function rootsFor(anchor: AnchorType): Record<string, Shape> {
     occasion: 'leaf',
     unsubscribeUrl: 'leaf',
   };
-  if (anchor === 'contractEnd' || anchor === 'contractStart') roots.contract = CONTRACT;
-  if (anchor === 'event') roots.event = EVENT;
+  if (anchor === undefined || anchor === 'contractEnd' || anchor === 'contractStart')
+    roots.contract = CONTRACT;
+  if (anchor === undefined || anchor === 'event') roots.event = EVENT;
   return roots;
 }
 
@@ -63,7 +65,7 @@ const formatPath = (segments: Segments): string =>
 function variableProblem(
   segments: Segments,
   roots: Record<string, Shape>,
-  anchor: AnchorType,
+  anchor: AnchorType | undefined,
 ): string | undefined {
   const [root, ...rest] = segments;
   if (typeof root !== 'string') return `uses a variable that is not known: ${formatPath(segments)}`;
@@ -93,12 +95,21 @@ function variableProblem(
 const hasSignature = (text: string): boolean => /【[^】]+】/.test(text);
 const isChinese = (locale: string): boolean => /^zh(-|$)/i.test(locale);
 
-interface FieldRef {
+export interface FieldRef {
   name: string;
   channel: Channel;
   locale: string;
   field: TemplateField;
   source: string;
+}
+
+/** What the template checks need of a campaign; validation fills it from the parts that parsed. */
+export interface TemplateBasis {
+  /** Undefined when the anchor itself is invalid: variables are then checked against every anchor. */
+  anchor: Anchor | undefined;
+  id: string;
+  name: string;
+  steps: readonly Pick<Step, 'id' | 'offsetDays' | 'template'>[];
 }
 
 function* templateFields(campaign: Campaign): Generator<FieldRef> {
@@ -113,7 +124,7 @@ function* templateFields(campaign: Campaign): Generator<FieldRef> {
   }
 }
 
-function checkField(campaign: Campaign, ref: FieldRef, issues: CampaignIssue[]): void {
+export function checkField(campaign: TemplateBasis, ref: FieldRef, issues: CampaignIssue[]): void {
   const path = ['templates', ref.name, ref.channel, ref.locale, ref.field];
   let parsed: Template[];
   try {
@@ -123,23 +134,25 @@ function checkField(campaign: Campaign, ref: FieldRef, issues: CampaignIssue[]):
     return;
   }
   const engine = engineFor(ref.field);
-  const roots = rootsFor(campaign.anchor.type);
+  const anchor = campaign.anchor;
+  const roots = rootsFor(anchor?.type);
   const reported = new Set<string>();
   for (const segments of engine.globalVariableSegmentsSync(parsed)) {
-    const problem = variableProblem(segments, roots, campaign.anchor.type);
+    const problem = variableProblem(segments, roots, anchor?.type);
     if (problem && !reported.has(problem)) {
       reported.add(problem);
       issues.push({ path, message: problem });
     }
   }
-  if (reported.size > 0) return;
+  // Sample data depends on the anchor; without one, rendering proves nothing more.
+  if (reported.size > 0 || anchor === undefined) return;
   const stepIndex = Math.max(
     0,
     campaign.steps.findIndex((s) => s.template === ref.name),
   );
   let rendered: string;
   try {
-    rendered = String(engine.renderSync(parsed, sampleScope(campaign, stepIndex, ref.locale)));
+    rendered = String(engine.renderSync(parsed, sampleScope({ ...campaign, anchor }, stepIndex, ref.locale)));
   } catch (err) {
     issues.push({
       path,

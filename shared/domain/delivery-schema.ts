@@ -1,6 +1,6 @@
 // The ledger row as data: one schema for the store reading its items back, the API documenting
 // GET /v1/deliveries, and the CLI reading that API's pages.
-import { z } from 'zod';
+import * as z from 'zod';
 import { channel } from './documents.js';
 
 export const touchKeySchema = z.object({

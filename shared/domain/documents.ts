@@ -2,7 +2,7 @@
 // Every boundary (CLI import, API, webhook, Lambda event) parses with these; nothing downstream re-checks.
 import { isValidPhoneNumber, parsePhoneNumberWithError } from 'libphonenumber-js/max';
 import { DateTime, IANAZone } from 'luxon';
-import { z } from 'zod';
+import * as z from 'zod';
 import { unstorableValues } from './storable.js';
 
 const nonEmpty = z.string().trim().min(1, 'must not be empty');
@@ -67,7 +67,8 @@ export const CHANNELS: readonly Channel[] = channel.options;
 const attributeValue = z.union([z.string(), z.number(), z.boolean()]);
 
 function refuseUnstorable(value: unknown, ctx: z.RefinementCtx): void {
-  for (const issue of unstorableValues(value)) ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
+  for (const issue of unstorableValues(value))
+    ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
 }
 
 export const customerSchema = z
@@ -79,7 +80,11 @@ export const customerSchema = z
     locale,
     timeZone,
     birthday: birthday.optional(),
-    monthlyValue: z.number().finite().min(0, 'must be ≥ 0').max(Number.MAX_SAFE_INTEGER, 'is too large to store exactly'),
+    monthlyValue: z
+      .number()
+      .finite()
+      .min(0, 'must be ≥ 0')
+      .max(Number.MAX_SAFE_INTEGER, 'is too large to store exactly'),
     consent: z.strictObject({ email: z.boolean(), sms: z.boolean() }),
     lastActivityAt: isoInstant.optional(),
     attributes: z.record(z.string(), attributeValue).optional().superRefine(refuseUnstorable),
@@ -183,6 +188,50 @@ export const smsTemplateSchema = z.strictObject({ text: nonEmpty });
 
 export const exitCondition = z.enum(['contractRenewed', 'contractCancelled', 'activeAgain', 'optedOut']);
 
+/** Which channels of which locales a template has: enough to check the steps' references. */
+export type TemplateIndex = Readonly<
+  Record<string, Partial<Record<Channel, Readonly<Record<string, unknown>>>>>
+>;
+
+/**
+ * Duplicate step ids, and steps naming a template (or a channel of one, or its fallback locale)
+ * that the campaign lacks. Its own function, not only the schema's refinement: zod skips a
+ * refinement once any field fails, and validation must still report these beside that failure.
+ */
+export function stepReferenceIssues(
+  steps: readonly { index: number; step: Pick<Step, 'id' | 'channels' | 'template'> }[],
+  templates: TemplateIndex,
+  fallbackLocale: string | undefined,
+): { path: (string | number)[]; message: string }[] {
+  const issues: { path: (string | number)[]; message: string }[] = [];
+  const stepIds = new Set<string>();
+  for (const { index: i, step: s } of steps) {
+    if (stepIds.has(s.id)) issues.push({ path: ['steps', i, 'id'], message: `duplicate step ${s.id}` });
+    stepIds.add(s.id);
+    const tpl = Object.hasOwn(templates, s.template) ? templates[s.template] : undefined;
+    if (!tpl) {
+      issues.push({ path: ['steps', i, 'template'], message: `no template named ${s.template}` });
+      continue;
+    }
+    for (const [tier, chans] of Object.entries(s.channels)) {
+      for (const ch of chans) {
+        const perLocale = tpl[ch];
+        if (!perLocale)
+          issues.push({
+            path: ['steps', i, 'channels', tier],
+            message: `template ${s.template} has no ${ch} version`,
+          });
+        else if (fallbackLocale !== undefined && !perLocale[fallbackLocale])
+          issues.push({
+            path: ['templates', s.template, ch],
+            message: `missing the fallback locale ${fallbackLocale}`,
+          });
+      }
+    }
+  }
+  return issues;
+}
+
 export const campaignSchema = z
   .object({
     id,
@@ -219,39 +268,12 @@ export const campaignSchema = z
   })
   .strict()
   .superRefine((c, ctx) => {
-    const stepIds = new Set<string>();
-    c.steps.forEach((s, i) => {
-      if (stepIds.has(s.id))
-        ctx.addIssue({ code: 'custom', path: ['steps', i, 'id'], message: `duplicate step ${s.id}` });
-      stepIds.add(s.id);
-      const tpl = c.templates[s.template];
-      if (!tpl) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['steps', i, 'template'],
-          message: `no template named ${s.template}`,
-        });
-        return;
-      }
-      for (const [tier, chans] of Object.entries(s.channels)) {
-        for (const ch of chans) {
-          const perLocale = tpl[ch];
-          if (!perLocale) {
-            ctx.addIssue({
-              code: 'custom',
-              path: ['steps', i, 'channels', tier],
-              message: `template ${s.template} has no ${ch} version`,
-            });
-          } else if (!perLocale[c.fallbackLocale]) {
-            ctx.addIssue({
-              code: 'custom',
-              path: ['templates', s.template, ch],
-              message: `missing the fallback locale ${c.fallbackLocale}`,
-            });
-          }
-        }
-      }
-    });
+    for (const issue of stepReferenceIssues(
+      c.steps.map((step, index) => ({ index, step })),
+      c.templates,
+      c.fallbackLocale,
+    ))
+      ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
   });
 export type Campaign = z.infer<typeof campaignSchema>;
 export type CampaignInput = z.input<typeof campaignSchema>;

@@ -15,7 +15,13 @@ export function unstorableValues(value: unknown, path: string[] = []): StorableI
   if (typeof value === 'number') {
     const m = Math.abs(value);
     return m !== 0 && (m < MIN_MAGNITUDE || m > MAX_MAGNITUDE)
-      ? [{ path, message: 'number outside the storable range (1e-130 … 9007199254740991 in magnitude); send larger values as strings' }]
+      ? [
+          {
+            path,
+            message:
+              'number outside the storable range (1e-130 … 9007199254740991 in magnitude); send larger values as strings',
+          },
+        ]
       : [];
   }
   if (Array.isArray(value)) return value.flatMap((v, i) => unstorableValues(v, [...path, String(i)]));

@@ -33,7 +33,13 @@ const longest = (values: readonly string[] | undefined, fallback: string): strin
   (values ?? []).reduce((a, b) => (b.length > a.length ? b : a), fallback);
 
 /** The scope a template of this campaign sees, filled with sample values for `locale`. */
-export function sampleScope(campaign: Campaign, stepIndex: number, locale: string): Record<string, unknown> {
+export function sampleScope(
+  campaign: Pick<Campaign, 'id' | 'name' | 'anchor'> & {
+    steps: readonly Pick<Campaign['steps'][number], 'id' | 'offsetDays'>[];
+  },
+  stepIndex: number,
+  locale: string,
+): Record<string, unknown> {
   const customer = sampleCustomer(locale);
   const step = campaign.steps[stepIndex] ?? campaign.steps[0];
   const anchor = campaign.anchor;

@@ -1,6 +1,6 @@
 // CSV rows → documents: dotted column names become nested fields, and cells are typed by what the
 // target schema expects there, so a CSV row validates exactly like the same document in NDJSON.
-import { z } from 'zod';
+import * as z from 'zod';
 import type { LineError } from './validate.js';
 
 /** How a cell is read: as the schema's type there, or by its look for free-form values (attributes.*). */

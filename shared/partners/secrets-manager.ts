@@ -11,7 +11,7 @@ import {
   ResourceNotFoundException,
   type SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Partner, PartnerSecret, PartnerStore } from '../ports/partners.js';
 import { partnerId, partnerSecretSchema, rotateSecrets } from './secrets.js';
 

@@ -1,7 +1,7 @@
 // Partner webhook secrets: the Standard Webhooks `whsec_` format, rotation with a rollover window,
 // and which secrets are valid at an instant. Pure: no store, no clock of its own.
 import { randomBytes } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Partner, PartnerSecret } from '../ports/partners.js';
 
 export const SECRET_PREFIX = 'whsec_';

@@ -6,7 +6,7 @@
 // a contract or event is stored. A contract moved to another customer leaves a stale reference;
 // readers check the document's customerId, so a stale one is ignored (and erased with the rest).
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   type Contract,
   type Customer,

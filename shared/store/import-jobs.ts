@@ -3,7 +3,7 @@
 // Status moves are conditional on the current status, so a second S3 notification for the same
 // object (delivery is at least once) or a second PUT cannot start the import twice.
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { z } from 'zod';
+import { importJobSchema } from '../domain/import-job.js';
 import type { Clock } from '../ports/clock.js';
 import type { ImportJob, ImportJobStatus, ImportJobs, ImportJobUpdate } from '../ports/import-jobs.js';
 import { parseItem } from './items.js';
@@ -13,22 +13,6 @@ import type { Key, Table } from './table.js';
 export const IMPORT_JOB_RETENTION_SECONDS = 7 * 24 * 60 * 60;
 
 export const importJobKey = (id: string): Key => ({ pk: `IMPORT#${id}`, sk: 'IMPORT' });
-
-const jobSchema = z.object({
-  id: z.string(),
-  kind: z.enum(['customers', 'contracts', 'events']),
-  format: z.enum(['ndjson', 'csv']),
-  status: z.enum(['pending', 'validating', 'writing', 'succeeded', 'failed']),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-  uploadExpiresAt: z.string(),
-  count: z.number().int().optional(),
-  written: z.number().int().optional(),
-  newEvents: z.number().int().optional(),
-  errors: z.array(z.object({ line: z.number().int(), path: z.string(), message: z.string() })).optional(),
-  errorCount: z.number().int().optional(),
-  message: z.string().optional(),
-});
 
 /** An item holds at most 400 KB: 1000 errors fit when each message is bounded. */
 const MAX_MESSAGE = 240;
@@ -53,7 +37,7 @@ export class ImportJobRows implements ImportJobs {
     const item = await this.table.get(importJobKey(id), { ConsistentRead: true });
     if (!item) return undefined;
     const { pk: _pk, sk: _sk, expiresAt: _e, ...rest } = item;
-    return parseItem(jobSchema, rest);
+    return parseItem(importJobSchema, rest);
   }
 
   async updateImportJob(

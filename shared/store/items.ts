@@ -1,6 +1,6 @@
 // Item keys and the small schemas that items read back are parsed with. Writers and readers share
 // these so an item's layout is stated once (docs/table-design.md describes it).
-import { z } from 'zod';
+import * as z from 'zod';
 import { deliverySchema, deliveryStatus, touchKeySchema } from '../domain/delivery-schema.js';
 import { contractStatus, suppressionReason } from '../domain/documents.js';
 import { SUPPRESSION_REASONS, type TouchKey } from '../domain/touch.js';

@@ -4,7 +4,7 @@
 // Secrets' end times live inside the `secrets` list, never in a top-level `expiresAt`: that is the
 // table's TTL attribute and would delete the partner.
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { partnerSchema, rotateSecrets } from '../partners/secrets.js';
 import type { Partner, PartnerSecret, PartnerStore, WebhookReceipts } from '../ports/partners.js';
 import { parseItem } from './items.js';

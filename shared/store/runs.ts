@@ -1,7 +1,7 @@
 // Run plans live in the store so the state machine passes only references (payloads stay far
 // below the 256 KB state limit). They expire after 90 days through the table's TTL.
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { PlannedTouch } from '../domain/touch.js';
 import type { Clock } from '../ports/clock.js';
 import type { RunBatch, RunMeta, RunStore } from '../ports/runs.js';

@@ -1,6 +1,6 @@
 // Delivery events are signals, not noise: a permanent bounce or a complaint puts the address on
 // the suppression list, so no campaign contacts it again.
-import { z } from 'zod';
+import * as z from 'zod';
 import { normalizeEmail } from '../domain/addresses.js';
 import type { Clock } from '../ports/clock.js';
 import type { Stores } from '../store/stores.js';

@@ -1,80 +1,99 @@
-// campaign apply|validate FILE, campaign list, campaign pause|resume ID.
-import { checkCampaign } from '../../../shared/domain/campaign-checks.js';
-import { type Campaign, campaignSchema } from '../../../shared/domain/documents.js';
-import { type CommandContext, withEmbedded } from '../context.js';
+// campaign apply|validate FILE, campaign list, campaign pause|resume ID: clients of /v1/campaigns.
+// apply creates version 1, or on 409 PUTs a new version of the existing campaign.
+import { z } from 'zod';
+import { campaignRecordSchema, validCampaignSchema } from '../../../shared/usecases/campaigns/schemas.js';
+import type { CommandContext } from '../context.js';
 import { RefusedError, UsageError } from '../errors.js';
 import { showCampaigns } from '../present.js';
+import { ApiProblem, withApi } from '../remote/client.js';
 import { readJsonFile } from './documents.js';
 
 const USAGE = 'touchpoint campaign apply|validate FILE | campaign list | campaign pause|resume ID';
 
-/** The schema, then the checks that need the whole document (templates, variables, SMS length). */
-export function validateCampaignDocument(
-  doc: unknown,
-): { ok: true; campaign: Campaign } | { ok: false; errors: { path: string; message: string }[] } {
-  const parsed = campaignSchema.safeParse(doc);
-  if (!parsed.success) {
-    return {
-      ok: false,
-      errors: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
-    };
-  }
-  const issues = checkCampaign(parsed.data);
-  if (issues.length > 0)
-    return { ok: false, errors: issues.map((i) => ({ path: i.path.join('.'), message: i.message })) };
-  return { ok: true, campaign: parsed.data };
+/** A refused document (schema 400, checks 422) reads the same whichever the API found. */
+function refusedCampaign(file: string, e: unknown): unknown {
+  if (e instanceof ApiProblem && (e.status === 400 || e.status === 422) && e.errors.length > 0)
+    return new RefusedError(`${file}: the campaign is invalid`, e.errors);
+  return e;
 }
 
-function validatedFrom(file: string): Campaign {
-  const result = validateCampaignDocument(readJsonFile(file));
-  if (!result.ok) throw new RefusedError(`${file}: the campaign is invalid`, result.errors);
-  return result.campaign;
+async function validate(ctx: CommandContext, file: string): Promise<void> {
+  const doc = readJsonFile(file);
+  await withApi(ctx, async (api) => {
+    let body: unknown;
+    try {
+      ({ body } = await api.call('POST', '/v1/campaigns/validate', { body: { json: doc } }));
+    } catch (e) {
+      throw refusedCampaign(file, e);
+    }
+    const { id, steps } = validCampaignSchema.parse(body);
+    ctx.out.data({ ok: true, valid: true, id });
+    ctx.out.text(`${file}: campaign ${id} is valid (${steps} steps)`);
+  });
+}
+
+async function apply(ctx: CommandContext, file: string): Promise<void> {
+  const doc = readJsonFile(file);
+  await withApi(ctx, async (api) => {
+    let body: unknown;
+    try {
+      ({ body } = await api.call('POST', '/v1/campaigns', { body: { json: doc } }));
+    } catch (e) {
+      if (!(e instanceof ApiProblem) || e.status !== 409) throw refusedCampaign(file, e);
+      // It exists: store a new version. A 409 means the body was valid, so it has its id.
+      const { id } = z.object({ id: z.string() }).parse(doc);
+      try {
+        ({ body } = await api.call('PUT', `/v1/campaigns/${encodeURIComponent(id)}`, {
+          body: { json: doc },
+        }));
+      } catch (e2) {
+        throw refusedCampaign(file, e2);
+      }
+    }
+    const r = campaignRecordSchema.parse(body);
+    ctx.out.data({ ok: true, id: r.campaign.id, version: r.version, paused: r.paused });
+    ctx.out.text(`campaign ${r.campaign.id} applied as version ${r.version}${r.paused ? ' (paused)' : ''}`);
+  });
+}
+
+async function list(ctx: CommandContext): Promise<void> {
+  await withApi(ctx, async (api) => {
+    const { campaigns } = z
+      .object({ campaigns: z.array(campaignRecordSchema) })
+      .parse((await api.call('GET', '/v1/campaigns')).body);
+    showCampaigns(ctx.out, campaigns);
+  });
+}
+
+async function pause(ctx: CommandContext, id: string, paused: boolean): Promise<void> {
+  await withApi(ctx, async (api) => {
+    try {
+      await api.call('POST', `/v1/campaigns/${encodeURIComponent(id)}/${paused ? 'pause' : 'resume'}`);
+    } catch (e) {
+      if (e instanceof ApiProblem && e.status === 404)
+        throw new RefusedError(`no campaign with id ${id}`, [{ path: 'id', message: 'unknown campaign' }]);
+      throw e;
+    }
+    ctx.out.data({ ok: true, id, paused });
+    ctx.out.text(`campaign ${id} ${paused ? 'paused' : 'resumed'}`);
+  });
 }
 
 export async function campaignCommand(ctx: CommandContext): Promise<void> {
   const [sub, arg, ...extra] = ctx.args;
   if (extra.length > 0) throw new UsageError(`usage: ${USAGE}`);
   switch (sub) {
-    case 'validate': {
-      if (!arg) throw new UsageError('usage: touchpoint campaign validate FILE');
-      if (ctx.remote)
-        return (await import('../remote/campaign.js')).remoteCampaignValidate(ctx, arg, readJsonFile(arg));
-      const campaign = validatedFrom(arg);
-      ctx.out.data({ ok: true, valid: true, id: campaign.id });
-      ctx.out.text(`${arg}: campaign ${campaign.id} is valid (${campaign.steps.length} steps)`);
-      return;
-    }
-    case 'apply': {
-      if (!arg) throw new UsageError('usage: touchpoint campaign apply FILE');
-      if (ctx.remote)
-        return (await import('../remote/campaign.js')).remoteCampaignApply(ctx, arg, readJsonFile(arg));
-      const campaign = validatedFrom(arg);
-      const record = await withEmbedded(ctx, {}, ({ deps }) => deps.store.putCampaign(campaign));
-      ctx.out.data({ ok: true, id: campaign.id, version: record.version, paused: record.paused });
-      ctx.out.text(
-        `campaign ${campaign.id} applied as version ${record.version}${record.paused ? ' (paused)' : ''}`,
-      );
-      return;
-    }
-    case 'list': {
+    case 'validate':
+    case 'apply':
+      if (!arg) throw new UsageError(`usage: touchpoint campaign ${sub} FILE`);
+      return sub === 'validate' ? validate(ctx, arg) : apply(ctx, arg);
+    case 'list':
       if (arg) throw new UsageError('usage: touchpoint campaign list');
-      if (ctx.remote) return (await import('../remote/campaign.js')).remoteCampaignList(ctx);
-      const records = await withEmbedded(ctx, {}, ({ deps }) => deps.store.listCampaigns());
-      showCampaigns(ctx.out, records);
-      return;
-    }
+      return list(ctx);
     case 'pause':
-    case 'resume': {
+    case 'resume':
       if (!arg) throw new UsageError(`usage: touchpoint campaign ${sub} ID`);
-      if (ctx.remote)
-        return (await import('../remote/campaign.js')).remoteCampaignPause(ctx, arg, sub === 'pause');
-      const found = await withEmbedded(ctx, {}, ({ deps }) => deps.store.setPaused(arg, sub === 'pause'));
-      if (!found)
-        throw new RefusedError(`no campaign with id ${arg}`, [{ path: 'id', message: 'unknown campaign' }]);
-      ctx.out.data({ ok: true, id: arg, paused: sub === 'pause' });
-      ctx.out.text(`campaign ${arg} ${sub === 'pause' ? 'paused' : 'resumed'}`);
-      return;
-    }
+      return pause(ctx, arg, sub === 'pause');
     default:
       throw new UsageError(`usage: ${USAGE}`);
   }

@@ -1,10 +1,22 @@
-// import customers|contracts|events FILE, settings apply FILE.
-import { existsSync, readFileSync } from 'node:fs';
+// import customers|contracts|events FILE, settings apply FILE | settings show: clients of the API.
+// The file goes to POST /v1/{kind}:import as NDJSON (streamed with a bearer token; larger than the
+// body limit, through an upload URL), settings to PUT /v1/settings.
+import { createReadStream, existsSync, openAsBlob, readFileSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { extname } from 'node:path';
+import { createInterface } from 'node:readline';
+import { DEFAULT_MAX_BODY_BYTES } from '../../../shared/api/deps.js';
 import { settingsSchema } from '../../../shared/domain/documents.js';
-import { ImportSourceError } from '../../../shared/import/errors.js';
-import { importFile } from '../../../shared/import/import-file.js';
-import { type CommandContext, requireArgs, withEmbedded } from '../context.js';
-import { RefusedError, UsageError } from '../errors.js';
+import { readDocuments, sniffFormat } from '../../../shared/import/parse.js';
+import type { DocumentKind } from '../../../shared/import/validate.js';
+import {
+  importJobViewSchema,
+  importResultSchema,
+  importUploadSchema,
+} from '../../../shared/usecases/imports/schemas.js';
+import { type CommandContext, requireArgs } from '../context.js';
+import { type Reason, RefusedError, UsageError } from '../errors.js';
+import { type ApiClient, ApiProblem, withApi } from '../remote/client.js';
 
 const KINDS = ['customers', 'contracts', 'events'] as const;
 type Kind = (typeof KINDS)[number];
@@ -27,30 +39,6 @@ export function readJsonFile(path: string): unknown {
   }
 }
 
-/** A progress line per 100,000 documents in each pass (checked, then written), with the pass's rate. */
-function progressNotes(ctx: CommandContext, kind: string) {
-  let phase = '';
-  let since = 0;
-  let noted = 0;
-  return (p: { phase: 'validate' | 'write'; lines: number; written: number }) => {
-    if (p.phase !== phase) [phase, since, noted] = [p.phase, Date.now(), 0];
-    const done = p.phase === 'validate' ? p.lines : p.written;
-    if (done - noted < 100_000) return;
-    noted = done;
-    const perSecond = Math.round(done / Math.max(0.001, (Date.now() - since) / 1000));
-    ctx.out.note(`${p.phase === 'validate' ? 'checked' : 'written'} ${done} ${kind} (${perSecond}/s)…`);
-  };
-}
-
-async function refuseUnreadable<T>(fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (e) {
-    if (e instanceof ImportSourceError) throw new RefusedError(e.message, [{ path: '', message: e.message }]);
-    throw e;
-  }
-}
-
 export async function importCommand(ctx: CommandContext): Promise<void> {
   const [kind, file] = requireArgs(
     ctx,
@@ -58,64 +46,198 @@ export async function importCommand(ctx: CommandContext): Promise<void> {
     'touchpoint import customers|contracts|events FILE',
   );
   if (!isKind(kind)) throw new UsageError(`import what? customers, contracts or events, not ${kind}`);
-  const path = requireFile(file ?? '');
-  if (ctx.remote) return (await import('../remote/documents.js')).remoteImport(ctx, kind, path);
-  await withEmbedded(ctx, {}, async ({ deps }) => {
-    const result = await refuseUnreadable(() =>
-      importFile({
-        path,
-        kind,
-        store: deps.store,
-        onProgress: progressNotes(ctx, kind),
-      }),
-    );
-    if (!result.ok) {
-      const more = result.moreErrors > 0 ? ` (the first ${result.errors.length} listed)` : '';
-      throw new RefusedError(
-        `${path}: ${result.errorCount} problem(s)${more}; nothing was imported`,
-        result.errors.map((e) => ({ line: e.line, path: e.path, message: e.message })),
-        { kind, count: result.count },
-      );
-    }
-    ctx.out.data({
-      ok: true,
-      kind,
-      count: result.count,
-      written: result.written,
-      ...('newEvents' in result && { newEvents: result.newEvents }),
-    });
-    ctx.out.text(`imported ${result.count} ${kind} from ${path}`);
-  });
+  await importVia(ctx, kind, requireFile(file ?? ''));
 }
 
 export async function settingsCommand(ctx: CommandContext): Promise<void> {
   const [sub, file] = ctx.args;
-  if (sub === 'show' && ctx.args.length === 1) {
-    if (ctx.remote) return (await import('../remote/documents.js')).remoteSettingsShow(ctx);
-    await withEmbedded(ctx, {}, async ({ deps }) => {
-      const settings = await deps.store.getSettings();
-      ctx.out.data(settings);
-      ctx.out.text(JSON.stringify(settings, null, 2));
-    });
-    return;
-  }
+  if (sub === 'show' && ctx.args.length === 1) return settingsShow(ctx);
   if (sub !== 'apply' || !file || ctx.args.length !== 2)
     throw new UsageError('usage: touchpoint settings apply FILE');
   // The API validates the settings; only unreadable JSON is refused here.
-  if (ctx.remote)
-    return (await import('../remote/documents.js')).remoteSettingsApply(ctx, file, readJsonFile(file));
-  const parsed = settingsSchema.safeParse(readJsonFile(file));
-  if (!parsed.success) {
-    throw new RefusedError(
-      `${file}: the settings are invalid; nothing was changed`,
-      parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
-    );
+  return settingsApply(ctx, file, readJsonFile(file));
+}
+
+/** As many refusals as the API lists at most, so a CSV refused here reads like one refused there. */
+const MAX_LOCAL_ERRORS = 1000;
+
+async function formatOf(path: string): Promise<'csv' | 'ndjson'> {
+  const ext = extname(path).toLowerCase();
+  if (ext === '.csv') return 'csv';
+  if (['.ndjson', '.jsonl', '.json'].includes(ext)) return 'ndjson';
+  return sniffFormat(path);
+}
+
+/**
+ * The body sent for a file: one document a line, no blank lines, so the API's line numbers (its
+ * element numbers) are body lines; `fileLines[i]` is the file line of body line i + 1. CSV records
+ * become JSON here (the API takes JSON only), each remembered at the line where it starts.
+ */
+function bodyOf(path: string, kind: DocumentKind, format: 'csv' | 'ndjson') {
+  const fileLines: number[] = [];
+  async function* ndjson(): AsyncGenerator<string> {
+    const lines = createInterface({
+      input: createReadStream(path, { encoding: 'utf8' }),
+      crlfDelay: Infinity,
+    });
+    let line = 0;
+    for await (const raw of lines) {
+      line++;
+      const text = line === 1 ? raw.replace(/^\uFEFF/, '') : raw;
+      if (text.trim() === '') continue;
+      fileLines.push(line);
+      yield `${text}\n`;
+    }
   }
-  await withEmbedded(ctx, {}, async ({ deps }) => {
-    await deps.store.putSettings(parsed.data);
+  async function* csv(): AsyncGenerator<string> {
+    for await (const item of readDocuments(path, kind, { format: 'csv' })) {
+      if (!('value' in item)) continue; // refused before sending; see checkCsv
+      fileLines.push(item.line);
+      yield `${JSON.stringify(item.value)}\n`;
+    }
+  }
+  return {
+    chunks: () => {
+      fileLines.length = 0; // a retried read starts over
+      return format === 'csv' ? csv() : ndjson();
+    },
+    fileLine: (bodyLine: number) => fileLines[bodyLine - 1] ?? bodyLine,
+  };
+}
+
+/** Rows the CSV reader cannot turn into documents: refused before anything is sent. */
+async function checkCsv(path: string, kind: DocumentKind): Promise<void> {
+  const errors: Reason[] = [];
+  let count = 0;
+  for await (const item of readDocuments(path, kind, { format: 'csv' })) {
+    count++;
+    if ('error' in item && errors.length < MAX_LOCAL_ERRORS) errors.push(item.error);
+  }
+  if (errors.length > 0)
+    throw new RefusedError(`${path}: ${errors.length} problem(s); nothing was imported`, errors, {
+      kind,
+      count,
+    });
+}
+
+async function importVia(ctx: CommandContext, kind: DocumentKind, path: string): Promise<void> {
+  const format = await formatOf(path);
+  if (format === 'csv') {
+    if (kind === 'events')
+      throw new RefusedError(`${kind} are imported from NDJSON only, not CSV`, [
+        { path: '', message: `${kind} are imported from NDJSON only, not CSV` },
+      ]);
+    await checkCsv(path, kind);
+  }
+  const body = bodyOf(path, kind, format);
+  await withApi(ctx, async (api) => {
+    // Over the API's inline limit, go straight to the upload: a server refuses an oversized body
+    // before reading it, and a client still streaming it then sees a broken pipe, not the 413.
+    if ((await stat(path)).size > DEFAULT_MAX_BODY_BYTES) return uploadImport(ctx, api, kind, path, format);
+    let result: unknown;
+    try {
+      ({ body: result } = await api.call('POST', `/v1/${kind}:import`, {
+        body: { contentType: 'application/x-ndjson', chunks: body.chunks },
+        timeoutMs: 15 * 60_000,
+      }));
+    } catch (e) {
+      if (!(e instanceof ApiProblem)) throw e;
+      // Larger than one request may be: the same import through an upload URL instead.
+      if (e.status === 413) return uploadImport(ctx, api, kind, path, format);
+      // The API numbers body lines; the user wants the file's.
+      if (e.status === 422)
+        throw new RefusedError(
+          `${path}: ${e.detail ?? e.title}`,
+          e.errors.map((r) => (r.line === undefined ? r : { ...r, line: body.fileLine(r.line) })),
+          { kind },
+        );
+      throw e;
+    }
+    const done = importResultSchema.parse(result);
+    ctx.out.data({
+      ok: true,
+      kind,
+      count: done.count,
+      written: done.written,
+      ...(done.newEvents !== undefined && { newEvents: done.newEvents }),
+    });
+    ctx.out.text(`imported ${done.count} ${kind} from ${path}`);
   });
-  ctx.out.data({ ok: true, settings: parsed.data });
-  ctx.out.text(
-    `settings applied: tiers ${parsed.data.tiers.map((t) => `${t.id} ≥ ${t.minMonthlyValue}`).join(', ')}`,
+}
+
+/**
+ * POST /v1/imports → PUT the file as it is to the upload URL (a Blob, so it has a Content-Length as
+ * S3 requires) → poll GET /v1/imports/{id} to a deadline. The server reads the file itself, so
+ * line numbers in refusals are the file's.
+ */
+async function uploadImport(
+  ctx: CommandContext,
+  api: ApiClient,
+  kind: DocumentKind,
+  path: string,
+  format: 'csv' | 'ndjson',
+): Promise<void> {
+  const job = importUploadSchema.parse(
+    (await api.call('POST', '/v1/imports', { body: { json: { kind, format } } })).body,
   );
+  const put = await fetch(job.uploadUrl, { method: 'PUT', body: await openAsBlob(path) });
+  if (!put.ok)
+    throw new RefusedError(`${path}: the upload was refused (HTTP ${put.status}); nothing was imported`, [], {
+      kind,
+    });
+  const deadline = Date.now() + 20 * 60_000;
+  for (let delay = 250; ; delay = Math.min(delay * 2, 5_000)) {
+    const state = importJobViewSchema.parse((await api.call('GET', `/v1/imports/${job.importId}`)).body);
+    if (state.status === 'failed')
+      throw new RefusedError(
+        `${path}: ${state.message ?? `${state.errorCount ?? 0} problem(s) in ${state.count ?? 0} document(s); nothing was stored`}`,
+        state.errors ?? [],
+        { kind },
+      );
+    if (state.status === 'succeeded') {
+      const count = state.count ?? 0;
+      ctx.out.data({
+        ok: true,
+        kind,
+        count,
+        written: state.written ?? count,
+        ...(state.newEvents !== undefined && { newEvents: state.newEvents }),
+      });
+      ctx.out.text(`imported ${count} ${kind} from ${path}`);
+      return;
+    }
+    if (Date.now() > deadline)
+      throw new RefusedError(
+        `${path}: import ${job.importId} still ${state.status}; check GET /v1/imports/${job.importId}`,
+        [],
+        { kind },
+      );
+    await new Promise((resolve) => setTimeout(resolve, delay));
+  }
+}
+
+async function settingsShow(ctx: CommandContext): Promise<void> {
+  await withApi(ctx, async (api) => {
+    const settings = settingsSchema.parse((await api.call('GET', '/v1/settings')).body);
+    ctx.out.data(settings);
+    ctx.out.text(JSON.stringify(settings, null, 2));
+  });
+}
+
+async function settingsApply(ctx: CommandContext, file: string, doc: unknown): Promise<void> {
+  await withApi(ctx, async (api) => {
+    let body: unknown;
+    try {
+      ({ body } = await api.call('PUT', '/v1/settings', { body: { json: doc } }));
+    } catch (e) {
+      if (e instanceof ApiProblem && e.status === 400 && e.errors.length > 0)
+        throw new RefusedError(`${file}: the settings are invalid; nothing was changed`, e.errors);
+      throw e;
+    }
+    const settings = settingsSchema.parse(body);
+    ctx.out.data({ ok: true, settings });
+    ctx.out.text(
+      `settings applied: tiers ${settings.tiers.map((t) => `${t.id} ≥ ${t.minMonthlyValue}`).join(', ')}`,
+    );
+  });
 }

@@ -1,76 +1,105 @@
-// deliveries (the ledger) and the manual suppression list.
-import { InvalidAddressError, normalizeAddress } from '../../../shared/domain/addresses.js';
+// deliveries (the ledger) and the manual suppression list: clients of /v1/deliveries and
+// /v1/suppressions. The API normalizes addresses and refuses invalid ones.
 import { suppressionReason } from '../../../shared/domain/documents.js';
-import { type CommandContext, withEmbedded } from '../context.js';
+import { type Delivery, deliveryPageSchema } from '../../../shared/usecases/deliveries/schemas.js';
+import {
+  suppressionAddedSchema,
+  suppressionListSchema,
+  suppressionRemovedSchema,
+} from '../../../shared/usecases/suppression/schemas.js';
+import type { CommandContext } from '../context.js';
 import { RefusedError, UsageError } from '../errors.js';
 import { table } from '../output.js';
 import { showDeliveries } from '../present.js';
+import { type ApiClient, ApiProblem, withApi } from '../remote/client.js';
+
+/** Every ledger row the filter selects, following the API's cursors to the last page. */
+export async function allDeliveries(
+  api: ApiClient,
+  filter: { campaign?: string | undefined; customer?: string | undefined },
+): Promise<Delivery[]> {
+  const rows: Delivery[] = [];
+  let cursor: string | undefined;
+  do {
+    const { body } = await api.call('GET', '/v1/deliveries', { query: { ...filter, cursor, limit: '500' } });
+    const page = deliveryPageSchema.parse(body);
+    rows.push(...page.deliveries);
+    cursor = page.nextCursor;
+  } while (cursor !== undefined);
+  return rows;
+}
 
 export async function deliveriesCommand(ctx: CommandContext): Promise<void> {
   if (ctx.args.length > 0)
     throw new UsageError('usage: touchpoint deliveries [--campaign ID] [--customer ID] [--json]');
-  if (ctx.remote) return (await import('../remote/runs.js')).remoteDeliveries(ctx);
   const { campaign, customer } = ctx.options;
-  const rows = await withEmbedded(ctx, {}, ({ deps }) =>
-    deps.store.listDeliveries({
-      ...(campaign && { campaignId: campaign }),
-      ...(customer && { customerId: customer }),
-    }),
+  await withApi(ctx, async (api) =>
+    showDeliveries(ctx.out, await allDeliveries(api, { campaign, customer })),
   );
-  showDeliveries(ctx.out, rows);
 }
 
-function normalized(address: string): string {
+/** An address the API refused reads as it always has: its reason, at `address`. */
+async function refusingAddress<T>(fn: () => Promise<T>): Promise<T> {
   try {
-    return normalizeAddress(address).address;
+    return await fn();
   } catch (e) {
-    if (e instanceof InvalidAddressError)
-      throw new RefusedError(e.message, [{ path: 'address', message: e.message }]);
+    if (e instanceof ApiProblem && e.status === 422) throw new RefusedError(e.detail ?? e.title, e.errors);
     throw e;
   }
 }
 
+const SUPPRESSION_USAGE =
+  'touchpoint suppression add ADDRESS --reason bounced|complained|unsubscribed | remove ADDRESS | list';
+
 export async function suppressionCommand(ctx: CommandContext): Promise<void> {
   const [sub, address, ...extra] = ctx.args;
-  const usage =
-    'touchpoint suppression add ADDRESS --reason bounced|complained|unsubscribed | remove ADDRESS | list';
-  if (extra.length > 0) throw new UsageError(`usage: ${usage}`);
+  if (extra.length > 0) throw new UsageError(`usage: ${SUPPRESSION_USAGE}`);
   switch (sub) {
     case 'add': {
-      if (!address) throw new UsageError(`usage: ${usage}`);
+      if (!address) throw new UsageError(`usage: ${SUPPRESSION_USAGE}`);
       const reason = suppressionReason.safeParse(ctx.options.reason);
       if (!reason.success) throw new UsageError('--reason must be bounced, complained or unsubscribed');
-      const normal = normalized(address);
-      await withEmbedded(ctx, {}, ({ deps }) =>
-        deps.store.addSuppression({
-          address: normal,
-          reason: reason.data,
-          addedAt: new Date().toISOString(),
-          source: 'manual',
-        }),
-      );
-      ctx.out.data({ ok: true, address: normal, reason: reason.data });
-      ctx.out.text(`suppressed ${normal} (${reason.data})`);
+      await withApi(ctx, async (api) => {
+        const added = suppressionAddedSchema.parse(
+          (
+            await refusingAddress(() =>
+              api.call('POST', '/v1/suppressions', { body: { json: { address, reason: reason.data } } }),
+            )
+          ).body,
+        );
+        ctx.out.data({ ok: true, address: added.address, reason: added.reason });
+        ctx.out.text(`suppressed ${added.address} (${added.reason})`);
+      });
       return;
     }
     case 'remove': {
-      if (!address) throw new UsageError(`usage: ${usage}`);
-      const normal = normalized(address);
-      const removed = await withEmbedded(ctx, {}, ({ deps }) => deps.store.removeSuppression(normal));
-      ctx.out.data({ ok: true, address: normal, removed });
-      ctx.out.text(
-        removed ? `removed ${normal} from the suppression list` : `${normal} was not on the suppression list`,
-      );
+      if (!address) throw new UsageError(`usage: ${SUPPRESSION_USAGE}`);
+      await withApi(ctx, async (api) => {
+        const { address: normal, removed } = suppressionRemovedSchema.parse(
+          (await refusingAddress(() => api.call('DELETE', `/v1/suppressions/${encodeURIComponent(address)}`)))
+            .body,
+        );
+        ctx.out.data({ ok: true, address: normal, removed });
+        ctx.out.text(
+          removed
+            ? `removed ${normal} from the suppression list`
+            : `${normal} was not on the suppression list`,
+        );
+      });
       return;
     }
     case 'list': {
-      if (address) throw new UsageError(`usage: ${usage}`);
-      const entries = await withEmbedded(ctx, {}, ({ deps }) => deps.store.listSuppressions());
-      ctx.out.data({ suppressions: entries, count: entries.length });
-      ctx.out.text(table(entries, ['address', 'reason', 'source', 'addedAt']));
+      if (address) throw new UsageError(`usage: ${SUPPRESSION_USAGE}`);
+      await withApi(ctx, async (api) => {
+        const { suppressions } = suppressionListSchema.parse(
+          (await api.call('GET', '/v1/suppressions')).body,
+        );
+        ctx.out.data({ suppressions, count: suppressions.length });
+        ctx.out.text(table(suppressions, ['address', 'reason', 'source', 'addedAt']));
+      });
       return;
     }
     default:
-      throw new UsageError(`usage: ${usage}`);
+      throw new UsageError(`usage: ${SUPPRESSION_USAGE}`);
   }
 }

@@ -1,45 +1,29 @@
-// touchpoint partner add|rotate ID, partner list: webhook partners and their `whsec_` secrets.
-// A secret is printed once, when it is made; `list` never prints secrets.
+// touchpoint partner add|rotate ID, partner list: clients of /v1/partners (the table locally,
+// Secrets Manager in the cloud). A secret is printed once, when it is made; `list` never shows one.
 import {
-  DEFAULT_ROLLOVER_MS,
-  newPartner,
-  newSecret,
-  partnerId,
-  validSecrets,
-} from '../../../shared/partners/secrets.js';
-import type { Partner } from '../../../shared/ports.js';
-import { type CommandContext, withEmbedded } from '../context.js';
+  partnerAddedSchema,
+  partnerListSchema,
+  partnerRotatedSchema,
+} from '../../../shared/usecases/partners/schemas.js';
+import type { CommandContext } from '../context.js';
 import { RefusedError, UsageError } from '../errors.js';
 import { table } from '../output.js';
+import { ApiProblem, withApi } from '../remote/client.js';
 
 const USAGE = 'touchpoint partner add ID | partner rotate ID | partner list';
 
-function checkedId(id: string): string {
-  const parsed = partnerId.safeParse(id);
-  if (!parsed.success)
-    throw new RefusedError(
-      `invalid partner id ${JSON.stringify(id)}`,
-      parsed.error.issues.map((i) => ({ path: 'id', message: i.message })),
+/** The API's refusals of a partner request, as the CLI words them. */
+function refused(e: unknown, id: string): unknown {
+  if (!(e instanceof ApiProblem)) return e;
+  if (e.status === 409)
+    return new RefusedError(
+      `partner ${id} already exists (rotate its secret with: touchpoint partner rotate ${id})`,
     );
-  return parsed.data;
-}
-
-/** What `list` shows of a partner: never a secret. */
-function summary(p: Partner, now: Date) {
-  const current = p.secrets[0];
-  const rollover = p.secrets
-    .slice(1)
-    .filter((s) => s.expiresAt !== undefined && Date.parse(s.expiresAt) > now.getTime());
-  return {
-    id: p.id,
-    createdAt: p.createdAt,
-    secretCreatedAt: current?.createdAt,
-    validSecrets: validSecrets(p, now).length,
-    previousValidUntil: rollover
-      .map((s) => s.expiresAt)
-      .sort()
-      .at(-1),
-  };
+  if (e.status === 404)
+    return new RefusedError(`no partner ${id} (add it with: touchpoint partner add ${id})`);
+  if (e.status === 400 || e.status === 422)
+    return new RefusedError(`invalid partner id ${JSON.stringify(id)}`, e.errors);
+  return e;
 }
 
 export async function partnerCommand(ctx: CommandContext): Promise<void> {
@@ -48,46 +32,48 @@ export async function partnerCommand(ctx: CommandContext): Promise<void> {
   switch (sub) {
     case 'add': {
       if (!id) throw new UsageError(`usage: ${USAGE}`);
-      const partner = newPartner(checkedId(id), new Date());
-      const added = await withEmbedded(ctx, {}, ({ deps }) => deps.store.addPartner(partner));
-      if (!added)
-        throw new RefusedError(
-          `partner ${partner.id} already exists (rotate its secret with: touchpoint partner rotate ${partner.id})`,
+      await withApi(ctx, async (api) => {
+        const added = partnerAddedSchema.parse(
+          (
+            await api.call('POST', '/v1/partners', { body: { json: { id } } }).catch((e: unknown) => {
+              throw refused(e, id);
+            })
+          ).body,
         );
-      const secret = partner.secrets[0]?.secret ?? '';
-      ctx.out.data({ ok: true, id: partner.id, secret, createdAt: partner.createdAt });
-      ctx.out.text(`Partner ${partner.id} added. Its signing secret (shown once; keep it safe):`);
-      ctx.out.text(secret);
+        ctx.out.data({ ok: true, ...added });
+        ctx.out.text(`Partner ${added.id} added. Its signing secret (shown once; keep it safe):`);
+        ctx.out.text(added.secret);
+      });
       return;
     }
     case 'rotate': {
       if (!id) throw new UsageError(`usage: ${USAGE}`);
-      const next = newSecret(new Date());
-      const rotated = await withEmbedded(ctx, {}, ({ deps }) =>
-        deps.store.rotatePartnerSecret(checkedId(id), next, DEFAULT_ROLLOVER_MS),
-      );
-      if (!rotated) throw new RefusedError(`no partner ${id} (add it with: touchpoint partner add ${id})`);
-      const previousValidUntil = new Date(Date.parse(next.createdAt) + DEFAULT_ROLLOVER_MS).toISOString();
-      ctx.out.data({
-        ok: true,
-        id: rotated.id,
-        secret: next.secret,
-        createdAt: next.createdAt,
-        previousValidUntil,
+      await withApi(ctx, async (api) => {
+        const path = `/v1/partners/${encodeURIComponent(id)}/rotate`;
+        const rotated = partnerRotatedSchema.parse(
+          (
+            await api.call('POST', path).catch((e: unknown) => {
+              throw refused(e, id);
+            })
+          ).body,
+        );
+        ctx.out.data({ ok: true, ...rotated });
+        ctx.out.text(
+          `New signing secret of ${rotated.id} (shown once; the previous one stays valid until ${rotated.previousValidUntil}):`,
+        );
+        ctx.out.text(rotated.secret);
       });
-      ctx.out.text(
-        `New signing secret of ${rotated.id} (shown once; the previous one stays valid until ${previousValidUntil}):`,
-      );
-      ctx.out.text(next.secret);
       return;
     }
     case 'list': {
       if (id) throw new UsageError(`usage: ${USAGE}`);
-      const partners = await withEmbedded(ctx, {}, ({ deps }) => deps.store.listPartners());
-      const now = new Date();
-      const rows = partners.map((p) => summary(p, now));
-      ctx.out.data({ partners: rows, count: rows.length });
-      ctx.out.text(table(rows, ['id', 'createdAt', 'secretCreatedAt', 'validSecrets', 'previousValidUntil']));
+      await withApi(ctx, async (api) => {
+        const { partners } = partnerListSchema.parse((await api.call('GET', '/v1/partners')).body);
+        ctx.out.data({ partners, count: partners.length });
+        ctx.out.text(
+          table(partners, ['id', 'createdAt', 'secretCreatedAt', 'validSecrets', 'previousValidUntil']),
+        );
+      });
       return;
     }
     default:

@@ -1,11 +1,11 @@
-// plan --date D (a dry run: writes nothing) and run --date D (the state machine, sending locally).
-import { planDayTouches, UnknownCampaignError } from '../../../shared/usecases/plan-day.js';
-import { type ReportedTouch, runReport } from '../../../shared/usecases/run/summarize-run.js';
-import { countByReason, planReport, touchRow } from '../../../shared/usecases/touch-report.js';
-import { executeRun } from '../../run-executor.js';
-import { type CommandContext, requireDate, withEmbedded } from '../context.js';
+// plan --date D (a dry run: writes nothing; GET /v1/plan) and run --date D (POST /v1/runs, the
+// state machine, then the run's result from GET /v1/run-results/{runId} once the execution is done).
+import { z } from 'zod';
+import { planReportSchema, runResultSchema } from '../../../shared/usecases/plan/report.js';
+import { type CommandContext, requireDate } from '../context.js';
 import { RefusedError, UsageError } from '../errors.js';
 import { table } from '../output.js';
+import { type ApiClient, ApiProblem, withApi } from '../remote/client.js';
 
 export const COLUMNS = [
   'campaignId',
@@ -22,12 +22,15 @@ function rejectExtraArgs(ctx: CommandContext, usage: string) {
   if (ctx.args.length > 0) throw new UsageError(`usage: ${usage}`);
 }
 
-async function refuseUnknownCampaign<T>(fn: () => Promise<T>): Promise<T> {
+/** The API answers 404 for an unknown campaign; the CLI refuses it as the contract says. */
+async function refuseUnknownCampaign<T>(campaign: string | undefined, fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (e) {
-    if (e instanceof UnknownCampaignError)
-      throw new RefusedError(e.message, [{ path: 'campaign', message: 'unknown campaign' }]);
+    if (e instanceof ApiProblem && e.status === 404 && campaign)
+      throw new RefusedError(`no campaign with id ${campaign}`, [
+        { path: 'campaign', message: 'unknown campaign' },
+      ]);
     throw e;
   }
 }
@@ -36,74 +39,64 @@ export async function planCommand(ctx: CommandContext): Promise<void> {
   const usage = 'touchpoint plan --date YYYY-MM-DD [--campaign ID] [--json]';
   rejectExtraArgs(ctx, usage);
   const date = requireDate(ctx, usage);
-  if (ctx.remote) return (await import('../remote/runs.js')).remotePlan(ctx, date);
-  const touches = await withEmbedded(ctx, {}, ({ deps }) =>
-    refuseUnknownCampaign(() =>
-      planDayTouches(
-        { store: deps.store },
-        { date, ...(ctx.options.campaign && { campaignId: ctx.options.campaign }) },
-      ),
-    ),
-  );
-  const report = planReport(date, touches);
-  ctx.out.data(report);
-  ctx.out.text(
-    `Plan for ${date}: ${report.summary.planned} planned, ${report.summary.suppressed} suppressed`,
-  );
-  ctx.out.text(table(report.touches, COLUMNS));
+  const campaign = ctx.options.campaign;
+  await withApi(ctx, async (api) => {
+    const { body } = await refuseUnknownCampaign(campaign, () =>
+      api.call('GET', '/v1/plan', { query: { date, campaign } }),
+    );
+    const report = planReportSchema.parse(body);
+    ctx.out.data(report);
+    ctx.out.text(
+      `Plan for ${date}: ${report.summary.planned} planned, ${report.summary.suppressed} suppressed`,
+    );
+    ctx.out.text(table(report.touches, COLUMNS));
+  });
 }
 
-/** A run reports `sent`, `suppressed` or `failed` per touch (and `expired` when a window closed first). */
-function runStatus(t: ReportedTouch): { status: string; reason: string | undefined } {
-  if (t.outcome === 'sent' || t.outcome === 'failed' || t.outcome === 'expired')
-    return { status: t.outcome, reason: t.error };
-  if (t.outcome === 'suppressed') return { status: 'suppressed', reason: t.outcomeReason ?? t.reason };
-  return {
-    status: t.outcome === 'planned' ? 'failed' : t.outcome,
-    reason: t.outcome === 'planned' ? 'not sent by the run' : undefined,
-  };
+const runStatus = z.object({
+  status: z.enum(['RUNNING', 'SUCCEEDED', 'FAILED', 'UNKNOWN']),
+  output: z.unknown().optional(),
+  error: z.string().optional(),
+});
+
+/** How long `run` waits for the execution (in the cloud a run waits for its touches' send times). */
+export const RUN_DEADLINE_MS = 30 * 60_000;
+
+/** Polls the execution to a deadline; the run id once it succeeded. */
+async function awaitExecution(api: ApiClient, executionId: string, deadlineMs: number): Promise<string> {
+  const deadline = Date.now() + deadlineMs;
+  for (let delay = 100; ; delay = Math.min(delay * 2, 2_000)) {
+    const path = `/v1/runs/${encodeURIComponent(executionId)}`;
+    const status = runStatus.parse((await api.call('GET', path)).body);
+    if (status.status === 'SUCCEEDED') return z.object({ runId: z.string() }).parse(status.output).runId;
+    if (status.status !== 'RUNNING')
+      throw new Error(`run ${executionId} ended ${status.status}${status.error ? `: ${status.error}` : ''}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `run ${executionId} still running after ${Math.round(deadlineMs / 1000)} s; check it with GET ${path}`,
+      );
+    await new Promise((resolve) => setTimeout(resolve, delay));
+  }
 }
 
 export async function runCommand(ctx: CommandContext): Promise<void> {
   const usage = 'touchpoint run --date YYYY-MM-DD [--campaign ID] [--json]';
   rejectExtraArgs(ctx, usage);
   const date = requireDate(ctx, usage);
-  if (ctx.remote) return (await import('../remote/runs.js')).remoteRun(ctx, date);
-  await withEmbedded(ctx, { channels: true }, async ({ deps, template, info }) => {
-    const campaignId = ctx.options.campaign;
-    // Refuse an unknown campaign before starting an execution.
-    if (campaignId && !(await deps.store.getCampaign(campaignId)))
-      throw new RefusedError(`no campaign with id ${campaignId}`, [
-        { path: 'campaign', message: 'unknown campaign' },
-      ]);
-    ctx.out.note(`running ${date} through the state machine…`);
-    const { output } = await executeRun(template, deps, { date, ...(campaignId && { campaignId }) });
-    const runId =
-      typeof output === 'object' && output !== null && 'runId' in output ? String(output.runId) : undefined;
-    if (!runId) throw new Error('the state machine finished without a run id');
-    const report = await runReport(deps.store, runId);
-    const rows = report.touches.map((t) => {
-      const { status, reason } = runStatus(t);
-      return touchRow(t, status, reason);
-    });
-    const count = (s: string) => rows.filter((r) => r.status === s).length;
-    ctx.out.data({
-      date,
-      runId,
-      touches: rows,
-      summary: {
-        planned: report.summary.planned,
-        sent: count('sent'),
-        suppressed: count('suppressed'),
-        failed: count('failed'),
-        ...(count('expired') > 0 && { expired: count('expired') }),
-        byReason: countByReason(rows),
-      },
-    });
-    ctx.out.text(
-      `Run ${runId} for ${date}: ${count('sent')} sent, ${count('suppressed')} suppressed, ${count('failed')} failed`,
+  const campaignId = ctx.options.campaign;
+  await withApi(ctx, async (api) => {
+    const { body } = await refuseUnknownCampaign(campaignId, () =>
+      api.call('POST', '/v1/runs', { body: { json: { date, ...(campaignId && { campaignId }) } } }),
     );
-    ctx.out.text(table(rows, COLUMNS));
-    if (info.mailboxUrl) ctx.out.note(`mail went to the local SES server (${info.mailboxUrl})`);
+    const { executionId } = z.object({ executionId: z.string() }).parse(body);
+    ctx.out.note(`running ${date} through the state machine (execution ${executionId})…`);
+    const runId = await awaitExecution(api, executionId, RUN_DEADLINE_MS);
+    const result = runResultSchema.parse(
+      (await api.call('GET', `/v1/run-results/${encodeURIComponent(runId)}`)).body,
+    );
+    const s = result.summary;
+    ctx.out.data(result);
+    ctx.out.text(`Run ${runId} for ${date}: ${s.sent} sent, ${s.suppressed} suppressed, ${s.failed} failed`);
+    ctx.out.text(table(result.touches, COLUMNS));
   });
 }

@@ -4,6 +4,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { problemSchema } from '../../../shared/api/problem.js';
 import type { CommandContext, RemoteTarget } from '../context.js';
 import { type Reason, RefusedError, UsageError } from '../errors.js';
 import type { Signer } from './sigv4.js';
@@ -38,15 +39,8 @@ function describeCause(err: unknown): string {
   return String(inner);
 }
 
-const problemBody = z.looseObject({
-  title: z.string().optional(),
-  detail: z.string().optional(),
-  // API Gateway's own refusals (IAM, throttling) carry only a message.
-  message: z.string().optional(),
-  errors: z
-    .array(z.object({ path: z.string(), message: z.string(), line: z.number().int().optional() }))
-    .optional(),
-});
+/** Problem JSON; API Gateway's own refusals (IAM, throttling) carry only a `message`. */
+const problemBody = problemSchema.partial().extend({ message: z.string().optional() });
 
 export type RequestBody =
   | { json: unknown }
@@ -206,10 +200,12 @@ export function refusalOf(p: ApiProblem): Error {
   );
 }
 
-/** Runs a remote command; problems it does not handle become refusals (exit 1). */
+/**
+ * Runs a command against the API: `--api URL` when given, else the data dir's local API. Problems
+ * the command does not handle become refusals (exit 1).
+ */
 export async function withApi<T>(ctx: CommandContext, fn: (api: ApiClient) => Promise<T>): Promise<T> {
-  const target = ctx.remote;
-  if (!target) throw new Error('withApi called without --api');
+  const target = ctx.remote ?? (await (await import('./local-api.js')).localApi(ctx.dataDir));
   try {
     return await fn(await apiClient(target, ctx.dataDir));
   } catch (e) {

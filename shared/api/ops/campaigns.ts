@@ -1,14 +1,23 @@
 // Campaigns: create, list, get, new version (each kept, immutable), versions, validate, pause/resume.
+// Each route parses, calls its use case (shared/usecases/campaigns/) and presents the result.
 // Preview and test-send are in preview.ts; plan and runs in runs.ts.
 
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { createRoute, z } from '@hono/zod-openapi';
-import { checkCampaign } from '../../domain/campaign-checks.js';
-import { type Campaign, campaignSchema } from '../../domain/documents.js';
-import type { CampaignRecord } from '../../domain/touch.js';
+import type { Context } from 'hono';
+import type { ZodError } from 'zod';
+import type { CampaignIssue } from '../../domain/campaign-checks.js';
+import { campaignSchema } from '../../domain/documents.js';
+import { applyCampaign } from '../../usecases/campaigns/apply.js';
+import { listCampaigns } from '../../usecases/campaigns/list.js';
+import { setCampaignPaused } from '../../usecases/campaigns/pause-resume.js';
+import { campaignRecordSchema, validCampaignSchema } from '../../usecases/campaigns/schemas.js';
+import { validateCampaignDocument } from '../../usecases/campaigns/validate.js';
 import type { ApiDeps } from '../deps.js';
 import { zodErrors } from '../problem.js';
 import {
+  badRequest,
+  badRequestFrom,
   commonErrors,
   conflict,
   conflictResponse,
@@ -31,37 +40,47 @@ export const campaignIdParam = z.object({
     .openapi({ param: { name: 'id', in: 'path' }, example: 'contract-renewal' }),
 });
 
-const recordSchema = z
-  .object({ campaign: campaignSchema, version: z.number().int(), paused: z.boolean(), updatedAt: z.string() })
-  .openapi('CampaignRecord');
-const validResult = z.object({ valid: z.literal(true), id: z.string() });
+const recordSchema = campaignRecordSchema.clone().openapi('CampaignRecord');
 
 const campaignBody = {
   required: true,
   content: { 'application/json': { schema: campaignSchema.clone().openapi('Campaign') } },
 };
 
-/** The checks `campaign validate` makes beyond the schema (templates, variables, SMS length). */
-function checked(campaign: Campaign): Campaign {
-  const issues = checkCampaign(campaign);
-  if (issues.length > 0)
-    throw unprocessable(
-      'The campaign does not pass its checks.',
-      issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
-    );
-  return campaign;
-}
+const toErrors = (issues: readonly CampaignIssue[]) =>
+  issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
 
-export async function requireCampaign(deps: ApiDeps, id: string): Promise<CampaignRecord> {
-  const record = await deps.store.campaigns.getCampaign(id);
-  if (!record) throw notFound(`Campaign ${id}`);
-  return record;
-}
+type CampaignStores = Parameters<typeof validateCampaignDocument>[0];
+
+/**
+ * When the body fails the schema, the answer still lists every problem the use case finds in it
+ * (templates, variables, tiers of the parts that parsed), not only the schema's: 400 where a schema
+ * error is a malformed request, 422 where it is the answer (validate).
+ */
+const refuseWithEverything =
+  (stores: CampaignStores, status: 400 | 422) =>
+  (
+    result: { target: string } & ({ success: true } | { success: false; error: ZodError }),
+    c: Context,
+  ): undefined | Promise<never> => {
+    if (result.success) return undefined;
+    if (result.target !== 'json')
+      throw badRequestFrom(result.error, 'The request does not match the schema.');
+    const schemaError = result.error;
+    return (async () => {
+      // The validator has read the body already; hono keeps it, so no byte is read twice.
+      const checked = await validateCampaignDocument(stores, await c.req.json());
+      const errors = checked.ok ? zodErrors(schemaError) : toErrors(checked.issues);
+      if (status === 400) throw badRequest('The request does not match the schema.', errors);
+      throw unprocessable('The campaign does not match the schema.', errors);
+    })();
+  };
 
 const tag = ['campaigns'];
 
 export function campaignRoutes(deps: ApiDeps): OpenAPIHono {
   const app = opsApp(deps.log);
+  const stores = { campaigns: deps.store.campaigns, settings: deps.store.settings };
 
   app.openapi(
     createRoute({
@@ -79,11 +98,13 @@ export function campaignRoutes(deps: ApiDeps): OpenAPIHono {
       },
     }),
     async (c) => {
-      const campaign = checked(c.req.valid('json'));
-      if (await deps.store.campaigns.getCampaign(campaign.id))
-        throw conflict(`Campaign ${campaign.id} exists; PUT /v1/campaigns/${campaign.id} adds a version.`);
-      return c.json(await deps.store.campaigns.putCampaign(campaign), 201);
+      const result = await applyCampaign(stores, { doc: c.req.valid('json'), mode: 'create' });
+      if (result.ok) return c.json(result.record, 201);
+      if (result.reason === 'invalid')
+        throw unprocessable('The campaign does not pass its checks.', toErrors(result.issues));
+      throw conflict(`Campaign ${result.id} exists; PUT /v1/campaigns/${result.id} adds a version.`);
     },
+    refuseWithEverything(stores, 400),
   );
 
   app.openapi(
@@ -98,13 +119,7 @@ export function campaignRoutes(deps: ApiDeps): OpenAPIHono {
         ...commonErrors,
       },
     }),
-    async (c) => {
-      const records = await deps.store.campaigns.listCampaigns();
-      records.sort(
-        (a, b) => b.campaign.priority - a.campaign.priority || a.campaign.id.localeCompare(b.campaign.id),
-      );
-      return c.json({ campaigns: records }, 200);
-    },
+    async (c) => c.json({ campaigns: await listCampaigns(stores) }, 200),
   );
 
   // Declared before /{id} routes so "validate" is never read as an id.
@@ -114,17 +129,23 @@ export function campaignRoutes(deps: ApiDeps): OpenAPIHono {
       path: '/v1/campaigns/validate',
       tags: tag,
       security,
-      summary: 'Validate a campaign document (schema and checks); stores nothing',
+      summary: 'Validate a campaign document (schema, templates, variables, tiers); stores nothing',
       request: { body: campaignBody },
-      responses: { 200: jsonContent(validResult, 'Valid'), ...commonErrors, ...unprocessableResponse },
+      responses: {
+        200: jsonContent(validCampaignSchema.clone(), 'Valid'),
+        ...commonErrors,
+        ...unprocessableResponse,
+      },
     }),
-    (c) => c.json({ valid: true as const, id: checked(c.req.valid('json')).id }, 200),
-    // Here a schema failure is the answer, not a malformed request: 422 like the checks.
-    (result) => {
-      if (!result.success)
-        throw unprocessable('The campaign does not match the schema.', zodErrors(result.error));
-      return undefined;
+    async (c) => {
+      const result = await validateCampaignDocument(stores, c.req.valid('json'));
+      if (!result.ok) throw unprocessable('The campaign does not pass its checks.', toErrors(result.issues));
+      return c.json(
+        { valid: true as const, id: result.campaign.id, steps: result.campaign.steps.length },
+        200,
+      );
     },
+    refuseWithEverything(stores, 422),
   );
 
   app.openapi(
@@ -137,7 +158,12 @@ export function campaignRoutes(deps: ApiDeps): OpenAPIHono {
       request: { params: campaignIdParam },
       responses: { 200: jsonContent(recordSchema, 'The campaign'), ...commonErrors, ...notFoundResponse },
     }),
-    async (c) => c.json(await requireCampaign(deps, c.req.valid('param').id), 200),
+    async (c) => {
+      const { id } = c.req.valid('param');
+      const record = await deps.store.campaigns.getCampaign(id);
+      if (!record) throw notFound(`Campaign ${id}`);
+      return c.json(record, 200);
+    },
   );
 
   app.openapi(
@@ -157,13 +183,15 @@ export function campaignRoutes(deps: ApiDeps): OpenAPIHono {
     }),
     async (c) => {
       const { id } = c.req.valid('param');
-      const campaign = c.req.valid('json');
-      if (campaign.id !== id)
+      const result = await applyCampaign(stores, { doc: c.req.valid('json'), mode: 'version', id });
+      if (result.ok) return c.json(result.record, 200);
+      if (result.reason === 'invalid')
+        throw unprocessable('The campaign does not pass its checks.', toErrors(result.issues));
+      if (result.reason === 'id-mismatch')
         throw unprocessable('The body names another campaign.', [{ path: 'id', message: `must be ${id}` }]);
-      checked(campaign);
-      await requireCampaign(deps, id);
-      return c.json(await deps.store.campaigns.putCampaign(campaign), 200);
+      throw notFound(`Campaign ${id}`);
     },
+    refuseWithEverything(stores, 400),
   );
 
   app.openapi(
@@ -183,7 +211,10 @@ export function campaignRoutes(deps: ApiDeps): OpenAPIHono {
         }),
       },
       responses: {
-        200: jsonContent(z.object({ version: z.number().int(), campaign: campaignSchema }), 'The version'),
+        200: jsonContent(
+          z.object({ version: z.number().int(), campaign: campaignSchema.clone() }),
+          'The version',
+        ),
         ...commonErrors,
         ...notFoundResponse,
       },
@@ -212,8 +243,9 @@ export function campaignRoutes(deps: ApiDeps): OpenAPIHono {
       }),
       async (c) => {
         const { id } = c.req.valid('param');
-        if (!(await deps.store.campaigns.setPaused(id, action === 'pause'))) throw notFound(`Campaign ${id}`);
-        return c.json(await requireCampaign(deps, id), 200);
+        const record = await setCampaignPaused(stores, { id, paused: action === 'pause' });
+        if (!record) throw notFound(`Campaign ${id}`);
+        return c.json(record, 200);
       },
     );
   }

@@ -1,12 +1,19 @@
 // What every ops route shares: expected failures as a typed error that the ops app turns into
 // problem JSON (so handlers return only their typed success responses), the documented problem
 // shape, and the response blocks each route lists in the OpenAPI document.
-import { OpenAPIHono, z } from '@hono/zod-openapi';
+import { OpenAPIHono, type z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ZodError } from 'zod';
 import type { ApiLog } from '../deps.js';
-import { PROBLEM_TYPES, type Problem, problem, validationProblem, zodErrors } from '../problem.js';
+import {
+  problemSchema as baseProblemSchema,
+  PROBLEM_TYPES,
+  type Problem,
+  problem,
+  validationProblem,
+  zodErrors,
+} from '../problem.js';
 
 /** An expected failure of an ops request; the ops app answers it as RFC 9457 problem JSON. */
 // A type alias (not an interface) so it is assignable to problem()'s open-ended Problem shape.
@@ -52,18 +59,7 @@ export const badRequest = (detail: string, errors: NonNullable<Problem['errors']
 export const badRequestFrom = (error: ZodError, detail: string): ProblemError =>
   badRequest(detail, zodErrors(error));
 
-export const problemSchema = z
-  .object({
-    type: z.string(),
-    title: z.string(),
-    status: z.number().int(),
-    detail: z.string().optional(),
-    instance: z.string().optional(),
-    errors: z
-      .array(z.object({ path: z.string(), message: z.string(), line: z.number().int().optional() }))
-      .optional(),
-  })
-  .openapi('Problem');
+export const problemSchema = baseProblemSchema.clone().openapi('Problem');
 
 const problemResponse = (description: string) => ({
   description,

@@ -6,6 +6,12 @@ import { contractSchema, customerSchema } from '../../domain/documents.js';
 import { eraseCustomer } from '../../usecases/customers/erase-customer.js';
 import { exportCustomer } from '../../usecases/customers/export-customer.js';
 import { IdMismatchError, putContract, putCustomer } from '../../usecases/customers/put-records.js';
+import {
+  customerExportSchema,
+  customerViewSchema,
+  erasureReportSchema,
+} from '../../usecases/customers/schemas.js';
+import { showCustomer } from '../../usecases/customers/show-customer.js';
 import type { ApiDeps } from '../deps.js';
 import {
   commonErrors,
@@ -31,28 +37,9 @@ const idParam = z.object({
 const customerDoc = customerSchema.clone().openapi('Customer');
 const contractDoc = contractSchema.clone().openapi('Contract');
 
-const exportSchema = z
-  .object({
-    exportedAt: z.string(),
-    customer: customerDoc,
-    contracts: z.array(contractDoc),
-    events: z.array(z.record(z.string(), z.unknown())),
-    deliveries: z.array(z.record(z.string(), z.unknown())),
-    consent: z.object({
-      current: z.object({ email: z.boolean(), sms: z.boolean() }),
-      suppressions: z.array(z.record(z.string(), z.unknown())),
-    }),
-  })
-  .openapi('CustomerExport');
-const erasureSchema = z
-  .object({
-    anonymousId: z.string(),
-    profile: z.boolean(),
-    ledgerRows: z.number().int(),
-    contracts: z.number().int(),
-    events: z.number().int(),
-  })
-  .openapi('ErasureReport');
+const exportSchema = customerExportSchema.clone().openapi('CustomerExport');
+const erasureSchema = erasureReportSchema.clone().openapi('ErasureReport');
+const viewSchema = customerViewSchema.clone().openapi('CustomerView');
 
 async function orUnprocessable<T>(fn: () => Promise<T>): Promise<T> {
   try {
@@ -117,6 +104,24 @@ export function customerRoutes(deps: ApiDeps): OpenAPIHono {
   app.openapi(
     createRoute({
       method: 'get',
+      path: '/v1/customers/{id}/view',
+      tags,
+      security,
+      summary: 'A customer as `customer show` prints it: profile, tier, contracts, events, consent, touches',
+      request: { params: idParam },
+      responses: { 200: jsonContent(viewSchema, 'The customer view'), ...commonErrors, ...notFoundResponse },
+    }),
+    async (c) => {
+      const { id } = c.req.valid('param');
+      const view = await showCustomer(deps.store, id);
+      if (!view) throw notFound(`Customer ${id}`);
+      return c.json(view, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
       path: '/v1/customers/{id}/export',
       tags,
       security,
@@ -144,10 +149,7 @@ export function customerRoutes(deps: ApiDeps): OpenAPIHono {
     }),
     async (c) => {
       const { id } = c.req.valid('param');
-      const report = await eraseCustomer(
-        { store: deps.store, pseudonymKey: deps.config.unsubscribeSecret },
-        id,
-      );
+      const report = await eraseCustomer({ store: deps.store, pseudonymKey: deps.config.pseudonymKey }, id);
       if (!report) throw notFound(`Customer ${id}`);
       deps.log.info('customer erased', { anonymousId: report.anonymousId, ledgerRows: report.ledgerRows });
       return c.json(report, 200);

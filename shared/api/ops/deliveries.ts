@@ -2,9 +2,11 @@
 
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { createRoute, z } from '@hono/zod-openapi';
-import { deliverySchema } from '../../domain/delivery-schema.js';
 import { settingsSchema } from '../../domain/documents.js';
 import type { DeliveryPosition } from '../../ports/customer-data.js';
+import { pageDeliveries } from '../../usecases/deliveries/list.js';
+import { deliveryPageSchema } from '../../usecases/deliveries/schemas.js';
+import { applySettings, showSettings } from '../../usecases/settings/settings.js';
 import type { ApiDeps } from '../deps.js';
 import { badRequest, commonErrors, jsonContent, opsApp, security } from './common.js';
 
@@ -38,8 +40,6 @@ export function decodeCursor(cursor: string): DeliveryPosition {
   return { ...(campaignId !== undefined && { campaignId }), ...(lastKey !== undefined && { lastKey }) };
 }
 
-const deliveryDoc = deliverySchema.clone().openapi('Delivery');
-
 const settingsDoc = settingsSchema.clone().openapi('Settings');
 
 export function deliveryRoutes(deps: ApiDeps): OpenAPIHono {
@@ -61,22 +61,17 @@ export function deliveryRoutes(deps: ApiDeps): OpenAPIHono {
         }),
       },
       responses: {
-        200: jsonContent(
-          z.object({ deliveries: z.array(deliveryDoc), nextCursor: z.string().optional() }),
-          'A page',
-        ),
+        200: jsonContent(deliveryPageSchema.clone().openapi('DeliveryPage'), 'A page'),
         ...commonErrors,
       },
     }),
     async (c) => {
       const q = c.req.valid('query');
-      const page = await deps.store.customers.pageDeliveries(
-        {
-          ...(q.campaign !== undefined && { campaignId: q.campaign }),
-          ...(q.customer !== undefined && { customerId: q.customer }),
-        },
-        { limit: q.limit, ...(q.cursor !== undefined && { after: decodeCursor(q.cursor) }) },
-      );
+      const page = await pageDeliveries(deps.store, {
+        campaignId: q.campaign,
+        customerId: q.customer,
+        page: { limit: q.limit, ...(q.cursor !== undefined && { after: decodeCursor(q.cursor) }) },
+      });
       return c.json(
         { deliveries: page.deliveries, ...(page.after && { nextCursor: encodeCursor(page.after) }) },
         200,
@@ -93,7 +88,7 @@ export function deliveryRoutes(deps: ApiDeps): OpenAPIHono {
       summary: 'The settings (tiers, feb29, activity event types)',
       responses: { 200: jsonContent(settingsDoc, 'The settings'), ...commonErrors },
     }),
-    async (c) => c.json(await deps.store.settings.getSettings(), 200),
+    async (c) => c.json(await showSettings(deps.store), 200),
   );
 
   app.openapi(
@@ -107,9 +102,14 @@ export function deliveryRoutes(deps: ApiDeps): OpenAPIHono {
       responses: { 200: jsonContent(settingsDoc, 'The settings now in force'), ...commonErrors },
     }),
     async (c) => {
-      const settings = c.req.valid('json');
-      await deps.store.settings.putSettings(settings);
-      return c.json(settings, 200);
+      const result = await applySettings(deps.store, c.req.valid('json'));
+      // The body passed the same schema, so this refusal is only the use case's own guard.
+      if (!result.ok)
+        throw badRequest(
+          'The settings are invalid.',
+          result.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+        );
+      return c.json(result.settings, 200);
     },
   );
   return app;

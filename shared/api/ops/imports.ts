@@ -4,9 +4,10 @@
 
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { createRoute, z } from '@hono/zod-openapi';
-import { importParsed } from '../../import/import-file.js';
 import { ndjsonLines, type ParsedLine } from '../../import/parse.js';
 import type { DocumentKind } from '../../import/validate.js';
+import { importDocumentLines } from '../../usecases/imports/import-documents.js';
+import { importResultSchema } from '../../usecases/imports/schemas.js';
 import type { ApiDeps } from '../deps.js';
 import { PROBLEM_TYPES } from '../problem.js';
 import {
@@ -18,12 +19,6 @@ import {
   security,
   unprocessableResponse,
 } from './common.js';
-
-const result = z.object({
-  count: z.number().int(),
-  written: z.number().int(),
-  newEvents: z.number().int().optional(),
-});
 
 /** Reads the body as the content type says: NDJSON lines keep their physical line numbers. */
 function parseBody(contentType: string, text: string): () => AsyncIterable<ParsedLine> {
@@ -73,11 +68,15 @@ export function importRoutes(deps: ApiDeps): OpenAPIHono {
             },
           },
         },
-        responses: { 200: jsonContent(result, 'Imported'), ...commonErrors, ...unprocessableResponse },
+        responses: {
+          200: jsonContent(importResultSchema.clone(), 'Imported'),
+          ...commonErrors,
+          ...unprocessableResponse,
+        },
       }),
       async (c) => {
         const read = parseBody(c.req.header('content-type') ?? '', await c.req.text());
-        const out = await importParsed(read, kind, deps.store, { maxErrors: 1000 });
+        const out = await importDocumentLines(deps.store, { kind, read });
         if (!out.ok)
           throw new ProblemError({
             type: PROBLEM_TYPES.validation,

@@ -11,9 +11,11 @@ import { opsApp } from './common.js';
 import { customerRoutes } from './customers.js';
 import { deliveryRoutes } from './deliveries.js';
 import { importRoutes } from './imports.js';
+import { partnerRoutes } from './partners.js';
 import { previewRoutes } from './preview.js';
 import { referencePage } from './reference.js';
 import { runRoutes } from './runs.js';
+import { suppressionRoutes } from './suppressions.js';
 import { uploadRoutes } from './uploads.js';
 
 export function opsRoutes(deps: ApiDeps): OpenAPIHono {
@@ -47,6 +49,8 @@ export function opsRoutes(deps: ApiDeps): OpenAPIHono {
     customerRoutes,
     deliveryRoutes,
     uploadRoutes,
+    partnerRoutes,
+    suppressionRoutes,
   ])
     app.route('/', part(deps));
 

@@ -1,41 +1,18 @@
-// The dry run of a date (plan) and "run now" (starts the state machine; a status endpoint reads it).
+// The dry run of a date (plan), "run now" (starts the state machine; a status endpoint reads it), and
+// a finished run's result in the contract's run JSON. Rules in shared/usecases/{plan,runs}/.
 
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { createRoute, z } from '@hono/zod-openapi';
-import { calendarDate, channel } from '../../domain/documents.js';
-import { SUPPRESSION_REASONS } from '../../domain/touch.js';
-import { planDayTouches, UnknownCampaignError } from '../../usecases/plan-day.js';
-import { planReport } from '../../usecases/touch-report.js';
+import { calendarDate } from '../../domain/documents.js';
+import { planDay } from '../../usecases/plan/plan.js';
+import { planReportSchema, runResultSchema } from '../../usecases/plan/report.js';
+import { runNow } from '../../usecases/runs/run-now.js';
+import { runResult } from '../../usecases/runs/run-result.js';
 import type { ApiDeps } from '../deps.js';
-import { requireCampaign } from './campaigns.js';
 import { commonErrors, jsonContent, notFound, notFoundResponse, opsApp, security } from './common.js';
 
 // Domain schemas may be created before @hono/zod-openapi extends zod (the CLI imports the domain
 // first); such instances lack .openapi(), so the API documents clones made after the extension.
-
-const touchSchema = z.object({
-  campaignId: z.string(),
-  stepId: z.string(),
-  customerId: z.string(),
-  channel,
-  occasion: z.string(),
-  tier: z.string(),
-  locale: z.string(),
-  sendAt: z.string(),
-  status: z.enum(['planned', 'suppressed']),
-  reason: z.enum(SUPPRESSION_REASONS).optional(),
-});
-const planSchema = z
-  .object({
-    date: z.string(),
-    touches: z.array(touchSchema),
-    summary: z.object({
-      planned: z.number().int(),
-      suppressed: z.number().int(),
-      byReason: z.record(z.string(), z.number()),
-    }),
-  })
-  .openapi('Plan');
 
 const runStatus = z.object({
   executionId: z.string(),
@@ -43,6 +20,13 @@ const runStatus = z.object({
   output: z.unknown().optional(),
   error: z.string().optional(),
 });
+
+const pathId = (name: string) =>
+  z
+    .string()
+    .min(1)
+    .max(2048)
+    .openapi({ param: { name, in: 'path' } });
 
 const tag = ['runs'];
 
@@ -62,21 +46,17 @@ export function runRoutes(deps: ApiDeps): OpenAPIHono {
           campaign: z.string().min(1).optional(),
         }),
       },
-      responses: { 200: jsonContent(planSchema, 'The plan'), ...commonErrors, ...notFoundResponse },
+      responses: {
+        200: jsonContent(planReportSchema.clone().openapi('Plan'), 'The plan'),
+        ...commonErrors,
+        ...notFoundResponse,
+      },
     }),
     async (c) => {
       const { date, campaign } = c.req.valid('query');
-      let planned: Awaited<ReturnType<typeof planDayTouches>>;
-      try {
-        planned = await planDayTouches(
-          { store: deps.store },
-          { date, ...(campaign !== undefined && { campaignId: campaign }) },
-        );
-      } catch (err) {
-        if (err instanceof UnknownCampaignError) throw notFound(`Campaign ${err.campaignId}`);
-        throw err;
-      }
-      return c.json(planReport(date, planned), 200);
+      const result = await planDay({ store: deps.store }, { date, campaignId: campaign });
+      if (!result.ok) throw notFound(`Campaign ${result.campaignId}`);
+      return c.json(result.report, 200);
     },
   );
 
@@ -104,10 +84,12 @@ export function runRoutes(deps: ApiDeps): OpenAPIHono {
       },
     }),
     async (c) => {
-      const body = c.req.valid('json');
-      if (body.campaignId !== undefined) await requireCampaign(deps, body.campaignId);
-      const { executionId } = await deps.runs.start(body);
-      return c.json({ executionId }, 202);
+      const result = await runNow(
+        { campaigns: deps.store.campaigns, starter: deps.runs },
+        c.req.valid('json'),
+      );
+      if (!result.ok) throw notFound(`Campaign ${result.campaignId}`);
+      return c.json({ executionId: result.executionId }, 202);
     },
   );
 
@@ -118,15 +100,7 @@ export function runRoutes(deps: ApiDeps): OpenAPIHono {
       tags: tag,
       security,
       summary: 'The status of a run (and its output once done)',
-      request: {
-        params: z.object({
-          executionId: z
-            .string()
-            .min(1)
-            .max(2048)
-            .openapi({ param: { name: 'executionId', in: 'path' } }),
-        }),
-      },
+      request: { params: z.object({ executionId: pathId('executionId') }) },
       responses: { 200: jsonContent(runStatus, 'The status'), ...commonErrors, ...notFoundResponse },
     }),
     async (c) => {
@@ -134,6 +108,28 @@ export function runRoutes(deps: ApiDeps): OpenAPIHono {
       const status = await deps.runs.status(executionId);
       if (!status) throw notFound(`Execution ${executionId}`);
       return c.json({ executionId, ...status }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/v1/run-results/{runId}',
+      tags: tag,
+      security,
+      summary: "A run's touches with their outcomes and its summary (the contract's run JSON)",
+      request: { params: z.object({ runId: pathId('runId') }) },
+      responses: {
+        200: jsonContent(runResultSchema.clone().openapi('RunResult'), 'The result'),
+        ...commonErrors,
+        ...notFoundResponse,
+      },
+    }),
+    async (c) => {
+      const { runId } = c.req.valid('param');
+      const result = await runResult(deps.store, runId);
+      if (!result) throw notFound(`Run ${runId}`);
+      return c.json(result, 200);
     },
   );
   return app;

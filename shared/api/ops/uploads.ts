@@ -4,8 +4,8 @@
 // reports the job. PUT /local-uploads/{id} exists only where the API receives uploads itself.
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { createRoute, z } from '@hono/zod-openapi';
-import { ulid } from 'ulid';
-import type { ImportJob } from '../../ports/import-jobs.js';
+import { importJobViewSchema, importUploadSchema } from '../../usecases/imports/schemas.js';
+import { importJobView, startUploadImport } from '../../usecases/imports/upload-import.js';
 import type { ApiDeps } from '../deps.js';
 import { PROBLEM_TYPES } from '../problem.js';
 import {
@@ -19,9 +19,6 @@ import {
   security,
 } from './common.js';
 
-/** How long an upload URL works: enough for a large file on a slow link, short enough to leak little. */
-export const UPLOAD_URL_TTL_SECONDS = 15 * 60;
-
 const createBody = z
   .object({
     kind: z.enum(['customers', 'contracts', 'events']),
@@ -29,37 +26,6 @@ const createBody = z
   })
   .strict()
   .openapi('ImportJobRequest');
-
-const created = z
-  .object({
-    importId: z.string(),
-    uploadUrl: z.string(),
-    method: z.literal('PUT'),
-    expiresAt: z.string(),
-  })
-  .openapi('ImportUpload');
-
-const jobView = z
-  .object({
-    importId: z.string(),
-    kind: z.enum(['customers', 'contracts', 'events']),
-    format: z.enum(['ndjson', 'csv']),
-    status: z.enum(['pending', 'validating', 'writing', 'succeeded', 'failed']),
-    createdAt: z.string(),
-    updatedAt: z.string(),
-    count: z.number().int().optional(),
-    written: z.number().int().optional(),
-    newEvents: z.number().int().optional(),
-    errors: z.array(z.object({ line: z.number().int(), path: z.string(), message: z.string() })).optional(),
-    errorCount: z.number().int().optional(),
-    message: z.string().optional(),
-  })
-  .openapi('ImportJob');
-
-const view = (job: ImportJob): z.infer<typeof jobView> => {
-  const { id, uploadExpiresAt: _u, ...rest } = job;
-  return { importId: id, ...rest };
-};
 
 const notConfigured = () =>
   new ProblemError({
@@ -80,38 +46,24 @@ export function uploadRoutes(deps: ApiDeps): OpenAPIHono {
       summary:
         'Start a large import: returns a URL to PUT the file to (NDJSON, or CSV for customers/contracts)',
       request: { body: { required: true, content: { 'application/json': { schema: createBody } } } },
-      responses: { 201: jsonContent(created, 'Upload the file to uploadUrl with PUT'), ...commonErrors },
+      responses: {
+        201: jsonContent(
+          importUploadSchema.clone().openapi('ImportUpload'),
+          'Upload the file to uploadUrl with PUT',
+        ),
+        ...commonErrors,
+      },
     }),
     async (c) => {
-      const uploads = deps.uploads;
-      if (!uploads) throw notConfigured();
-      const { kind, format } = c.req.valid('json');
-      if (format === 'csv' && kind === 'events')
-        throw badRequest('Events are imported from NDJSON only, not CSV.', [
-          { path: 'format', message: 'events need ndjson' },
-        ]);
-      const now = deps.clock.now();
-      const expiresAt = new Date(now.getTime() + UPLOAD_URL_TTL_SECONDS * 1000);
-      const job: ImportJob = {
-        id: ulid(now.getTime()),
-        kind,
-        format,
-        status: 'pending',
-        createdAt: now.toISOString(),
-        updatedAt: now.toISOString(),
-        uploadExpiresAt: expiresAt.toISOString(),
-      };
-      await deps.store.importJobs.createImportJob(job);
-      const uploadUrl = await uploads.uploadUrl({
-        job,
-        expiresAt,
-        expiresInSeconds: UPLOAD_URL_TTL_SECONDS,
-        origin: new URL(c.req.url).origin,
-      });
-      return c.json(
-        { importId: job.id, uploadUrl, method: 'PUT' as const, expiresAt: job.uploadExpiresAt },
-        201,
+      const result = await startUploadImport(
+        { importJobs: deps.store.importJobs, uploads: deps.uploads, clock: deps.clock },
+        { ...c.req.valid('json'), origin: new URL(c.req.url).origin },
       );
+      if (result.ok) return c.json(result.value, 201);
+      if (result.reason === 'not-configured') throw notConfigured();
+      throw badRequest('Events are imported from NDJSON only, not CSV.', [
+        { path: 'format', message: 'events need ndjson' },
+      ]);
     },
   );
 
@@ -123,13 +75,17 @@ export function uploadRoutes(deps: ApiDeps): OpenAPIHono {
       security,
       summary: 'An import job: pending until uploaded, then validating, writing, succeeded or failed',
       request: { params: z.object({ importId: z.string().regex(/^[0-9A-Z]{26}$/) }) },
-      responses: { 200: jsonContent(jobView, 'The job'), ...commonErrors, ...notFoundResponse },
+      responses: {
+        200: jsonContent(importJobViewSchema.clone().openapi('ImportJob'), 'The job'),
+        ...commonErrors,
+        ...notFoundResponse,
+      },
     }),
     async (c) => {
       const { importId } = c.req.valid('param');
-      const job = await deps.store.importJobs.getImportJob(importId);
+      const job = await importJobView(deps.store, importId);
       if (!job) throw notFound(`Import ${importId}`);
-      return c.json(view(job), 200);
+      return c.json(job, 200);
     },
   );
 

@@ -1,18 +1,14 @@
-// POST /webhooks/{partnerId}: a partner's customer event, signed the Standard Webhooks way.
-// Order matters: the cheap refusals first (size, unknown partner, throttle), then the signature over
-// the raw bytes (nothing is parsed before it is authentic), the replay guard, the body schema, the
-// customer check, and only then the effect: one CustomerEvent on the bus. The webhook-id receipt
-// is written after the event was accepted, so a failed attempt can be retried with the same id.
+// POST /webhooks/{partnerId}: a partner's customer event, signed the Standard Webhooks way. The
+// route enforces the body limit and reads the raw bytes; what is accepted, in which order, is the
+// use case's (shared/usecases/webhooks/accept-webhook.ts); the route maps its outcome to a status.
 import { OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { EVENT_NAMES } from '../../../infra/constructs/function-env.js';
 import { eventSchema } from '../../domain/documents.js';
-import { partnerId as partnerIdSchema, validSecrets } from '../../partners/secrets.js';
+import { acceptWebhook } from '../../usecases/webhooks/accept-webhook.js';
 import type { ApiDeps } from '../deps.js';
 import { PROBLEM_TYPES, problem, validationProblem } from '../problem.js';
 import { DEFAULT_RATE_LIMIT, PartnerRateLimiter, type RateLimit } from './rate-limit.js';
-import { TIMESTAMP_TOLERANCE_MS, verifyWebhook } from './signature.js';
 
 export interface WebhookRouteOptions {
   rateLimit?: RateLimit;
@@ -87,88 +83,71 @@ export function webhookRoutes(deps: ApiDeps, opts: WebhookRouteOptions = {}): Op
     '/webhooks/:partnerId',
     bodyLimit({ maxSize: max, onError: (c) => tooLarge(c, max) }),
     async (c) => {
-      const id = partnerIdSchema.safeParse(c.req.param('partnerId'));
-      const partner = id.success ? await deps.store.partners.getPartner(id.data) : undefined;
-      // The same answer for an unknown partner as for a bad signature: ids are not to be probed.
-      if (!partner) return unauthorized(c, 'Unknown partner or invalid signature.');
-
-      const now = deps.clock.now();
-      const admission = limiter.take(partner.id, now.getTime());
-      if (!admission.ok) {
-        return problem(
-          c,
-          {
-            type: PROBLEM_TYPES.throttled,
-            title: 'Too many requests',
-            status: 429,
-            detail: `Retry after ${admission.retryAfterSeconds} s.`,
-          },
-          { 'retry-after': String(admission.retryAfterSeconds) },
-        );
-      }
-
       const bytes = new Uint8Array(await c.req.arrayBuffer());
       if (bytes.byteLength > max) return tooLarge(c, max);
-      // Decoded as the standardwebhooks library does (Buffer#toString), so signatures agree.
-      const payload = Buffer.from(bytes).toString('utf8');
-
-      const verified = verifyWebhook({
-        secrets: validSecrets(partner, now),
-        headers: {
-          id: c.req.header('webhook-id'),
-          timestamp: c.req.header('webhook-timestamp'),
-          signature: c.req.header('webhook-signature'),
+      const outcome = await acceptWebhook(
+        {
+          partners: deps.store.partners,
+          receipts: deps.store.receipts,
+          documents: deps.store.documents,
+          events: deps.events,
+          clock: deps.clock,
+          admit: (partnerId, nowMs) => limiter.take(partnerId, nowMs),
+          log: deps.log,
         },
-        payload,
-        now,
-        toleranceMs: opts.toleranceMs ?? TIMESTAMP_TOLERANCE_MS,
-      });
-      if (!verified.ok) return unauthorized(c, `Signature verification failed: ${verified.reason}.`);
-      const webhookId = verified.webhookId;
-
-      if (await deps.store.receipts.hasWebhookReceipt(partner.id, webhookId)) {
-        return c.json({ status: 'accepted', duplicate: true } satisfies Accepted, 202);
+        {
+          partnerId: c.req.param('partnerId'),
+          headers: {
+            id: c.req.header('webhook-id'),
+            timestamp: c.req.header('webhook-timestamp'),
+            signature: c.req.header('webhook-signature'),
+          },
+          // Decoded as the standardwebhooks library does (Buffer#toString), so signatures agree.
+          payload: Buffer.from(bytes).toString('utf8'),
+          ...(opts.toleranceMs !== undefined && { toleranceMs: opts.toleranceMs }),
+        },
+      );
+      if (outcome.ok) {
+        const body: Accepted = {
+          status: 'accepted',
+          ...(outcome.eventId !== undefined && { eventId: outcome.eventId }),
+          duplicate: outcome.duplicate,
+        };
+        return c.json(body, 202);
       }
-
-      let json: unknown;
-      try {
-        json = JSON.parse(payload);
-      } catch {
-        return problem(c, {
-          type: PROBLEM_TYPES.validation,
-          title: 'Invalid request',
-          status: 400,
-          detail: 'The body is not JSON.',
-          errors: [],
-        });
+      switch (outcome.reason) {
+        case 'unauthorized':
+          return unauthorized(c, outcome.detail);
+        case 'throttled':
+          return problem(
+            c,
+            {
+              type: PROBLEM_TYPES.throttled,
+              title: 'Too many requests',
+              status: 429,
+              detail: `Retry after ${outcome.retryAfterSeconds} s.`,
+            },
+            { 'retry-after': String(outcome.retryAfterSeconds) },
+          );
+        case 'not-json':
+          return problem(c, {
+            type: PROBLEM_TYPES.validation,
+            title: 'Invalid request',
+            status: 400,
+            detail: 'The body is not JSON.',
+            errors: [],
+          });
+        case 'invalid-event':
+          return validationProblem(c, outcome.error, 'The body is not an Event document.');
+        case 'unknown-customer':
+          return problem(c, {
+            type: PROBLEM_TYPES.validation,
+            title: 'Unknown customer',
+            status: 422,
+            detail: `No customer with id ${outcome.customerId}; nothing was stored.`,
+            errors: [{ path: 'customerId', message: 'unknown customer' }],
+          });
       }
-      const parsed = eventSchema.safeParse(json);
-      if (!parsed.success) return validationProblem(c, parsed.error, 'The body is not an Event document.');
-      const event = parsed.data;
-      const known = await deps.store.documents.existingCustomerIds([event.customerId]);
-      if (!known.has(event.customerId)) {
-        return problem(c, {
-          type: PROBLEM_TYPES.validation,
-          title: 'Unknown customer',
-          status: 422,
-          detail: `No customer with id ${event.customerId}; nothing was stored.`,
-          errors: [{ path: 'customerId', message: 'unknown customer' }],
-        });
-      }
-
-      await deps.events.publish([
-        { source: EVENT_NAMES.partnerSource, detailType: EVENT_NAMES.customerEvent, detail: event },
-      ]);
-      // A concurrent replay may have won the receipt: the event id is idempotent downstream, so the
-      // second publish had no effect either way; report it as the duplicate it was.
-      const first = await deps.store.receipts.recordWebhookReceipt(partner.id, webhookId, now);
-      deps.log.info('partner event accepted', {
-        partnerId: partner.id,
-        webhookId,
-        eventId: event.id,
-        duplicate: !first,
-      });
-      return c.json({ status: 'accepted', eventId: event.id, duplicate: !first } satisfies Accepted, 202);
     },
   );
 

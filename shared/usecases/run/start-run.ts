@@ -4,7 +4,7 @@
 // the earlier dates of the look-back that no run completed (docs/scheduling.md).
 import { DateTime } from 'luxon';
 import { ulid } from 'ulid';
-import { z } from 'zod';
+import * as z from 'zod';
 import { addDays } from '../../domain/calendar.js';
 import { calendarDate, isoInstant } from '../../domain/documents.js';
 import type { Clock } from '../../ports/clock.js';

@@ -55,6 +55,7 @@ function deps(s: DynamoStores): ApiDeps {
       secretRolloverMs: 86_400_000,
       maxBodyBytes: 64 * 1024,
       unsubscribeSecret: 'unsub-secret',
+      pseudonymKey: 'pseudonym-key',
     },
   };
 }
@@ -222,6 +223,7 @@ describe('campaigns', () => {
     expect(await read(await call('POST', '/v1/campaigns/validate', renewal), anyObject)).toEqual({
       valid: true,
       id: 'contract-renewal',
+      steps: 3,
     });
     const schema = await expectProblem(
       await call('POST', '/v1/campaigns/validate', { ...renewal, steps: [] }),
@@ -507,6 +509,12 @@ describe('documentation', () => {
       '/v1/customers:import',
       '/v1/deliveries',
       '/v1/runs/{executionId}',
+      '/v1/run-results/{runId}',
+      '/v1/partners',
+      '/v1/partners/{id}/rotate',
+      '/v1/suppressions',
+      '/v1/suppressions/{address}',
+      '/v1/customers/{id}/view',
     ])
       expect(Object.keys(doc.paths)).toContain(path);
     expect(doc.components.securitySchemes['bearerAuth']).toMatchObject({ scheme: 'bearer' });

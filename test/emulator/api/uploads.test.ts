@@ -65,6 +65,7 @@ beforeAll(async () => {
       secretRolloverMs: 86_400_000,
       maxBodyBytes: 64 * 1024,
       unsubscribeSecret: 'unsub-secret-123',
+      pseudonymKey: 'pseudonym-key-123',
     },
   };
   server = await startApiServer({ deps, port: 0 });

@@ -39,7 +39,12 @@ let work: string;
 beforeAll(() => {
   work = mkdtempSync(join(tmpdir(), 'tp-cli-'));
 });
-afterAll(() => rmSync(work, { recursive: true, force: true }));
+afterAll(async () => {
+  // Commands leave the data dir's background stack warm: stop every one this file started.
+  for (const d of readdirSync(work, { withFileTypes: true }))
+    if (d.isDirectory()) await cli(['stop'], { dataDir: join(work, d.name) });
+  rmSync(work, { recursive: true, force: true });
+});
 
 describe('touchpoint CLI', () => {
   const dataDir = () => join(work, 'data');

@@ -59,6 +59,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   if (serve && isGroupAlive(serve.pid)) await stopGroup(serve.pid);
+  await cli(['stop'], { dataDir: join(work, 'remote') });
   rmSync(work, { recursive: true, force: true });
 });
 
@@ -166,6 +167,79 @@ describe('touchpoint --api', () => {
     ]);
     expect(json(deliveries)).toMatchObject({ count: 4 });
     expect(json(deliveries)).toEqual(json(deliveriesHere));
+
+    // customer show: the contract's shape, the same through --api and on the data dir.
+    const [shown, shownHere, missing] = await Promise.all([
+      remote(['customer', 'show', 'c-1002', '--json']),
+      embedded(['customer', 'show', 'c-1002', '--json']),
+      remote(['customer', 'show', 'nobody']),
+    ]);
+    expect(json(shown)).toEqual(json(shownHere));
+    expect(
+      z
+        .object({
+          customer: z.object({ id: z.literal('c-1002') }),
+          tier: z.literal('business'),
+          contracts: z.array(z.unknown()).length(1),
+          events: z.array(z.unknown()),
+          consent: z.object({
+            email: z.boolean(),
+            sms: z.boolean(),
+            topics: z.record(z.string(), z.boolean()),
+          }),
+          consentHistory: z.array(z.unknown()),
+          touches: z.array(z.object({ campaignId: z.string(), status: z.string() })),
+        })
+        .parse(json(shown))
+        .touches.map((t) => `${t.campaignId}:${t.status}`)
+        .sort(),
+    ).toEqual(['contract-renewal:sent', 'win-back:suppressed']);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('no customer with id nobody');
+  });
+
+  it('adds, rotates and lists partners, and keeps the suppression list, through the API', async () => {
+    const added = await remote(['partner', 'add', 'acme', '--json']);
+    const secret = z
+      .object({ ok: z.literal(true), id: z.literal('acme'), secret: z.string() })
+      .parse(json(added));
+    expect(secret.secret).toMatch(/^whsec_/);
+    expect((await remote(['partner', 'add', 'acme'])).code).toBe(1);
+    const rotated = z
+      .object({ secret: z.string(), previousValidUntil: z.string() })
+      .parse(json(await remote(['partner', 'rotate', 'acme', '--json'])));
+    expect(rotated.secret).not.toBe(secret.secret);
+    expect((await remote(['partner', 'rotate', 'nobody'])).code).toBe(1);
+    // Listed here and by a CLI on the serve process's own data dir alike, never with a secret.
+    const [listed, listedHere] = await Promise.all([
+      remote(['partner', 'list', '--json']),
+      embedded(['partner', 'list', '--json']),
+    ]);
+    expect(json(listed)).toEqual(json(listedHere));
+    expect(json(listed)).toMatchObject({ count: 1, partners: [{ id: 'acme', validSecrets: 2 }] });
+    expect(listed.stdout).not.toContain('whsec_');
+
+    const suppressed = await remote([
+      'suppression',
+      'add',
+      ' Someone@Example.COM ',
+      '--reason',
+      'bounced',
+      '--json',
+    ]);
+    expect(json(suppressed)).toEqual({ ok: true, address: 'someone@example.com', reason: 'bounced' });
+    const invalid = await remote(['suppression', 'add', 'nope', '--reason', 'bounced']);
+    expect(invalid.code).toBe(1);
+    expect(invalid.stderr).toContain('address:');
+    expect(json(await embedded(['suppression', 'list', '--json']))).toMatchObject({
+      count: 1,
+      suppressions: [{ address: 'someone@example.com', reason: 'bounced', source: 'manual' }],
+    });
+    expect(json(await remote(['suppression', 'remove', 'someone@example.com', '--json']))).toEqual({
+      ok: true,
+      address: 'someone@example.com',
+      removed: true,
+    });
   });
 
   it('keeps the exit codes: unknown campaign 1, API down 1, body too large 1, no route 2', async () => {
@@ -191,7 +265,7 @@ describe('touchpoint --api', () => {
         dataDir: join(work, 'remote'),
       }),
       remote(['import', 'customers', big]),
-      remote(['partner', 'list']),
+      remote(['serve']),
       // No --token: a loopback API's token is read from the data dir serve keeps it in.
       cli([...plan, '--api', apiUrl, '--json'], { dataDir: serveDir }),
     ]);
@@ -202,12 +276,16 @@ describe('touchpoint --api', () => {
     expect(down.code).toBe(1);
     expect(down.stderr).toContain('cannot reach the API');
     // Over the body limit, the CLI switches to the presigned upload and the import completes.
-    expect({ code: tooLarge.code, stderr: tooLarge.code === 0 ? '' : tooLarge.stderr }).toEqual({ code: 0, stderr: '' });
+    expect({ code: tooLarge.code, stderr: tooLarge.code === 0 ? '' : tooLarge.stderr }).toEqual({
+      code: 0,
+      stderr: '',
+    });
     expect(tooLarge.stdout).toContain('imported 1500 customers');
     const bigOne = await fetch(`${apiUrl}/v1/customers/big-0`, {
       headers: { authorization: `Bearer ${token}` },
     });
     expect(bigOne.status).toBe(200);
+    // serve starts a stack of its own: it has no meaning against an API.
     expect(partner.code).toBe(2);
     expect(partner.stderr).toContain('not available with --api');
     expect(storedToken.code).toBe(0);

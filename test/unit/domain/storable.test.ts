@@ -10,14 +10,17 @@ describe('unstorableValues', () => {
   it('passes only what the DynamoDB marshaller accepts', () => {
     fc.assert(
       fc.property(fc.dictionary(fc.string(), fc.jsonValue()), (data) => {
-        if (unstorableValues(data).length === 0) expect(() => marshall({ data }, { removeUndefinedValues: true })).not.toThrow();
+        if (unstorableValues(data).length === 0)
+          expect(() => marshall({ data }, { removeUndefinedValues: true })).not.toThrow();
       }),
       { numRuns: 2_000 },
     );
   });
 
   it('names each unsafe number and empty key by its path', () => {
-    expect(unstorableValues({ a: [1, -2.822242223539652e32], '': { b: 1e-200 }, ok: 9007199254740991 })).toEqual([
+    expect(
+      unstorableValues({ a: [1, -2.822242223539652e32], '': { b: 1e-200 }, ok: 9007199254740991 }),
+    ).toEqual([
       { path: ['a', '1'], message: expect.stringContaining('storable range') },
       { path: [''], message: 'empty keys cannot be stored' },
       { path: ['', 'b'], message: expect.stringContaining('storable range') },

@@ -1,0 +1,47 @@
+// One customer as the API answers and the CLI reads it: the view (`customer show`), the GDPR
+// export and the erasure report.
+import * as z from 'zod';
+import { deliverySchema } from '../../domain/delivery-schema.js';
+import { contractSchema, customerSchema, eventSchema } from '../../domain/documents.js';
+
+/** CONTRACT.md "Consent": `customer show ID --json`. */
+export const customerViewSchema = z.object({
+  customer: customerSchema,
+  /** Null when the settings' tiers place nobody at this value (a pyramid without a 0 floor). */
+  tier: z.string().nullable(),
+  contracts: z.array(contractSchema),
+  events: z.array(eventSchema),
+  consent: z.object({ email: z.boolean(), sms: z.boolean(), topics: z.record(z.string(), z.boolean()) }),
+  consentHistory: z.array(
+    z.object({
+      at: z.string(),
+      channel: z.string(),
+      topic: z.string().optional(),
+      value: z.boolean(),
+      source: z.enum(['import', 'api', 'unsubscribe-link', 'sms-keyword', 'complaint', 'bounce']),
+      evidence: z.string().optional(),
+    }),
+  ),
+  touches: z.array(deliverySchema),
+});
+export type CustomerView = z.infer<typeof customerViewSchema>;
+
+export const customerExportSchema = z.object({
+  exportedAt: z.string(),
+  customer: customerSchema,
+  contracts: z.array(contractSchema),
+  events: z.array(z.record(z.string(), z.unknown())),
+  deliveries: z.array(z.record(z.string(), z.unknown())),
+  consent: z.object({
+    current: z.object({ email: z.boolean(), sms: z.boolean() }),
+    suppressions: z.array(z.record(z.string(), z.unknown())),
+  }),
+});
+
+export const erasureReportSchema = z.object({
+  anonymousId: z.string(),
+  profile: z.boolean(),
+  ledgerRows: z.number().int(),
+  contracts: z.number().int(),
+  events: z.number().int(),
+});

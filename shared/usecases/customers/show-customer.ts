@@ -1,0 +1,33 @@
+// customer show: what we hold about one customer and what we sent them, with their tier under the
+// current settings. Consent history and topics arrive with the consent issue; until then they are
+// empty, so the shape is already the contract's.
+import { tierOf } from '../../domain/tiers.js';
+import type { CustomerDataStore } from '../../ports/customer-data.js';
+import type { Ledger } from '../../ports/ledger.js';
+import type { SettingsStore } from '../../ports/settings.js';
+import type { CustomerView } from './schemas.js';
+
+/** Undefined when there is no such customer. */
+export async function showCustomer(
+  deps: { customers: CustomerDataStore; settings: SettingsStore; ledger: Ledger },
+  customerId: string,
+): Promise<CustomerView | undefined> {
+  const customer = await deps.customers.getCustomer(customerId);
+  if (!customer) return undefined;
+  const [records, settings, touches] = await Promise.all([
+    deps.customers.customerRecords(customerId),
+    deps.settings.getSettings(),
+    deps.ledger.listDeliveries({ customerId }),
+  ]);
+  return {
+    customer,
+    tier: tierOf(customer.monthlyValue, settings.tiers) ?? null,
+    contracts: records.contracts,
+    events: records.events,
+    consent: { email: customer.consent.email, sms: customer.consent.sms, topics: {} },
+    consentHistory: [],
+    touches: [...touches].sort(
+      (a, b) => a.dueDate.localeCompare(b.dueDate) || a.sendAt.localeCompare(b.sendAt),
+    ),
+  };
+}

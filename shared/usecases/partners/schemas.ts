@@ -1,0 +1,14 @@
+// Partners as the API answers and the CLI reads them. A secret appears only in the answer that
+// made it (add, rotate); a listed partner never carries one.
+import * as z from 'zod';
+
+export const partnerAddedSchema = z.object({ id: z.string(), secret: z.string(), createdAt: z.string() });
+export const partnerRotatedSchema = partnerAddedSchema.extend({ previousValidUntil: z.string() });
+export const partnerSummarySchema = z.object({
+  id: z.string(),
+  createdAt: z.string(),
+  secretCreatedAt: z.string().optional(),
+  validSecrets: z.number().int(),
+  previousValidUntil: z.string().optional(),
+});
+export const partnerListSchema = z.object({ partners: z.array(partnerSummarySchema) });

@@ -1,0 +1,45 @@
+// What a finished run did, in the contract's run JSON: every touch it planned with its outcome
+// (`sent`, `suppressed`, `failed`, and `expired` when a send window closed first).
+import type { RunStore } from '../../ports/runs.js';
+import { countByReason, type RunResult, touchRow } from '../plan/report.js';
+import { type ReportedTouch, RunNotFoundError, runReport } from '../run/summarize-run.js';
+
+function status(t: ReportedTouch): { status: string; reason: string | undefined } {
+  if (t.outcome === 'sent' || t.outcome === 'failed' || t.outcome === 'expired')
+    return { status: t.outcome, reason: t.error };
+  if (t.outcome === 'suppressed') return { status: 'suppressed', reason: t.outcomeReason ?? t.reason };
+  // A touch the run planned but never settled did not go out: the contract has no other word for it.
+  return {
+    status: t.outcome === 'planned' ? 'failed' : t.outcome,
+    reason: t.outcome === 'planned' ? 'not sent by the run' : undefined,
+  };
+}
+
+/** Undefined when there is no such run. */
+export async function runResult(deps: { runs: RunStore }, runId: string): Promise<RunResult | undefined> {
+  let report: Awaited<ReturnType<typeof runReport>>;
+  try {
+    report = await runReport(deps, runId);
+  } catch (err) {
+    if (err instanceof RunNotFoundError) return undefined;
+    throw err;
+  }
+  const rows = report.touches.map((t) => {
+    const s = status(t);
+    return touchRow(t, s.status, s.reason);
+  });
+  const count = (s: string) => rows.filter((r) => r.status === s).length;
+  return {
+    date: report.meta.date,
+    runId,
+    touches: rows,
+    summary: {
+      planned: report.summary.planned,
+      sent: count('sent'),
+      suppressed: count('suppressed'),
+      failed: count('failed'),
+      ...(count('expired') > 0 && { expired: count('expired') }),
+      byReason: countByReason(rows),
+    },
+  };
+}
