@@ -37,5 +37,6 @@ export function customerAddress(
   channel: Channel,
 ): string | undefined {
   if (channel === 'email') return customer.email ? normalizeEmail(customer.email) : undefined;
-  return customer.phone ? normalizePhone(customer.phone) : undefined;
+  // A customer's phone is E.164 already (the schema refuses anything else at every edge).
+  return customer.phone;
 }

@@ -1,19 +1,21 @@
 // CSV rows → documents: dotted column names become nested fields, and cells are typed by what the
 // target schema expects there, so a CSV row validates exactly like the same document in NDJSON.
 import * as z from 'zod';
+// From zod/v4/core, not `z.core`: naming the namespace as a value bundles all of it (every locale, 320 KB).
+import { $ZodType } from 'zod/v4/core';
 import type { LineError } from './validate.js';
 
 /** How a cell is read: as the schema's type there, or by its look for free-form values (attributes.*). */
 export type CellType = 'string' | 'number' | 'boolean' | 'inferred';
 
 /** The cell type at a dotted path of an object schema; paths the schema does not know stay strings. */
-export function cellTypeAt(schema: z.core.$ZodType, path: readonly string[]): CellType {
-  let current: z.core.$ZodType = schema;
+export function cellTypeAt(schema: $ZodType, path: readonly string[]): CellType {
+  let current: $ZodType = schema;
   for (const key of path) {
     const inner = unwrap(current);
     if (inner instanceof z.ZodObject) {
       const next: unknown = inner.shape[key];
-      if (!(next instanceof z.core.$ZodType)) return 'string';
+      if (!(next instanceof $ZodType)) return 'string';
       current = next;
     } else if (inner instanceof z.ZodRecord) {
       current = inner.valueType;
@@ -30,7 +32,7 @@ export function cellTypeAt(schema: z.core.$ZodType, path: readonly string[]): Ce
   return 'string';
 }
 
-function unwrap(schema: z.core.$ZodType): z.core.$ZodType {
+function unwrap(schema: $ZodType): $ZodType {
   let s = schema;
   while (s instanceof z.ZodOptional || s instanceof z.ZodDefault || s instanceof z.ZodNullable)
     s = s.unwrap();
@@ -71,7 +73,7 @@ export interface Column {
 export function readHeader(
   fields: readonly string[],
   line: number,
-  schema: z.core.$ZodType,
+  schema: $ZodType,
 ): { ok: true; columns: Column[] } | { ok: false; errors: LineError[] } {
   const errors: LineError[] = [];
   const names = fields.map((f, i) => (i === 0 ? f.replace(/^\uFEFF/, '') : f).trim());

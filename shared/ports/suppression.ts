@@ -2,6 +2,7 @@
 import type { SuppressionReason } from '../domain/documents.js';
 
 export interface SuppressionEntry {
+  /** Normalized (shared/domain/addresses.ts): the key the planner looks up. */
   address: string;
   reason: SuppressionReason;
   addedAt: string;
@@ -10,7 +11,7 @@ export interface SuppressionEntry {
 
 export interface SuppressionStore {
   addSuppression(entry: SuppressionEntry): Promise<void>;
-  /** Returns false when the address was not on the list. */
+  /** `address` normalized. Returns false when it was not on the list. */
   removeSuppression(address: string): Promise<boolean>;
   listSuppressions(): Promise<SuppressionEntry[]>;
   /** Which of these normalized addresses are suppressed. */

@@ -7,9 +7,9 @@ import {
   type Contract,
   type Customer,
   type CustomerEvent,
-  customerSchema,
   type Settings,
   settingsSchema,
+  storedCustomerSchema,
 } from '../domain/documents.js';
 import type { DocumentStore } from '../ports/documents.js';
 import type { SettingsStore } from '../ports/settings.js';
@@ -69,7 +69,7 @@ export function contractItem(contract: Contract): Item {
 }
 
 export function parseCustomer(item: Item): Customer {
-  const parsed = customerSchema.safeParse(item.doc);
+  const parsed = storedCustomerSchema.safeParse(item.doc);
   if (!parsed.success)
     throw new CorruptItemError(`${String(item.pk)}/${String(item.sk)}`, parsed.error.message);
   return parsed.data;

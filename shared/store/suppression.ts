@@ -1,6 +1,6 @@
-// The suppression list: one partition, one item per normalized address.
+// The suppression list: one partition, one item per address. Callers normalize (the suppression
+// use case and delivery feedback do), so the run's Lambdas need no phone metadata to read it.
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { normalizeAddress } from '../domain/addresses.js';
 import type { SuppressionEntry, SuppressionStore } from '../ports/suppression.js';
 import { keys, parseItem, suppressionItemSchema } from './items.js';
 import type { Table } from './table.js';
@@ -9,13 +9,11 @@ export class Suppressions implements SuppressionStore {
   constructor(private readonly table: Table) {}
 
   async addSuppression(entry: SuppressionEntry): Promise<void> {
-    // Normalizing here too means a caller that forgot cannot create an entry nothing matches.
-    const address = normalizeAddress(entry.address).address;
-    await this.table.put({ ...keys.suppression(address), ...entry, address });
+    await this.table.put({ ...keys.suppression(entry.address), ...entry });
   }
 
   async removeSuppression(address: string): Promise<boolean> {
-    const key = keys.suppression(normalizeAddress(address).address);
+    const key = keys.suppression(address);
     try {
       await this.table.delete(key, { ConditionExpression: 'attribute_exists(pk)' });
       return true;

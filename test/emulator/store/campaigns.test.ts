@@ -56,9 +56,10 @@ describe('campaigns', () => {
 });
 
 describe('suppression list', () => {
-  it('adds normalized addresses, finds them, lists and removes them', async () => {
+  // Callers normalize (the suppression use case, delivery feedback): the adapter keys what it is given.
+  it('adds addresses, finds them, lists and removes them', async () => {
     await store.suppression.addSuppression({
-      address: '  Li.Wei@Example.COM ',
+      address: 'li.wei@example.com',
       reason: 'unsubscribed',
       addedAt: '2026-11-01T00:00:00Z',
       source: 'manual',
@@ -76,7 +77,7 @@ describe('suppression list', () => {
       ['+14155550123', 'bounced'],
       ['li.wei@example.com', 'unsubscribed'],
     ]);
-    expect(await store.suppression.removeSuppression('LI.WEI@example.com')).toBe(true);
+    expect(await store.suppression.removeSuppression('li.wei@example.com')).toBe(true);
     expect(await store.suppression.removeSuppression('li.wei@example.com')).toBe(false);
     expect(await store.suppression.suppressedAmong(['li.wei@example.com'])).toEqual(new Set());
   });
