@@ -3,12 +3,23 @@
 // customer reads, the suppressed touches with their reasons, and no URL that dies with the process;
 // what was sent stays readable from the data dir. Without --once: live pages until Ctrl-C.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { EXAMPLES } from '../../support/examples.js';
 import { BIN, cli, json } from './cli.js';
+
+/** What CloudWatch would show of a handler's log line. */
+const logLine = z
+  .object({ level: z.string(), message: z.string(), timestamp: z.string(), runId: z.string().optional() })
+  .passthrough();
+const customerPii = z.object({
+  name: z.string(),
+  email: z.string().optional(),
+  phone: z.string().optional(),
+});
 
 const dataDir = mkdtempSync(join(tmpdir(), 'tp-demo-'));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
@@ -81,6 +92,32 @@ describe('npm start -- --once', () => {
     const outbox = await cli(['outbox', '--json'], { dataDir: demoDir });
     expect(outbox.code).toBe(0);
     expect(z.object({ messages: z.array(z.unknown()) }).parse(json(outbox)).messages).toHaveLength(16);
+
+    // The handlers' logs of the whole month: correlated by run, and no customer's address or name.
+    const logFiles = readdirSync(join(demoDir, 'logs')).filter((f) => f.endsWith('.ndjson'));
+    const lines = logFiles.flatMap((f) =>
+      readFileSync(join(demoDir, 'logs', f), 'utf8')
+        .split('\n')
+        .filter((l) => l.trim() !== ''),
+    );
+    const records = lines.map((l) => logLine.parse(JSON.parse(l)));
+    expect(records.filter((r) => r.runId !== undefined).length).toBeGreaterThan(0);
+    const personal = readFileSync(join(EXAMPLES, 'customers.ndjson'), 'utf8')
+      .split('\n')
+      .filter((l) => l.trim() !== '')
+      .flatMap((l) => {
+        const c = customerPii.parse(JSON.parse(l));
+        return [c.name, c.email, c.phone].filter((v): v is string => v !== undefined);
+      });
+    expect(personal.length).toBeGreaterThan(12);
+    for (const value of personal)
+      expect(
+        lines.filter((l) => l.includes(value)),
+        value,
+      ).toEqual([]);
+    const logs = await cli(['logs', '--json'], { dataDir: demoDir });
+    expect(logs.code).toBe(0);
+    expect(logs.stdout.trim().split('\n').length).toBe(lines.length);
   }, 180_000);
 });
 
