@@ -1,4 +1,4 @@
-// Lambda bundle sizes and cold import times (issue 8, lean Lambdas). Bundles each functions/*.ts
+// Lambda bundle sizes and cold import times (lean Lambdas, docs/decisions.md). Bundles each functions/*.ts
 // with the house construct's own esbuild options (infra/bundling.ts), then imports each bundle in a
 // fresh Node process five times and keeps the median: a warm process would measure the cache.
 // `npx tsx bench/bundles.ts [--top N]` alone, or as part of `npm run bench`.
@@ -10,7 +10,7 @@ import { build, type Metafile } from 'esbuild';
 import { HOUSE_BUNDLING } from '../infra/bundling.js';
 import { PROJECT_ROOT } from '../infra/names.js';
 
-/** Measured on the code before issue 8 (commit fad8c1d, this machine): KB minified, median ms. */
+/** Measured on the code before the per-handler bundles (commit fad8c1d, this machine): KB minified, median ms. */
 export const BEFORE: Record<string, { kb: number; importMs: number }> = {
   api: { kb: 1843, importMs: 108 },
   'delivery-events': { kb: 1360, importMs: 65 },
@@ -148,7 +148,7 @@ export function writeBundlesSection(figures: BundleFigure[], resultsPath: string
 Each \`functions/*.ts\` bundled with the house construct's esbuild options (\`infra/bundling.ts\`:
 ESM, minified, tree-shaken, SDK bundled); size of \`index.mjs\` without its source map; import time
 is the median of ${SAMPLES} fresh \`node\` processes each running \`await import(bundle)\` on this
-machine (Node ${process.versions.node}, ${new Date().toISOString().slice(0, 10)}). "before" is the code before issue 8.
+machine (Node ${process.versions.node}, ${new Date().toISOString().slice(0, 10)}). "before" is commit fad8c1d, when one composition root fed every function.
 Budget: select, plan, summarize and ingest ≤ 300 KB; every bundle ≤ 600 KB; every import ≤ 100 ms.
 
 ${bundlesTable(figures)}

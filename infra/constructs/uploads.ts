@@ -1,4 +1,4 @@
-// Large imports (issue 5): a private bucket the API presigns PUT URLs into (`imports/<id>/…`), and
+// Large imports: a private bucket the API presigns PUT URLs into (`imports/<id>/…`), and
 // the importer Lambda that S3 invokes for each new object there. The notification is declared on
 // the bucket itself (no notifications custom resource, whose Python function the house rules
 // would not allow), so the bucket has a name we know before it exists: the invoke permission must

@@ -1,4 +1,4 @@
-// The documents of the outside contract (../shared/CONTRACT.md), as zod schemas.
+// The documents of the outside contract (examples/ holds one of each; README "The CLI"), as zod schemas.
 // Every boundary (CLI import, API, webhook, Lambda event) parses with these; nothing downstream re-checks.
 import { isValidPhoneNumber, parsePhoneNumberWithError } from 'libphonenumber-js/max';
 import { DateTime, IANAZone } from 'luxon';

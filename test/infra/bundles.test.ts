@@ -1,4 +1,4 @@
-// Lean Lambdas (issue 8): each function bundles only what its handler uses. Sizes are deterministic
+// Lean Lambdas: each function bundles only what its handler uses. Sizes are deterministic
 // for a given lock file, so they are asserted; import times are only measured, in bench/bundles.ts.
 import { describe, expect, it } from 'vitest';
 import { measureBundles } from '../../bench/bundles.js';

@@ -1,4 +1,4 @@
-// The worked example's files (examples/ = ../shared/examples) and its expected tables.
+// The worked example's files (examples/) and its expected tables.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { campaignSchema, settingsSchema } from '../../shared/domain/documents.js';

@@ -1,4 +1,4 @@
-// Large imports through an upload URL (issue 5): POST /v1/imports creates a job and hands out a
+// Large imports through an upload URL: POST /v1/imports creates a job and hands out a
 // presigned PUT URL (S3 in the cloud; the local API itself locally), the client PUTs the file, an
 // importer runs the same all-or-nothing import as /v1/{kind}:import, and GET /v1/imports/{id}
 // reports the job. PUT /local-uploads/{id} exists only where the API receives uploads itself.

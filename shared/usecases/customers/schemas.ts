@@ -4,7 +4,7 @@ import * as z from 'zod';
 import { deliverySchema } from '../../domain/delivery-schema.js';
 import { contractSchema, customerSchema, eventSchema } from '../../domain/documents.js';
 
-/** CONTRACT.md "Consent": `customer show ID --json`. */
+/** `customer show ID --json` (README "The CLI"). */
 export const customerViewSchema = z.object({
   customer: customerSchema,
   /** Null when the settings' tiers place nobody at this value (a pyramid without a 0 floor). */

@@ -1,4 +1,4 @@
-// The contract's JSON for plan and run output (CONTRACT.md "CLI"): built here, documented by the
+// The contract's JSON for plan and run output (README "The CLI"): built here, documented by the
 // API and parsed by the CLI from these schemas, so the shape exists once.
 import * as z from 'zod';
 import { channel } from '../../domain/documents.js';

@@ -1,5 +1,5 @@
 // suppression add|remove|list: addresses that must not be contacted, compared normalized (email
-// trimmed and lower-cased, phone as E.164). The list changes no consent (CONTRACT.md, consent).
+// trimmed and lower-cased, phone as E.164). The list changes no consent (docs/decisions.md, consent).
 import { InvalidAddressError, normalizeAddress } from '../../domain/addresses.js';
 import type { SuppressionReason } from '../../domain/documents.js';
 import type { Clock } from '../../ports/clock.js';

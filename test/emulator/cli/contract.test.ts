@@ -1,4 +1,4 @@
-// The CLI contract (../shared/CONTRACT.md "CLI"): exit codes, --json shapes, all-or-nothing
+// The CLI contract (README "The CLI"): exit codes, --json shapes, all-or-nothing
 // imports, refused campaigns, and the worked example through `run`. Each command starts and
 // stops its own DynamoDB Local on the data dir, as a user's would.
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';

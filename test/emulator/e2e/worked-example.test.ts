@@ -1,4 +1,4 @@
-// The worked example of ../shared/examples/README.md, end to end: DynamoDB Local, the state
+// The worked example of examples/README.md, end to end: DynamoDB Local, the state
 // machine's ASL from the synthesized template in aws-local-stepfunctions, the handler modules
 // Lambda runs, the local SES server and the SMS sink.
 import { mkdtempSync, rmSync } from 'node:fs';
