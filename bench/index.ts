@@ -1,6 +1,7 @@
 // npm run bench: starts DynamoDB Local (in memory), runs the three benchmarks side by side in one
 // process, prints a table with the ratios and writes bench/RESULTS.md. Stops what it started.
 import { writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ensureTables } from '../local/assembly-tables.js';
@@ -9,6 +10,8 @@ import { LOCAL_AWS, PROJECT_ROOT } from '../local/runtime.js';
 import { loadTemplate } from '../local/synth.js';
 import { dynamoStores } from '../shared/store/stores.js';
 import { BATCH_SIZE } from '../shared/usecases/run/plan-run.js';
+import { benchBundles } from './bundles.js';
+import { benchCliSection } from './cli.js';
 import { benchDayIndex } from './day-index.js';
 import { benchLedger } from './ledger.js';
 import { benchTransitions } from './transitions.js';
@@ -102,6 +105,8 @@ ${table}
 `;
     writeFileSync(new URL('./RESULTS.md', import.meta.url), md);
     console.error('wrote bench/RESULTS.md');
+    await benchBundles(fileURLToPath(new URL('./RESULTS.md', import.meta.url)));
+    await benchCliSection(fileURLToPath(new URL('./RESULTS.md', import.meta.url)));
   } finally {
     base.destroy();
     await ddb.stop();

@@ -1,7 +1,7 @@
 // The data dir holds the embedded store between commands. One process at a time owns it (runs the
 // JVM on its files); a long-lived owner (`serve`, `npm start`) advertises its endpoints so other
 // commands use them instead of waiting.
-import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { z } from 'zod';
@@ -20,6 +20,12 @@ const runtimeFile = z.object({
   mailboxUrl: z.string().url().optional(),
   smsPageUrl: z.string().url().optional(),
   apiUrl: z.string().url().optional(),
+  /** `stack`: the CLI's detached background stack; absent: a foreground owner (serve, npm start). */
+  kind: z.enum(['stack', 'serve']).optional(),
+  /** True while the owner is still starting (its API does not answer yet). */
+  starting: z.boolean().optional(),
+  /** Process groups the owner spawned (JVM, SES), so `stop` can clean up after an owner killed hard. */
+  groups: z.array(z.number().int()).optional(),
 });
 export type RuntimeInfo = z.infer<typeof runtimeFile>;
 
@@ -33,7 +39,7 @@ export class DataDirBusyError extends Error {
   }
 }
 
-const isAlive = (pid: number): boolean => {
+export const isProcessAlive = (pid: number): boolean => {
   try {
     process.kill(pid, 0);
     return true;
@@ -58,16 +64,28 @@ const mtimeMs = (path: string): number => {
   }
 };
 
+/** What runtime.json says, whether or not its owner still lives (`stop` cleans up after dead ones). */
+export function advertisedOwner(dataDir: string): RuntimeInfo | undefined {
+  const parsed = runtimeFile.safeParse(readJson(join(dataDir, 'runtime.json')));
+  return parsed.success ? parsed.data : undefined;
+}
+
 /** The endpoints of a live long-lived owner of this data dir, if there is one. */
 export function runningOwner(dataDir: string): RuntimeInfo | undefined {
-  const parsed = runtimeFile.safeParse(readJson(join(dataDir, 'runtime.json')));
-  return parsed.success && isAlive(parsed.data.pid) ? parsed.data : undefined;
+  const owner = advertisedOwner(dataDir);
+  return owner && isProcessAlive(owner.pid) ? owner : undefined;
 }
 
 export function advertiseOwner(dataDir: string, info: RuntimeInfo): () => void {
   const path = join(dataDir, 'runtime.json');
-  writeFileSync(path, JSON.stringify(info, null, 2));
-  return () => rmSync(path, { force: true });
+  // Write then rename: a command reading it meanwhile sees the old file or the new, never half.
+  const temp = `${path}.${process.pid}.tmp`;
+  writeFileSync(temp, JSON.stringify(info, null, 2));
+  renameSync(temp, path);
+  // Only our own advertisement is ours to remove.
+  return () => {
+    if (advertisedOwner(dataDir)?.pid === info.pid) rmSync(path, { force: true });
+  };
 }
 
 /**
@@ -85,7 +103,7 @@ export async function lockDataDir(dataDir: string, waitMs = 10 * 60_000): Promis
     } catch {
       const holder = Number(readJson(path));
       // An unreadable pid may be a lock being written right now: only an old one is stale.
-      const stale = Number.isInteger(holder) ? !isAlive(holder) : Date.now() - mtimeMs(path) > 5_000;
+      const stale = Number.isInteger(holder) ? !isProcessAlive(holder) : Date.now() - mtimeMs(path) > 5_000;
       if (stale) {
         rmSync(path, { force: true });
         continue;

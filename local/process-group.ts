@@ -151,3 +151,40 @@ export const waitForUrl = async (url: string, options: WaitForUrlOptions = {}): 
   }
   throw new WaitTimeoutError(`${url} did not answer within ${timeoutMs} ms (${lastError})`);
 };
+
+const isPidAlive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return error instanceof Error && 'code' in error && error.code === 'EPERM';
+  }
+};
+
+/**
+ * Stops one process that may share its group with others (a `serve` started from a shell): SIGTERM
+ * to it alone, SIGKILL after `graceMs`. Resolves once it is gone.
+ */
+export const stopProcess = async (
+  pid: number,
+  options: { graceMs?: number; killWaitMs?: number; pollMs?: number } = {},
+): Promise<void> => {
+  const pollMs = options.pollMs ?? 50;
+  const signal = (s: NodeJS.Signals): boolean => {
+    try {
+      process.kill(pid, s);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  if (!signal('SIGTERM')) return;
+  const deadline = Date.now() + (options.graceMs ?? 5000);
+  while (isPidAlive(pid) && Date.now() < deadline) await delay(pollMs);
+  if (!isPidAlive(pid) || !signal('SIGKILL')) return;
+  const killDeadline = Date.now() + (options.killWaitMs ?? 10_000);
+  while (isPidAlive(pid)) {
+    if (Date.now() >= killDeadline) throw new WaitTimeoutError(`process ${pid} survived SIGKILL`);
+    await delay(pollMs);
+  }
+};

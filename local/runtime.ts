@@ -11,13 +11,16 @@ import type { Deps } from '../functions/commons/deps.js';
 import { PROJECT_ROOT } from '../infra/names.js';
 import { SesEmailSender } from '../shared/channels/ses-email.js';
 import { EndUserMessagingSmsSender } from '../shared/channels/sms.js';
-import type { Clock, EmailSender, SmsSender } from '../shared/ports.js';
-import { DynamoStore } from '../shared/store/dynamo-store.js';
+import { installFileLogSink } from '../shared/observability/sink.js';
+import type { EmailSender, SmsSender } from '../shared/ports/channels.js';
+import type { Clock } from '../shared/ports/clock.js';
+import { dynamoStores } from '../shared/store/stores.js';
 import { type CfnTemplate, ensureTables } from './assembly-tables.js';
 import { advertiseOwner, lockDataDir, type RuntimeInfo, runningOwner } from './data-dir.js';
 import { startDynamoDbLocal } from './dynamodb-local.js';
+import { dataDirKey } from './keys.js';
 import { LocalBus } from './local-bus.js';
-import { startSesLocal } from './ses-local.js';
+import { EMAIL_CAPTURE_FILE, startSesLocal } from './ses-local.js';
 import { startSmsSink } from './sms-sink.js';
 import { loadTemplate } from './synth.js';
 
@@ -85,7 +88,7 @@ export async function openEmbedded(opts: OpenOptions): Promise<Embedded> {
     const tables = await ensureTables(client, template, { tableNamePrefix: opts.tableNamePrefix });
     const tableName = [...tables.values()][0];
     if (!tableName) throw new Error('the synthesized template has no DynamoDB table');
-    const store = new DynamoStore({
+    const store = dynamoStores({
       client: DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } }),
       tableName,
     });
@@ -97,7 +100,7 @@ export async function openEmbedded(opts: OpenOptions): Promise<Embedded> {
       let sesEndpoint = owner?.sesEndpoint;
       let smsEndpoint = owner?.smsEndpoint;
       if (!sesEndpoint || !smsEndpoint) {
-        const ses = await startSesLocal();
+        const ses = await startSesLocal({ captureFile: join(dataDir, EMAIL_CAPTURE_FILE) });
         stops.push(() => ses.stop());
         const sink = await startSmsSink({ dir: dataDir });
         stops.push(() => sink.stop());
@@ -120,6 +123,7 @@ export async function openEmbedded(opts: OpenOptions): Promise<Embedded> {
       });
     }
     if (opts.own) stops.push(advertiseOwner(dataDir, info));
+    stops.push(installFileLogSink(join(dataDir, 'logs')));
     const bus = new LocalBus(join(dataDir, 'events.ndjson'));
     const deps: Deps = {
       store,
@@ -129,7 +133,7 @@ export async function openEmbedded(opts: OpenOptions): Promise<Embedded> {
       clock: realClock,
       links: {
         unsubscribeBaseUrl: info.apiUrl ?? 'http://127.0.0.1:8787/',
-        unsubscribeSecret: 'local-development-secret',
+        unsubscribeSecret: dataDirKey(dataDir, 'unsubscribe'),
       },
     };
     return { template, deps, bus, info, dataDir, stop };

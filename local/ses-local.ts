@@ -1,5 +1,5 @@
 // The local SES: aws-ses-v2-local in its own process group, with its mailbox page and JSON store.
-import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { freePort, ProcessStartError, spawnGroup, stopGroup, waitForUrl } from './process-group.js';
 
@@ -38,7 +38,15 @@ export interface SesLocalOptions {
   /** What GetAccount reports as SendQuota.MaxSendRate (the server answers GetAccount from its env). */
   maxSendRate?: number;
   startTimeoutMs?: number;
+  /**
+   * Append every message the server stores to this NDJSON file, and put the file's messages back
+   * into its store at start (the mailbox page and `touchpoint outbox` show them after a restart).
+   */
+  captureFile?: string;
 }
+
+/** The file in a data dir that keeps every email the local SES server received. */
+export const EMAIL_CAPTURE_FILE = 'email-messages.ndjson';
 
 export class SesLocalError extends Error {
   override readonly name = 'SesLocalError';
@@ -64,8 +72,10 @@ const localAccount = (maxSendRate: number) => ({
 
 export const startSesLocal = async (options: SesLocalOptions = {}): Promise<SesLocal> => {
   const port = options.port ?? (await freePort());
-  const cli = createRequire(import.meta.url).resolve('aws-ses-v2-local/dist/cli.js');
-  const group = spawnGroup(process.execPath, [cli, '--host', '127.0.0.1', '--port', String(port)], {
+  const entry = fileURLToPath(new URL('./ses-local-server.mjs', import.meta.url));
+  const args = [entry, '--host', '127.0.0.1', '--port', String(port)];
+  if (options.captureFile !== undefined) args.push('--capture', options.captureFile);
+  const group = spawnGroup(process.execPath, args, {
     env: { ...process.env, AWS_SES_ACCOUNT: JSON.stringify(localAccount(options.maxSendRate ?? 14)) },
   });
   let exit: string | undefined;

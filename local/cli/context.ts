@@ -1,5 +1,6 @@
-import { calendarDate } from '../../shared/domain/documents.js';
-import { type Embedded, type OpenOptions, openEmbedded } from '../runtime.js';
+// Every command imports this module: it must stay light (no AWS SDK, CDK or libphonenumber), so the
+// embedded runtime is loaded only by the commands that open it (serve, demo).
+import type { Embedded, OpenOptions } from '../runtime.js';
 import { UsageError } from './errors.js';
 import type { Out } from './output.js';
 
@@ -24,6 +25,8 @@ export interface CommandContext {
     from?: string | undefined;
     to?: string | undefined;
     format?: string | undefined;
+    channel?: string | undefined;
+    run?: string | undefined;
   };
 }
 
@@ -35,6 +38,7 @@ export async function withEmbedded<T>(
   opts: Omit<OpenOptions, 'dataDir'>,
   fn: (env: Embedded) => Promise<T>,
 ): Promise<T> {
+  const { openEmbedded } = await import('../runtime.js');
   const env = await openEmbedded({ dataDir: ctx.dataDir, ...opts });
   const onSignal = () => {
     void env.stop().finally(() => process.exit(130));
@@ -55,10 +59,23 @@ export function requireArgs(ctx: CommandContext, names: string[], usage: string)
   return ctx.args;
 }
 
+/**
+ * YYYY-MM-DD naming a real day. Checked by hand rather than with the domain's `calendarDate`
+ * (luxon + the documents module, ~10x the import time of this whole module); the API validates
+ * the date again with the domain's schema.
+ */
+export function isCalendarDate(value: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+  if (!m) return false;
+  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const at = new Date(0);
+  at.setUTCFullYear(year, month - 1, day); // not Date.UTC: it maps years 0–99 to 1900–1999
+  return at.getUTCFullYear() === year && at.getUTCMonth() === month - 1 && at.getUTCDate() === day;
+}
+
 export function requireDate(ctx: CommandContext, usage: string): string {
   const date = ctx.options.date;
   if (!date) throw new UsageError(`--date YYYY-MM-DD is required: ${usage}`);
-  if (!calendarDate.safeParse(date).success)
-    throw new UsageError(`--date must be a calendar date YYYY-MM-DD, got ${date}`);
+  if (!isCalendarDate(date)) throw new UsageError(`--date must be a calendar date YYYY-MM-DD, got ${date}`);
   return date;
 }

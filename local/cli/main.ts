@@ -22,11 +22,23 @@ const OPTIONS = {
   format: { type: 'string' },
   api: { type: 'string' },
   token: { type: 'string' },
+  channel: { type: 'string' },
+  run: { type: 'string' },
 } as const;
 
-/** Commands that have an API route behind them; the others work on the embedded store only. */
-const REMOTE_COMMANDS = new Set(['import', 'settings', 'campaign', 'plan', 'run', 'deliveries']);
-const LOCAL_ONLY = new Set(['serve', 'demo']);
+/** The data commands: clients of the API (--api URL, else the data dir's local API). */
+const REMOTE_COMMANDS = new Set([
+  'import',
+  'settings',
+  'campaign',
+  'plan',
+  'run',
+  'deliveries',
+  'suppression',
+  'partner',
+  'customer',
+]);
+const LOCAL_ONLY = new Set(['serve', 'demo', 'stop', 'outbox']);
 
 // Loaded on demand: a command pays only for its own code (the API, the CDK app and the emulators
 // are seconds of imports that most commands never touch).
@@ -40,7 +52,11 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   suppression: async () => (await import('./commands/ledger.js')).suppressionCommand,
   serve: async () => (await import('./commands/serve.js')).serveCommand,
   partner: async () => (await import('./commands/partner.js')).partnerCommand,
+  customer: async () => (await import('./commands/customer.js')).customerCommand,
   demo: async () => (await import('./commands/demo.js')).demoCommand,
+  logs: async () => (await import('./commands/logs.js')).logsCommand,
+  stop: async () => (await import('./commands/stack.js')).stopCommand,
+  outbox: async () => (await import('./commands/outbox.js')).outboxCommand,
 };
 
 export const USAGE = `Usage: touchpoint <command> [options]
@@ -58,12 +74,16 @@ Commands:
   suppression remove ADDRESS | suppression list
   serve [--port N]                         the local API, mailbox and SMS pages until Ctrl-C
   partner add|rotate ID | partner list     webhook partners and their whsec_ secrets
+  customer show|export|erase ID            one customer: profile, tier, consent, touches / GDPR export / erase
   demo [--once]                            what \`npm start\` runs: demo data, a simulated month, then serve
+  stop                                     stop the data dir's background stack (or serve); nothing stays running
+  logs [--run ID]                          the handlers' log lines (masked), oldest first
+  outbox [--channel email|sms]             every message the local email and SMS servers received, oldest first
 
 Global options:
   --data-dir DIR   where the embedded store keeps its data (default .touchpoint/, env TOUCHPOINT_DATA_DIR)
   --json           machine-readable output on stdout
-  --api URL        run import, settings, campaign, plan, run and deliveries against that API instead
+  --api URL        run the data commands (import … customer) against that API instead
                    (env TOUCHPOINT_API_URL); without --token a cloud URL is signed with SigV4
   --token T        bearer token for --api (env TOUCHPOINT_API_TOKEN; a local URL defaults to the
                    token touchpoint serve keeps in the data dir)

@@ -4,6 +4,7 @@
 import { ApiPortInUseError, DEFAULT_API_PORT, localApiDeps, startApiServer } from '../../api-server.js';
 import { advertiseOwner } from '../../data-dir.js';
 import type { Embedded } from '../../runtime.js';
+import { stopDataDirStack } from '../../stack/stop.js';
 import { type CommandContext, withEmbedded } from '../context.js';
 import { UsageError } from '../errors.js';
 import type { Out } from '../output.js';
@@ -52,6 +53,10 @@ const untilSignal = (): Promise<void> =>
 export async function serveCommand(ctx: CommandContext): Promise<void> {
   if (ctx.args.length > 0) throw new UsageError('usage: touchpoint serve [--port N]');
   const port = parsePort(ctx.options.port);
+  // serve owns the data dir in the foreground: a background stack holding it steps aside first
+  // (another serve is left alone; opening the store then attaches to it as before).
+  const stopped = await stopDataDirStack(ctx.dataDir, { backgroundOnly: true });
+  if (stopped.stopped.length > 0) ctx.out.note('stopped the background stack of this data dir');
   await withEmbedded(ctx, { channels: true, own: true }, async (env) => {
     const stopApi = await serveApi(ctx, env, port);
     try {
