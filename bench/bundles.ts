@@ -3,12 +3,13 @@
 // fresh Node process five times and keeps the median: a warm process would measure the cache.
 // `npx tsx bench/bundles.ts [--top N]` alone, or as part of `npm run bench`.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build, type Metafile } from 'esbuild';
 import { HOUSE_BUNDLING } from '../infra/bundling.js';
 import { PROJECT_ROOT } from '../infra/names.js';
+import { writeResultsSection } from './results-file.js';
 
 /** Measured on the code before the per-handler bundles (commit fad8c1d, this machine): KB minified, median ms. */
 export const BEFORE: Record<string, { kb: number; importMs: number }> = {
@@ -137,35 +138,18 @@ export function bundlesTable(figures: BundleFigure[]): string {
   ].join('\n');
 }
 
-const START = '<!-- bundles:start -->';
-const END = '<!-- bundles:end -->';
-
 /** Replaces (or appends) this bench's section of bench/RESULTS.md, leaving the others alone. */
 export function writeBundlesSection(figures: BundleFigure[], resultsPath: string): void {
-  const section = `${START}
-## Lambda bundles (\`npx tsx bench/bundles.ts\`, also in \`npm run bench\`)
+  const body = `## Lambda bundles (\`npx tsx bench/bundles.ts\`, also in \`npm run bench\`)
 
 Each \`functions/*.ts\` bundled with the house construct's esbuild options (\`infra/bundling.ts\`:
-ESM, minified, tree-shaken, SDK bundled); size of \`index.mjs\` without its source map; import time
+ESM, minified, tree-shaken, the AWS SDK left to the runtime); size of \`index.mjs\` without its source map; import time
 is the median of ${SAMPLES} fresh \`node\` processes each running \`await import(bundle)\` on this
 machine (Node ${process.versions.node}, ${new Date().toISOString().slice(0, 10)}). "before" is commit fad8c1d, when one composition root fed every function.
 Budget: select, plan, summarize and ingest ≤ 300 KB; every bundle ≤ 600 KB; every import ≤ 100 ms.
 
-${bundlesTable(figures)}
-${END}`;
-  let text = '';
-  try {
-    text = readFileSync(resultsPath, 'utf8');
-  } catch {
-    text = '';
-  }
-  const from = text.indexOf(START);
-  const to = text.indexOf(END);
-  const next =
-    from >= 0 && to > from
-      ? `${text.slice(0, from)}${section}${text.slice(to + END.length)}`
-      : `${text.trimEnd()}\n\n${section}\n`;
-  writeFileSync(resultsPath, next);
+${bundlesTable(figures)}`;
+  writeResultsSection(resultsPath, 'bundles', body);
 }
 
 export async function benchBundles(resultsPath: string): Promise<void> {

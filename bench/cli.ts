@@ -3,10 +3,11 @@
 // (the background stack up), for `deliveries --json` and `plan --date`, on a temp data dir holding
 // the demo data. Stops what it started and removes the data dir.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { writeResultsSection } from './results-file.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const BIN = join(ROOT, 'bin/touchpoint.mjs');
@@ -129,38 +130,21 @@ export function cliTable(r: CliBenchResult): string {
   ].join('\n');
 }
 
-const START = '<!-- cli:start -->';
-const END = '<!-- cli:end -->';
-
 /** Replaces (or appends) this bench's section of bench/RESULTS.md, leaving the others alone. */
 export function writeCliSection(r: CliBenchResult, resultsPath: string): void {
-  const section = `${START}
-## CLI latency (\`npx tsx bench/cli.ts\`, also in \`npm run bench\`)
+  const body = `## CLI latency (\`npx tsx bench/cli.ts\`, also in \`npm run bench\`)
 
 Wall time of a new \`touchpoint\` process from spawn to exit, one at a time, on a temp data dir with
 the demo data (\`examples/\`) and the ledger of a run for ${PLAN_DATE}. Cold: \`touchpoint stop\`
 before each command, so it starts the background stack (DynamoDB Local's JVM included). Warm: the
-stack is up and the command attaches to it. Before issue 8 every command started and stopped its own
+stack is up and the command attaches to it. Before the warm stack every command started and stopped its own
 JVM: 3.4–5.6 s each. Node ${process.versions.node}, ${new Date().toISOString().slice(0, 10)}; the load
 average during the run was ${loadavg()
     .map((l) => l.toFixed(1))
     .join(', ')} (the targets are for an idle machine).
 
-${cliTable(r)}
-${END}`;
-  let text = '';
-  try {
-    text = readFileSync(resultsPath, 'utf8');
-  } catch {
-    text = '';
-  }
-  const from = text.indexOf(START);
-  const to = text.indexOf(END);
-  const next =
-    from >= 0 && to > from
-      ? `${text.slice(0, from)}${section}${text.slice(to + END.length)}`
-      : `${text.trimEnd()}\n\n${section}\n`;
-  writeFileSync(resultsPath, next);
+${cliTable(r)}`;
+  writeResultsSection(resultsPath, 'cli', body);
 }
 
 export async function benchCliSection(resultsPath: string): Promise<void> {

@@ -82,6 +82,26 @@ export interface Delivery extends TouchKey {
   events?: { type: string; at: string }[];
 }
 
+/** The ledger row a touch becomes: its key and planning facts, with the write's own fields. */
+export function deliveryOf(
+  touch: PlannedTouch,
+  fields: Pick<Delivery, 'status' | 'runId' | 'updatedAt' | 'reason' | 'error'>,
+): Delivery {
+  return {
+    campaignId: touch.campaignId,
+    stepId: touch.stepId,
+    customerId: touch.customerId,
+    channel: touch.channel,
+    occasion: touch.occasion,
+    dueDate: touch.dueDate,
+    sendAt: touch.sendAt,
+    tier: touch.tier,
+    locale: touch.locale,
+    address: touch.address,
+    ...fields,
+  };
+}
+
 export interface CampaignRecord {
   campaign: Campaign;
   version: number;

@@ -3,7 +3,13 @@
 // conditional PutItem, so two runs can never both hold it (DESIGN decision 2).
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import type { Channel } from '../domain/documents.js';
-import { type Delivery, type PlannedTouch, type TouchKey, touchKeyString } from '../domain/touch.js';
+import {
+  type Delivery,
+  deliveryOf,
+  type PlannedTouch,
+  type TouchKey,
+  touchKeyString,
+} from '../domain/touch.js';
 import type { CampaignStore } from '../ports/campaigns.js';
 import type { Clock } from '../ports/clock.js';
 import { type Ledger, RESERVATION_TIMEOUT_MS } from '../ports/ledger.js';
@@ -25,19 +31,7 @@ function deliveryItem(
   touch: PlannedTouch,
   fields: Pick<Delivery, 'status' | 'runId' | 'updatedAt' | 'reason' | 'error'>,
 ): Item {
-  const d: Delivery = {
-    campaignId: touch.campaignId,
-    stepId: touch.stepId,
-    customerId: touch.customerId,
-    channel: touch.channel,
-    occasion: touch.occasion,
-    dueDate: touch.dueDate,
-    sendAt: touch.sendAt,
-    tier: touch.tier,
-    locale: touch.locale,
-    address: touch.address,
-    ...fields,
-  };
+  const d = deliveryOf(touch, fields);
   return {
     ...keys.touch(touch),
     ...d,

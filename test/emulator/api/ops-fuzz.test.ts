@@ -55,7 +55,13 @@ beforeAll(async () => {
       status: async () => undefined,
     },
     log: { info: () => {}, error: () => {} },
-    config: { opsToken: TOKEN, secretRolloverMs: 1, maxBodyBytes: 256 * 1024, unsubscribeSecret: 's', pseudonymKey: 'p' },
+    config: {
+      opsToken: TOKEN,
+      secretRolloverMs: 1,
+      maxBodyBytes: 256 * 1024,
+      unsubscribeSecret: 's',
+      pseudonymKey: 'p',
+    },
   };
   app = createApp(deps);
 });

@@ -16,6 +16,7 @@ import {
   suppressionRemovedSchema,
 } from '../../../shared/usecases/suppression/schemas.js';
 import { createTestStore } from '../support/ddb.js';
+import { opsTestConfig } from '../support/fixtures.js';
 
 const TOKEN = 'dev-token-people';
 const NOW = new Date('2026-11-26T08:00:00Z');
@@ -33,13 +34,7 @@ beforeAll(async () => {
     clock: { now: () => NOW },
     runs: { start: async () => ({ executionId: 'x' }), status: async () => undefined },
     log: { info: () => {}, error: () => {} },
-    config: {
-      opsToken: TOKEN,
-      secretRolloverMs: 86_400_000,
-      maxBodyBytes: 64 * 1024,
-      unsubscribeSecret: 'unsub-secret',
-      pseudonymKey: 'pseudonym-key',
-    },
+    config: opsTestConfig(TOKEN),
   };
   app = createApp(deps);
   await store.settings.putSettings({

@@ -8,7 +8,7 @@ import type { ApiDeps, RunStarter } from '../../../shared/api/deps.js';
 import type { OutgoingEmail, OutgoingSms } from '../../../shared/ports/channels.js';
 import type { DynamoStores } from '../../../shared/store/stores.js';
 import { createTestStore } from '../support/ddb.js';
-import { touch } from '../support/fixtures.js';
+import { opsTestConfig, touch } from '../support/fixtures.js';
 
 const TOKEN = 'dev-token-123';
 const example = (p: string): string =>
@@ -50,13 +50,7 @@ function deps(s: DynamoStores): ApiDeps {
     clock: { now: () => new Date('2026-11-26T08:00:00Z') },
     runs,
     log: { info: () => {}, error: () => {} },
-    config: {
-      opsToken: TOKEN,
-      secretRolloverMs: 86_400_000,
-      maxBodyBytes: 64 * 1024,
-      unsubscribeSecret: 'unsub-secret',
-      pseudonymKey: 'pseudonym-key',
-    },
+    config: opsTestConfig(TOKEN),
   };
 }
 

@@ -11,10 +11,18 @@ export interface CliResult {
 }
 
 export function cli(args: string[], opts: { dataDir: string; cwd?: string }): Promise<CliResult> {
+  return runNode([BIN, ...args, '--data-dir', opts.dataDir], { cwd: opts.cwd });
+}
+
+/** Runs `node ARGS` from the project root (or `cwd`) with `env` added, collecting its output. */
+export function runNode(
+  args: string[],
+  opts: { cwd?: string | undefined; env?: NodeJS.ProcessEnv } = {},
+): Promise<CliResult> {
   return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [BIN, ...args, '--data-dir', opts.dataDir], {
+    const child = spawn(process.execPath, args, {
       cwd: opts.cwd ?? resolve(import.meta.dirname, '../../..'),
-      env: { ...process.env, TOUCHPOINT_DATA_DIR: undefined },
+      env: { ...process.env, TOUCHPOINT_DATA_DIR: undefined, ...opts.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';

@@ -1,34 +1,13 @@
-// The README's prerequisites, as the CLI enforces them: a Node older than `engines` or a missing or
-// old Java is named in one line (no stack trace), before anything else runs.
-import { spawn } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { BIN, type CliResult } from './cli.js';
+import { BIN, type CliResult, runNode } from './cli.js';
 
 const root = mkdtempSync(join(tmpdir(), 'tp-prereq-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-function run(args: string[], env: NodeJS.ProcessEnv): Promise<CliResult> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, args, {
-      cwd: resolve(import.meta.dirname, '../../..'),
-      env: { ...process.env, TOUCHPOINT_DATA_DIR: undefined, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => {
-      stdout += d.toString();
-    });
-    child.stderr.on('data', (d: Buffer) => {
-      stderr += d.toString();
-    });
-    child.on('error', fail);
-    child.on('close', (code) => done({ code, stdout, stderr }));
-  });
-}
+const run = (args: string[], env: NodeJS.ProcessEnv): Promise<CliResult> => runNode(args, { env });
 
 /** A PATH with only `node` on it, and a `java` printing `javaVersion` when given one. */
 function pathWith(name: string, javaVersion?: string): string {

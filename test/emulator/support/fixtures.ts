@@ -56,3 +56,12 @@ export const touch = (over: Partial<PlannedTouch> = {}): PlannedTouch => ({
   template: 'renewal',
   ...over,
 });
+
+/** The API's config in the ops tests: a bearer token, a day's rollover, a 64 KiB body limit. */
+export const opsTestConfig = (opsToken: string) => ({
+  opsToken,
+  secretRolloverMs: 86_400_000,
+  maxBodyBytes: 64 * 1024,
+  unsubscribeSecret: 'unsub-secret',
+  pseudonymKey: 'pseudonym-key',
+});

@@ -4,6 +4,7 @@
 import type { Channel } from '../../../shared/domain/documents.js';
 import {
   type Delivery,
+  deliveryOf,
   type PlannedTouch,
   type TouchKey,
   touchKeyString,
@@ -27,25 +28,6 @@ export class MemoryLedger implements Ledger {
     if (held && HELD.has(held.status)) return false;
     this.rows.set(k, row);
     return true;
-  }
-
-  private row(
-    touch: PlannedTouch,
-    fields: Pick<Delivery, 'status' | 'runId' | 'updatedAt'> & Partial<Delivery>,
-  ): Delivery {
-    return {
-      campaignId: touch.campaignId,
-      stepId: touch.stepId,
-      customerId: touch.customerId,
-      channel: touch.channel,
-      occasion: touch.occasion,
-      dueDate: touch.dueDate,
-      sendAt: touch.sendAt,
-      tier: touch.tier,
-      locale: touch.locale,
-      ...(touch.address !== undefined && { address: touch.address }),
-      ...fields,
-    };
   }
 
   private reviewed(d: Delivery): Delivery {
@@ -82,7 +64,7 @@ export class MemoryLedger implements Ledger {
   }
 
   async reserve(touch: PlannedTouch, runId: string, now: string): Promise<boolean> {
-    const won = this.take(touch, this.row(touch, { status: 'reserved', runId, updatedAt: now }));
+    const won = this.take(touch, deliveryOf(touch, { status: 'reserved', runId, updatedAt: now }));
     this.calls.push({ op: 'reserve', key: touchKeyString(touch), won });
     return won;
   }
@@ -104,7 +86,7 @@ export class MemoryLedger implements Ledger {
   }
 
   async recordSuppressed(touch: PlannedTouch, runId: string, now: string): Promise<void> {
-    const row = this.row(touch, {
+    const row = deliveryOf(touch, {
       status: 'suppressed',
       runId,
       updatedAt: now,
@@ -128,7 +110,7 @@ export class MemoryLedger implements Ledger {
   }
 
   async recordExpired(touch: PlannedTouch, runId: string, now: string): Promise<boolean> {
-    const row = this.row(touch, {
+    const row = deliveryOf(touch, {
       status: 'expired',
       runId,
       updatedAt: now,
