@@ -1,7 +1,7 @@
 // The ledger row as data: one schema for the store reading its items back, the API documenting
 // GET /v1/deliveries, and the CLI reading that API's pages.
 import * as z from 'zod';
-import { channel } from './documents.js';
+import { channel } from './channels.js';
 
 export const touchKeySchema = z.object({
   campaignId: z.string(),

@@ -3,6 +3,7 @@
 import { isValidPhoneNumber, parsePhoneNumberWithError } from 'libphonenumber-js/max';
 import { DateTime, IANAZone } from 'luxon';
 import * as z from 'zod';
+import { type Channel, channel, suppressionReason } from './channels.js';
 import { unstorableValues } from './storable.js';
 
 const nonEmpty = z.string().trim().min(1, 'must not be empty');
@@ -68,9 +69,7 @@ export const phone = /* @__PURE__ */ (() =>
     }
   }, 'must be a valid E.164 phone number such as +14155550123'))();
 
-export const channel = z.enum(['email', 'sms']);
-export type Channel = z.infer<typeof channel>;
-export const CHANNELS: readonly Channel[] = channel.options;
+export { CHANNELS, type Channel, channel, type SuppressionReason, suppressionReason } from './channels.js';
 
 const attributeValue = z.union([z.string(), z.number(), z.boolean()]);
 
@@ -292,6 +291,3 @@ export const campaignSchema = z
   });
 export type Campaign = z.infer<typeof campaignSchema>;
 export type CampaignInput = z.input<typeof campaignSchema>;
-
-export const suppressionReason = z.enum(['bounced', 'complained', 'unsubscribed']);
-export type SuppressionReason = z.infer<typeof suppressionReason>;

@@ -1,6 +1,6 @@
 // deliveries (the ledger) and the manual suppression list: clients of /v1/deliveries and
 // /v1/suppressions. The API normalizes addresses and refuses invalid ones.
-import { suppressionReason } from '../../../shared/domain/documents.js';
+import { suppressionReason } from '../../../shared/domain/channels.js';
 import { type Delivery, deliveryPageSchema } from '../../../shared/usecases/deliveries/schemas.js';
 import {
   suppressionAddedSchema,

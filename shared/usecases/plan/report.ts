@@ -1,7 +1,7 @@
 // The contract's JSON for plan and run output (README "The CLI"): built here, documented by the
 // API and parsed by the CLI from these schemas, so the shape exists once.
 import * as z from 'zod';
-import { channel } from '../../domain/documents.js';
+import { channel } from '../../domain/channels.js';
 import type { PlannedTouch } from '../../domain/touch.js';
 
 export const touchRowSchema = z.object({

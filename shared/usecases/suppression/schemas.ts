@@ -1,6 +1,6 @@
 // The suppression list as the API answers it and the CLI reads it.
 import * as z from 'zod';
-import { suppressionReason } from '../../domain/documents.js';
+import { suppressionReason } from '../../domain/channels.js';
 
 export const suppressionEntrySchema = z.object({
   address: z.string(),
