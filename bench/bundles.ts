@@ -29,6 +29,8 @@ export interface BundleFigure {
   importMs: number;
   /** The largest inputs (package or source folder) by bytes in the output. */
   top: { input: string; bytes: number }[];
+  /** The naive alternative, measured in the same run: the SDK left to the Lambda runtime. */
+  runtimeSdk?: { bytes: number; importMs: number };
 }
 
 const SAMPLES = 5;
@@ -80,35 +82,57 @@ function importMs(file: string): number {
   return median(samples);
 }
 
-/** `timeImports: false` only bundles (sizes are deterministic; times are for the bench, never a test). */
+interface Variant {
+  external: string[];
+  alias: Record<string, string>;
+}
+const HOUSE: Variant = { external: [...HOUSE_BUNDLING.external], alias: { ...HOUSE_BUNDLING.alias } };
+/** CDK's default for Node 18+: every @aws-sdk/* package left to the runtime's copy. */
+const RUNTIME_SDK: Variant = { external: ['@aws-sdk/*'], alias: {} };
+
+async function bundle(name: string, outfile: string, variant: Variant) {
+  const result = await build({
+    ...HOUSE_BUNDLING,
+    mainFields: [...HOUSE_BUNDLING.mainFields],
+    ...variant,
+    absWorkingDir: PROJECT_ROOT,
+    entryPoints: [join(PROJECT_ROOT, 'functions', `${name}.ts`)],
+    bundle: true,
+    outfile,
+    banner: { js: HOUSE_BUNDLING.banner },
+    metafile: true,
+    logLevel: 'error',
+  });
+  return { bytes: statSync(outfile).size, metafile: result.metafile };
+}
+
+/**
+ * `timeImports: false` only bundles (sizes are deterministic; times are for the bench, never a
+ * test); `compare` also measures the runtime-SDK variant side by side.
+ */
 export async function measureBundles(
-  opts: { top?: number; timeImports?: boolean } = {},
+  opts: { top?: number; timeImports?: boolean; compare?: boolean } = {},
 ): Promise<BundleFigure[]> {
-  // Inside the project, so a bundle's imports of the runtime-provided SDK resolve to node_modules
-  // (the Lambda runtime resolves them to its own copy): the import time includes loading them.
+  // Inside the project, so the runtime-SDK variant's imports resolve to node_modules (in Lambda, to
+  // the runtime's copy): its import time includes loading them, as a cold start would.
   mkdirSync(join(PROJECT_ROOT, 'node_modules', '.cache'), { recursive: true });
   const dir = mkdtempSync(join(PROJECT_ROOT, 'node_modules', '.cache', 'touchpoint-bundles-'));
+  const timed = (file: string) => (opts.timeImports === false ? Number.NaN : importMs(file));
   try {
     const figures: BundleFigure[] = [];
     for (const name of functionNames()) {
-      const outfile = join(dir, name, 'index.mjs');
-      const result = await build({
-        ...HOUSE_BUNDLING,
-        mainFields: [...HOUSE_BUNDLING.mainFields],
-        external: [...HOUSE_BUNDLING.external],
-        entryPoints: [join(PROJECT_ROOT, 'functions', `${name}.ts`)],
-        bundle: true,
-        outfile,
-        banner: { js: HOUSE_BUNDLING.banner },
-        metafile: true,
-        logLevel: 'error',
-      });
-      figures.push({
+      const ours = await bundle(name, join(dir, name, 'index.mjs'), HOUSE);
+      const figure: BundleFigure = {
         name,
-        bytes: statSync(outfile).size,
-        importMs: opts.timeImports === false ? Number.NaN : importMs(outfile),
-        top: topInputs(result.metafile, opts.top ?? 5),
-      });
+        bytes: ours.bytes,
+        importMs: timed(join(dir, name, 'index.mjs')),
+        top: topInputs(ours.metafile, opts.top ?? 5),
+      };
+      if (opts.compare) {
+        const naive = await bundle(name, join(dir, name, 'runtime-sdk.mjs'), RUNTIME_SDK);
+        figure.runtimeSdk = { bytes: naive.bytes, importMs: timed(join(dir, name, 'runtime-sdk.mjs')) };
+      }
+      figures.push(figure);
     }
     return figures;
   } finally {
@@ -120,13 +144,25 @@ const kb = (bytes: number) => (bytes / 1024).toFixed(0);
 
 export function bundlesTable(figures: BundleFigure[]): string {
   const rows = [
-    ['function', 'before KB', 'now KB', 'before import ms', 'now import ms'],
+    [
+      'function',
+      'before KB',
+      'now KB',
+      'before import ms',
+      'now import ms',
+      'runtime-SDK KB',
+      'runtime-SDK import ms',
+      'import ratio',
+    ],
     ...figures.map((f) => [
       f.name,
       BEFORE[f.name] ? String(BEFORE[f.name]?.kb) : '-',
       kb(f.bytes),
       BEFORE[f.name] ? String(BEFORE[f.name]?.importMs) : '-',
       f.importMs.toFixed(0),
+      f.runtimeSdk ? kb(f.runtimeSdk.bytes) : '-',
+      f.runtimeSdk ? f.runtimeSdk.importMs.toFixed(0) : '-',
+      f.runtimeSdk ? `${(f.runtimeSdk.importMs / f.importMs).toFixed(2)}×` : '-',
     ]),
   ];
   const widths = rows[0]?.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length))) ?? [];
@@ -143,10 +179,13 @@ export function writeBundlesSection(figures: BundleFigure[], resultsPath: string
   const body = `## Lambda bundles (\`npx tsx bench/bundles.ts\`, also in \`npm run bench\`)
 
 Each \`functions/*.ts\` bundled with the house construct's esbuild options (\`infra/bundling.ts\`:
-ESM, minified, tree-shaken, the AWS SDK left to the runtime); size of \`index.mjs\` without its source map; import time
-is the median of ${SAMPLES} fresh \`node\` processes each running \`await import(bundle)\` on this
+ESM, minified, tree-shaken, the pinned AWS SDK bundled with Lambda's environment credentials
+provider only); size of \`index.mjs\` without its source map; import time is the median of ${SAMPLES} fresh \`node\` processes each running \`await import(bundle)\` on this
 machine (Node ${process.versions.node}, ${new Date().toISOString().slice(0, 10)}). "before" is commit fad8c1d, when one composition root fed every function.
-Budget: select, plan, summarize and ingest ≤ 300 KB; every bundle ≤ 600 KB; every import ≤ 100 ms.
+Beside it, in the same run, the naive alternative: the same code with every \`@aws-sdk/*\` package
+left to the Lambda runtime (CDK's default), whose import loads the whole clients from \`node_modules\`.
+"import ratio" is its import time over ours. Targets: select, plan, summarize and ingest ≤ 300 KB;
+every bundle ≤ 600 KB; every import ≤ 100 ms (docs/decisions.md, "Lean Lambdas", says which we meet).
 
 ${bundlesTable(figures)}`;
   writeResultsSection(resultsPath, 'bundles', body);
@@ -154,7 +193,7 @@ ${bundlesTable(figures)}`;
 
 export async function benchBundles(resultsPath: string): Promise<void> {
   console.error('bundling and importing each function…');
-  const figures = await measureBundles();
+  const figures = await measureBundles({ compare: true });
   console.log(bundlesTable(figures));
   writeBundlesSection(figures, resultsPath);
 }
@@ -162,7 +201,7 @@ export async function benchBundles(resultsPath: string): Promise<void> {
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const topArg = process.argv.indexOf('--top');
   const top = topArg > 0 ? Number(process.argv[topArg + 1]) : 0;
-  const figures = await measureBundles({ top: top || 5 });
+  const figures = await measureBundles({ top: top || 5, compare: true });
   console.log(bundlesTable(figures));
   if (top > 0) {
     for (const f of figures) {

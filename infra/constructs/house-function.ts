@@ -107,9 +107,14 @@ export class HouseFunction<R extends FunctionRole = FunctionRole> extends Nodejs
         target: HOUSE_BUNDLING.target,
         minify: HOUSE_BUNDLING.minify,
         sourceMap: HOUSE_BUNDLING.sourcemap,
-        bundleAwsSDK: false,
+        bundleAwsSDK: true,
         externalModules: [...HOUSE_BUNDLING.external],
-        esbuildArgs: { '--tree-shaking': String(HOUSE_BUNDLING.treeShaking) },
+        esbuildArgs: {
+          '--tree-shaking': String(HOUSE_BUNDLING.treeShaking),
+          ...Object.fromEntries(
+            Object.entries(HOUSE_BUNDLING.alias).map(([from, to]) => [`--alias:${from}`, join(PROJECT_ROOT, to)]),
+          ),
+        },
         banner: HOUSE_BUNDLING.banner,
       },
     });
