@@ -8,16 +8,17 @@ import { join } from 'node:path';
 import { createAdaptorServer } from '@hono/node-server';
 import { ulid } from 'ulid';
 import { createApp } from '../shared/api/app.js';
-import { type ApiDeps, type ApiLog, DEFAULT_MAX_BODY_BYTES, type RunStarter } from '../shared/api/deps.js';
+import type { ApiDeps, ApiLog, RunStarter } from '../shared/api/deps.js';
+import { ENV, maxBodyBytes } from '../shared/config/env.js';
 import { DEFAULT_ROLLOVER_MS } from '../shared/partners/secrets.js';
 import { busRulesFromTemplate, RuleBus } from './bus-rules.js';
+import { functionEnvironment } from './cfn-template.js';
+import { dataDirKey } from './keys.js';
 import { executeRun } from './run-executor.js';
 import type { Embedded } from './runtime.js';
-import { dataDirKey } from './keys.js';
 import { LocalUploads } from './uploads.js';
 
 /** EventBridge's own entry limit; API Gateway's payload limit is larger. */
-export const MAX_BODY_BYTES = DEFAULT_MAX_BODY_BYTES;
 /** The port `serve` and `npm start` try first; the default unsubscribe links point at it. */
 export const DEFAULT_API_PORT = 8787;
 
@@ -138,7 +139,8 @@ export function localApiDeps(
     config: {
       opsToken: devOpsToken(env.dataDir),
       secretRolloverMs: DEFAULT_ROLLOVER_MS,
-      maxBodyBytes: MAX_BODY_BYTES,
+      // The limit infra sets on the API function, read from the synthesized template, never redeclared.
+      maxBodyBytes: maxBodyBytes.parse(functionEnvironment(env.template, 'api')[ENV.maxBodyBytes]),
       unsubscribeSecret: env.deps.links.unsubscribeSecret,
       pseudonymKey: dataDirKey(env.dataDir, 'pseudonym'),
     },

@@ -110,3 +110,24 @@ export function parseTemplate(json: unknown): CfnTemplateJson {
   if (!parsed.success) throw new TemplateShapeError(`not a CloudFormation template: ${parsed.error.message}`);
   return parsed.data;
 }
+
+const literalEnvironment = z.object({
+  Environment: z.object({ Variables: z.record(z.string(), z.unknown()) }).optional(),
+});
+
+/**
+ * The environment variables the template sets on the function whose entry is `functions/<role>.ts`,
+ * the literal ones only (references such as a table name are the local runtime's own): what the
+ * local runtime reads instead of redeclaring a setting that infra owns.
+ */
+export function functionEnvironment(template: CfnTemplateJson, role: string): Record<string, string> {
+  const entry = `functions/${role}.ts`;
+  const fn = Object.values(template.Resources).find(
+    (r) => r.Type === 'AWS::Lambda::Function' && r.Metadata?.['touchpoint:entry'] === entry,
+  );
+  if (!fn) throw new TemplateShapeError(`the template has no function for ${entry}`);
+  const vars = literalEnvironment.parse(fn.Properties ?? {}).Environment?.Variables ?? {};
+  return Object.fromEntries(
+    Object.entries(vars).flatMap(([k, v]) => (typeof v === 'string' ? [[k, v] as const] : [])),
+  );
+}

@@ -53,7 +53,8 @@ const secretArn = z
   .string()
   .regex(/^arn:aws[\w-]*:secretsmanager:[\w-]+:\d{12}:secret:.+$/, 'expected a Secrets Manager ARN');
 // Lambda's 6 MB payload limit is the ceiling of any inline body.
-const maxBodyBytes = z.coerce.number().int().positive().max(6_000_000).default(DEFAULT_MAX_BODY_BYTES);
+/** The request body limit, in bytes: one setting, set on the API function and read by the local API too. */
+export const maxBodyBytes = z.coerce.number().int().positive().max(6_000_000).default(DEFAULT_MAX_BODY_BYTES);
 
 /** Every function: Powertools settings and the deployment name. */
 const common = {
