@@ -2,6 +2,13 @@
 import type { Channel } from '../domain/documents.js';
 import type { Delivery, DeliveryStatus, PlannedTouch, TouchKey } from '../domain/touch.js';
 
+/** How a reserved touch ended. */
+export interface SettleOutcome {
+  status: Extract<DeliveryStatus, 'sent' | 'failed' | 'deferred' | 'expired'>;
+  providerMessageId?: string;
+  error?: string;
+}
+
 export interface Ledger {
   /** Ledger rows for these keys (by touchKeyString). */
   getDeliveries(keys: readonly TouchKey[]): Promise<Map<string, Delivery>>;
@@ -16,15 +23,7 @@ export interface Ledger {
    */
   reserve(touch: PlannedTouch, runId: string, now: string): Promise<boolean>;
   /** Marks a reserved touch with its outcome. */
-  settle(
-    key: TouchKey,
-    outcome: {
-      status: Extract<DeliveryStatus, 'sent' | 'failed' | 'deferred' | 'expired'>;
-      providerMessageId?: string;
-      error?: string;
-    },
-    now: string,
-  ): Promise<void>;
+  settle(key: TouchKey, outcome: SettleOutcome, now: string): Promise<void>;
   /** Records a suppressed touch, unless the key is already held (never overwrites a send). */
   recordSuppressed(touch: PlannedTouch, runId: string, now: string): Promise<void>;
   /**

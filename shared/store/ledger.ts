@@ -12,7 +12,7 @@ import {
 } from '../domain/touch.js';
 import type { CampaignStore } from '../ports/campaigns.js';
 import type { Clock } from '../ports/clock.js';
-import { type Ledger, RESERVATION_TIMEOUT_MS } from '../ports/ledger.js';
+import { type Ledger, RESERVATION_TIMEOUT_MS, type SettleOutcome } from '../ports/ledger.js';
 import { DeliveryNotFoundError } from './errors.js';
 import { deliveryItemSchema, keys, parseItem } from './items.js';
 import { attr, index } from './keys.js';
@@ -124,15 +124,7 @@ export class LedgerRows implements Ledger {
     );
   }
 
-  async settle(
-    key: TouchKey,
-    outcome: {
-      status: 'sent' | 'failed' | 'deferred' | 'expired';
-      providerMessageId?: string;
-      error?: string;
-    },
-    now: string,
-  ): Promise<void> {
+  async settle(key: TouchKey, outcome: SettleOutcome, now: string): Promise<void> {
     const set = ['#status = :status', 'updatedAt = :now'];
     const values: Record<string, unknown> = { ':status': outcome.status, ':now': now };
     if (outcome.providerMessageId !== undefined) {

@@ -10,7 +10,7 @@ import {
   touchKeyString,
 } from '../../../shared/domain/touch.js';
 import type { Clock } from '../../../shared/ports/clock.js';
-import { type Ledger, RESERVATION_TIMEOUT_MS } from '../../../shared/ports/ledger.js';
+import { type Ledger, RESERVATION_TIMEOUT_MS, type SettleOutcome } from '../../../shared/ports/ledger.js';
 import { DeliveryNotFoundError } from '../../../shared/store/errors.js';
 
 const HELD = new Set<Delivery['status']>(['reserved', 'sent']);
@@ -69,15 +69,7 @@ export class MemoryLedger implements Ledger {
     return won;
   }
 
-  async settle(
-    key: TouchKey,
-    outcome: {
-      status: 'sent' | 'failed' | 'deferred' | 'expired';
-      providerMessageId?: string;
-      error?: string;
-    },
-    now: string,
-  ): Promise<void> {
+  async settle(key: TouchKey, outcome: SettleOutcome, now: string): Promise<void> {
     const k = touchKeyString(key);
     const row = this.rows.get(k);
     if (!row) throw new DeliveryNotFoundError(k);

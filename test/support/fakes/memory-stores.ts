@@ -2,6 +2,7 @@
 // the adapter's observable rules (conditional writes, insert-if-absent, versioning) and no more.
 import type { Campaign } from '../../../shared/domain/documents.js';
 import type { CampaignRecord } from '../../../shared/domain/touch.js';
+import { rotateSecrets } from '../../../shared/partners/secrets.js';
 import type { CampaignStore } from '../../../shared/ports/campaigns.js';
 import type { Clock } from '../../../shared/ports/clock.js';
 import type {
@@ -89,11 +90,7 @@ export class MemoryPartners implements PartnerStore, WebhookReceipts {
   ): Promise<Partner | undefined> {
     const partner = this.partners.get(id);
     if (!partner) return undefined;
-    const until = new Date(Date.parse(next.createdAt) + rolloverMs).toISOString();
-    const kept = partner.secrets
-      .filter((s) => s.expiresAt === undefined || s.expiresAt > next.createdAt)
-      .map((s) => ({ ...s, expiresAt: s.expiresAt ?? until }));
-    const rotated = { ...partner, secrets: [next, ...kept] };
+    const rotated = { ...partner, secrets: rotateSecrets(partner.secrets, next, rolloverMs) };
     this.partners.set(id, rotated);
     return structuredClone(rotated);
   }
