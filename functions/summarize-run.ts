@@ -13,7 +13,7 @@ import {
 import type { Clock } from '../shared/ports/clock.js';
 import { Runs } from '../shared/store/runs.js';
 import type { Stores } from '../shared/store/stores.js';
-import { runReport, summarizeRun } from '../shared/usecases/run/summarize-run.js';
+import { completeRun, runReport } from '../shared/usecases/run/summarize-run.js';
 import { lazyHandler } from './commons/deps.js';
 import { cloudTable, systemClock } from './commons/table.js';
 
@@ -27,10 +27,10 @@ export const createHandler =
   ) =>
   async (event: unknown) => {
     const { runId } = input.parse(event);
-    // The report's touches (campaign, channel, outcome) feed the metrics; the summary alone has no
-    // campaign or channel. A second read of the run's items, paid once per run.
+    // The report's touches (campaign, channel, outcome) feed the metrics, and its summary completes
+    // the run: one read of the run's items serves both.
     const report = await runReport(deps.store, runId);
-    const result = await summarizeRun(deps, { runId });
+    const result = await completeRun(deps, report);
     const durationMs = deps.clock.now().getTime() - Date.parse(report.meta.startedAt);
     publish([
       ...touchMetricPoints(

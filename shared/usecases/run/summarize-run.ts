@@ -86,7 +86,14 @@ export async function summarizeRun(
   deps: { store: Pick<Stores, 'runs'>; clock: Clock },
   input: { runId: string },
 ): Promise<{ runId: string; date: string; summary: RunSummary }> {
-  const report = await runReport(deps.store, input.runId);
+  return completeRun(deps, await runReport(deps.store, input.runId));
+}
+
+/** Marks the run completed with its summary, from a report the caller already read. */
+export async function completeRun(
+  deps: { store: Pick<Stores, 'runs'>; clock: Clock },
+  report: RunReport,
+): Promise<{ runId: string; date: string; summary: RunSummary }> {
   const completedAt = deps.clock.now().toISOString();
   await deps.store.runs.putRunMeta({ ...report.meta, status: 'completed', summary: report.summary });
   // A date is done once an all-campaign run for it completed: the schedule's catch-up skips it.
@@ -98,5 +105,5 @@ export async function summarizeRun(
       completedAt,
     });
   }
-  return { runId: report.meta.runId, date: report.meta.date, summary: report.summary };
+  return { runId: meta.runId, date: meta.date, summary: report.summary };
 }
