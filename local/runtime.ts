@@ -13,7 +13,7 @@ import { SesEmailSender } from '../shared/channels/ses-email.js';
 import { EndUserMessagingSmsSender } from '../shared/channels/sms.js';
 import { installFileLogSink } from '../shared/observability/sink.js';
 import type { EmailSender, SmsSender } from '../shared/ports/channels.js';
-import type { Clock } from '../shared/ports/clock.js';
+import { systemClock } from '../shared/ports/clock.js';
 import { dynamoStores } from '../shared/store/stores.js';
 import { type CfnTemplate, ensureTables } from './assembly-tables.js';
 import { advertiseOwner, lockDataDir, type RuntimeInfo, runningOwner } from './data-dir.js';
@@ -54,8 +54,6 @@ export interface Embedded {
   dataDir: string;
   stop(): Promise<void>;
 }
-
-const realClock: Clock = { now: () => new Date() };
 
 const unavailable = (what: string): EmailSender & SmsSender => ({
   send: async () => ({ ok: false, retryable: false, error: `${what} is not running in this command` }),
@@ -130,7 +128,7 @@ export async function openEmbedded(opts: OpenOptions): Promise<Embedded> {
       email,
       sms,
       events: bus,
-      clock: realClock,
+      clock: systemClock,
       links: {
         unsubscribeBaseUrl: info.apiUrl ?? 'http://127.0.0.1:8787/',
         unsubscribeSecret: dataDirKey(dataDir, 'unsubscribe'),

@@ -2,10 +2,10 @@
 // its own module, so a bundle holds only those). One traced client per cold start.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { Clock } from '../../shared/ports/clock.js';
-import { Table } from '../../shared/store/table.js';
 
-export const systemClock: Clock = { now: () => new Date() };
+export { systemClock } from '../../shared/ports/clock.js';
+
+import { Table } from '../../shared/store/table.js';
 
 export function cloudTable(tableName: string, trace: <C>(client: C) => C = (c) => c): Table {
   const client = DynamoDBDocumentClient.from(trace(new DynamoDBClient({})), {

@@ -12,6 +12,7 @@ import {
   type SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
 import * as z from 'zod';
+import { type Clock, systemClock } from '../ports/clock.js';
 import type { Partner, PartnerSecret, PartnerStore } from '../ports/partners.js';
 import { partnerId, partnerSecretSchema, rotateSecrets } from './secrets.js';
 
@@ -50,7 +51,7 @@ export interface SecretsManagerPartnerStoreOptions {
   client: SecretsManagerClient;
   /** Secret names start with `<prefix>/partners/`, e.g. `touchpoint/prod`. */
   prefix: string;
-  clock?: { now(): Date };
+  clock?: Clock;
   /**
    * How long getPartner reuses a read (0: never). In Lambda this saves a Secrets Manager call per
    * webhook; the price is that a freshly rotated secret is accepted only once the cached read expires.
@@ -59,11 +60,11 @@ export interface SecretsManagerPartnerStoreOptions {
 }
 
 export class SecretsManagerPartnerStore implements PartnerStore {
-  private readonly clock: { now(): Date };
+  private readonly clock: Clock;
   private readonly cache = new Map<string, { at: number; partner: Partner | undefined }>();
 
   constructor(private readonly opts: SecretsManagerPartnerStoreOptions) {
-    this.clock = opts.clock ?? { now: () => new Date() };
+    this.clock = opts.clock ?? systemClock;
   }
 
   /** `<prefix>/partners/`: what every secret name starts with, and what the IAM grant is scoped to. */

@@ -11,7 +11,7 @@ import {
   touchKeyString,
 } from '../domain/touch.js';
 import type { CampaignStore } from '../ports/campaigns.js';
-import type { Clock } from '../ports/clock.js';
+import { type Clock, systemClock } from '../ports/clock.js';
 import { type Ledger, RESERVATION_TIMEOUT_MS, type SettleOutcome } from '../ports/ledger.js';
 import { DeliveryNotFoundError } from './errors.js';
 import { deliveryItemSchema, keys, parseItem } from './items.js';
@@ -56,7 +56,7 @@ export class LedgerRows implements Ledger {
   constructor(
     private readonly table: Table,
     private readonly campaigns: Pick<CampaignStore, 'listCampaigns'>,
-    private readonly clock: Clock = { now: () => new Date() },
+    private readonly clock: Clock = systemClock,
   ) {}
 
   async getDelivery(key: TouchKey): Promise<Delivery | undefined> {

@@ -3,7 +3,7 @@
 // A use case takes only the ports it uses: `Pick<Stores, 'ledger' | 'runs'>`.
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { CampaignStore } from '../ports/campaigns.js';
-import type { Clock } from '../ports/clock.js';
+import { type Clock, systemClock } from '../ports/clock.js';
 import type { CustomerDataStore } from '../ports/customer-data.js';
 import type { DocumentStore } from '../ports/documents.js';
 import type { DueReader } from '../ports/due.js';
@@ -55,8 +55,6 @@ export interface TableMeter {
 }
 
 export type DynamoStores = Stores & TableMeter;
-
-const systemClock: Clock = { now: () => new Date() };
 
 export function tableMeter(table: Table): TableMeter {
   return {
