@@ -1,6 +1,8 @@
 // Per-partner token buckets for the webhook endpoint. In memory: locally one process serves
 // everything; in the cloud API Gateway usage plans throttle before the Lambda and this bucket only
 // bounds a single warm instance.
+import type { Admission } from '../../usecases/webhooks/accept-webhook.js';
+
 export interface RateLimit {
   /** Sustained requests per second per partner. */
   ratePerSecond: number;
@@ -9,8 +11,6 @@ export interface RateLimit {
 }
 
 export const DEFAULT_RATE_LIMIT: RateLimit = { ratePerSecond: 20, burst: 40 };
-
-export type Admission = { ok: true } | { ok: false; retryAfterSeconds: number };
 
 export class PartnerRateLimiter {
   private readonly buckets = new Map<string, { tokens: number; at: number }>();

@@ -4,8 +4,6 @@
 // check, and only then the effect: one CustomerEvent on the bus. The webhook-id receipt is written
 // after the event was accepted, so a failed attempt can be retried with the same id.
 import type { z } from 'zod';
-import type { Admission } from '../../api/webhooks/rate-limit.js';
-import { TIMESTAMP_TOLERANCE_MS, type VerifyFailure, verifyWebhook } from '../../api/webhooks/signature.js';
 import { EVENT_NAMES } from '../../config/events.js';
 import { eventSchema } from '../../domain/documents.js';
 import { partnerId as partnerIdSchema, validSecrets } from '../../partners/secrets.js';
@@ -13,6 +11,10 @@ import type { Clock } from '../../ports/clock.js';
 import type { DocumentStore } from '../../ports/documents.js';
 import type { EventPublisher } from '../../ports/events.js';
 import type { PartnerStore, WebhookReceipts } from '../../ports/partners.js';
+import { TIMESTAMP_TOLERANCE_MS, type VerifyFailure, verifyWebhook } from './signature.js';
+
+/** Whether a partner may send now: the edge's throttle (a token bucket per API instance). */
+export type Admission = { ok: true } | { ok: false; retryAfterSeconds: number };
 
 export interface WebhookDeps {
   partners: PartnerStore;

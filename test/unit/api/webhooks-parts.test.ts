@@ -4,8 +4,8 @@ import { Webhook } from 'standardwebhooks';
 import { describe, expect, it } from 'vitest';
 import { busRulesFromTemplate, matchesPattern } from '../../../local/bus-rules.js';
 import { PartnerRateLimiter } from '../../../shared/api/webhooks/rate-limit.js';
-import { verifyWebhook } from '../../../shared/api/webhooks/signature.js';
 import { newPartner, newSecret, rotateSecrets, validSecrets } from '../../../shared/partners/secrets.js';
+import { verifyWebhook } from '../../../shared/usecases/webhooks/signature.js';
 
 const NOW = new Date('2026-11-26T12:00:00Z');
 const secret = newSecret(NOW).secret;
