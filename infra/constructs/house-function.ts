@@ -112,7 +112,10 @@ export class HouseFunction<R extends FunctionRole = FunctionRole> extends Nodejs
         esbuildArgs: {
           '--tree-shaking': String(HOUSE_BUNDLING.treeShaking),
           ...Object.fromEntries(
-            Object.entries(HOUSE_BUNDLING.alias).map(([from, to]) => [`--alias:${from}`, join(PROJECT_ROOT, to)]),
+            Object.entries(HOUSE_BUNDLING.alias).map(([from, to]) => [
+              `--alias:${from}`,
+              join(PROJECT_ROOT, to),
+            ]),
           ),
         },
         banner: HOUSE_BUNDLING.banner,

@@ -3,7 +3,7 @@
 import { isValidPhoneNumber, parsePhoneNumberWithError } from 'libphonenumber-js/max';
 import { DateTime, IANAZone } from 'luxon';
 import * as z from 'zod';
-import { type Channel, channel, suppressionReason } from './channels.js';
+import { type Channel, channel } from './channels.js';
 import { unstorableValues } from './storable.js';
 
 const nonEmpty = z.string().trim().min(1, 'must not be empty');

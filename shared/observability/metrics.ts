@@ -23,18 +23,18 @@ export interface MetricPoint {
   unit: 'Count' | 'Milliseconds';
 }
 
+/** The outcomes that are counted, by the metric that counts them. */
+const METRIC_OF_STATUS: Partial<Record<string, string>> = {
+  sent: METRIC_NAMES.touchesSent,
+  suppressed: METRIC_NAMES.touchesSuppressed,
+  failed: METRIC_NAMES.touchesFailed,
+};
+
 /** The points a set of outcomes makes: one count per (metric, campaign, channel[, reason]). */
 export function touchMetricPoints(outcomes: readonly TouchOutcome[]): MetricPoint[] {
   const counts = new Map<string, MetricPoint>();
   for (const o of outcomes) {
-    const name =
-      o.status === 'sent'
-        ? METRIC_NAMES.touchesSent
-        : o.status === 'suppressed'
-          ? METRIC_NAMES.touchesSuppressed
-          : o.status === 'failed'
-            ? METRIC_NAMES.touchesFailed
-            : undefined;
+    const name = METRIC_OF_STATUS[o.status];
     if (!name) continue;
     const dimensions: Record<string, string> = {
       [METRIC_DIMENSIONS.campaign]: o.campaignId,

@@ -511,7 +511,7 @@ describe('documentation', () => {
       '/v1/customers/{id}/view',
     ])
       expect(Object.keys(doc.paths)).toContain(path);
-    expect(doc.components.securitySchemes['bearerAuth']).toMatchObject({ scheme: 'bearer' });
+    expect(doc.components.securitySchemes.bearerAuth).toMatchObject({ scheme: 'bearer' });
     const html = await (await app.request('/reference')).text();
     expect(html).toContain('/v1/customers/{id}/export');
     expect(html).not.toMatch(/<script|https:\/\/cdn/);
