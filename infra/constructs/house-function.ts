@@ -28,6 +28,7 @@ import {
 import { METRICS_NAMESPACE, metricService } from '../../shared/observability/metric-names.js';
 import { HOUSE_BUNDLING } from '../bundling.js';
 import { ENTRY_METADATA_KEY, PROJECT_ROOT } from '../names.js';
+import { TABLE_ACCESS } from './table-access.js';
 
 export { ENTRY_METADATA_KEY, PROJECT_ROOT };
 
@@ -164,10 +165,27 @@ export class HouseFunction<R extends FunctionRole = FunctionRole> extends Nodejs
     return this;
   }
 
-  /** Table access through the table's own grants (covers its indexes), and TABLE_NAME. */
-  bindTable(table: ITableV2, accessMode: 'read' | 'readWrite'): this {
-    if (accessMode === 'read') table.grantReadData(this);
-    else table.grantReadWriteData(this);
+  /**
+   * The role's table access profile (TABLE_ACCESS): its actions on the table's ARN, and Query on
+   * the indexes it reads, each by its own ARN; and TABLE_NAME. Never the table's own grants, which
+   * add Scan, DeleteItem and DescribeTable on the table and every index.
+   */
+  bindTable(table: ITableV2): this {
+    const access = TABLE_ACCESS[this.envRole];
+    const dynamodb = (action: string) => `dynamodb:${action}`;
+    if (access.table.length > 0) {
+      this.addToRolePolicy(
+        new PolicyStatement({ actions: access.table.map(dynamodb), resources: [table.tableArn] }),
+      );
+    }
+    if (access.indexes.length > 0) {
+      this.addToRolePolicy(
+        new PolicyStatement({
+          actions: [dynamodb('Query')],
+          resources: access.indexes.map((name) => `${table.tableArn}/index/${name}`),
+        }),
+      );
+    }
     this.put(ENV.tableName, table.tableName);
     return this;
   }
@@ -208,9 +226,18 @@ export class HouseFunction<R extends FunctionRole = FunctionRole> extends Nodejs
     return this;
   }
 
-  /** Read access to one generated secret, and the variable that names it (the value never is in the template). */
+  /**
+   * secretsmanager:GetSecretValue on one generated secret (not the secret's grantRead, which adds
+   * DescribeSecret), and the variable that names it (the value never is in the template).
+   */
   bindSecret(key: keyof FunctionEnvInput<R> & string, secret: ISecret): this {
-    secret.grantRead(this);
+    this.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['secretsmanager:GetSecretValue'],
+        // A secret imported by partial ARN matches on the random suffix Secrets Manager appends.
+        resources: [secret.secretFullArn ?? `${secret.secretArn}-??????`],
+      }),
+    );
     return this.put(key, secret.secretArn);
   }
 

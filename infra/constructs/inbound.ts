@@ -45,12 +45,12 @@ export class Inbound extends Construct {
     this.ingestEvent = new HouseFunction(this, 'IngestEvent', {
       name: 'ingest-event',
       description: 'Partner customer event → store (idempotent by event id)',
-    }).bindTable(props.table, 'readWrite');
+    }).bindTable(props.table);
 
     this.deliveryEvents = new HouseFunction(this, 'DeliveryEvents', {
       name: 'delivery-events',
       description: 'SES / SMS delivery events → ledger and suppression list',
-    }).bindTable(props.table, 'readWrite');
+    }).bindTable(props.table);
 
     const partnerEvents = new Rule(this, 'PartnerEvents', {
       eventBus: props.bus,

@@ -66,26 +66,26 @@ export class Runs extends Construct {
 
   constructor(scope: Construct, id: string, props: RunsProps) {
     super(scope, id);
-    const { table, bus, messaging } = props;
+    const { table, messaging } = props;
 
     this.selectRun = new HouseFunction(this, 'SelectRunFn', {
       name: 'select-run',
       description: 'Which local dates (and campaigns) a run covers, from the schedule time and lookback',
       environment: { [ENV.lookbackDays]: String(props.lookbackDays) },
-    }).bindTable(table, 'readWrite');
+    }).bindTable(table);
     this.planRun = new HouseFunction(this, 'PlanRunFn', {
       name: 'plan-run',
       description: 'Plans the due touches and groups them into send batches',
       memorySize: 1024,
       timeout: Duration.minutes(5),
-    }).bindTable(table, 'readWrite');
+    }).bindTable(table);
+    // No bus: send-batch publishes nothing (RunCompleted is the state machine's own PutEvents).
     this.sendBatch = new HouseFunction(this, 'SendBatchFn', {
       name: 'send-batch',
       description: 'Reserves, renders and sends one batch of touches',
       timeout: Duration.minutes(5),
     })
-      .bindTable(table, 'readWrite')
-      .bindBus(bus)
+      .bindTable(table)
       .bindEmail({
         senderEmail: messaging.senderEmail,
         configurationSetName: messaging.configurationSet.configurationSetName,
@@ -94,7 +94,7 @@ export class Runs extends Construct {
     this.summarizeRun = new HouseFunction(this, 'SummarizeRunFn', {
       name: 'summarize-run',
       description: 'Summarizes a run from its batches',
-    }).bindTable(table, 'readWrite');
+    }).bindTable(table);
 
     const logs = new LogGroup(this, 'ExecutionLogs', {
       retention: RetentionDays.ONE_MONTH,

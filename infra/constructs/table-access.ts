@@ -1,0 +1,79 @@
+// What each function may do to the one table: the DynamoDB actions on the table itself and the
+// indexes it may Query, by function role. The one place a function's table access is decided
+// (HouseFunction.bindTable reads it); docs/infra.md ("Least privilege") explains each line.
+//
+// Read off the adapters (shared/store/*) each handler builds and the port methods its use cases
+// call. IAM authorizes a TransactWriteItems item by its own action (Put → PutItem, Update →
+// UpdateItem, Delete → DeleteItem, ConditionCheck → ConditionCheckItem), and a BatchWriteItem by
+// BatchWriteItem alone, for its puts and its deletes alike. Scan, DescribeTable, PartiQL and the
+// stream actions are not in TableAction: no profile can grant them.
+import type { FunctionRole } from '../../shared/config/env.js';
+import { index } from '../../shared/store/keys.js';
+
+export type TableAction =
+  | 'GetItem'
+  | 'BatchGetItem'
+  | 'Query'
+  | 'PutItem'
+  | 'UpdateItem'
+  | 'DeleteItem'
+  | 'BatchWriteItem'
+  | 'ConditionCheckItem';
+
+export type IndexName = (typeof index)[keyof typeof index];
+
+export interface TableAccess {
+  /** Actions on the table's own ARN. */
+  readonly table: readonly TableAction[];
+  /** Indexes the function queries: `dynamodb:Query` on each index's ARN, nothing else there. */
+  readonly indexes: readonly IndexName[];
+}
+
+/** The day indexes a plan reads (DueReads) and the cap index (LedgerRows.countedDueDates). */
+const PLANNING_INDEXES: readonly IndexName[] = [
+  index.byContractEnd,
+  index.byContractStart,
+  index.byLastActivity,
+  index.byBirthday,
+  index.byEventDay,
+  index.byChannelDay,
+];
+
+export const TABLE_ACCESS: Readonly<Record<FunctionRole, TableAccess>> = {
+  // Runs: firstScheduledDate (Get), completedDates (Query), putRunMeta (Put).
+  'select-run': { table: ['GetItem', 'Query', 'PutItem'], indexes: [] },
+  // Settings and run meta (Get); due customers, ledger rows, suppressions (BatchGet); campaigns
+  // and stale suppressed chunks (Query); suppression records and run meta (Put); batches and the
+  // suppressed list, whose stale chunks it batch-deletes (BatchWrite).
+  'plan-run': {
+    table: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'BatchWriteItem'],
+    indexes: PLANNING_INDEXES,
+  },
+  // Batch, campaign and held ledger row (Get); profiles (BatchGet); reserve, suppressed and
+  // expired rows (conditional Put); settle and the batch's results (conditional Update).
+  'send-batch': { table: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem'], indexes: [] },
+  // getRunReport (Get meta, Query its items); putRunMeta and the first scheduled date (Put);
+  // markDatesCompleted (BatchWrite).
+  'summarize-run': { table: ['GetItem', 'Query', 'PutItem', 'BatchWriteItem'], indexes: [] },
+  // Documents.putEvents: customer check and zones (BatchGet), the event and the activity member
+  // (conditional Put), its reference (BatchWrite), settings and activity (Get, conditional Update).
+  'ingest-event': {
+    table: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem', 'BatchWriteItem'],
+    indexes: [],
+  },
+  // Suppressions.addSuppression only.
+  'delivery-events': { table: ['PutItem'], indexes: [] },
+  // The import job (Get, conditional Update) and Documents' customer, contract and event writes,
+  // as ingest-event's plus putCustomers/putContracts (BatchGet, BatchWrite).
+  'import-upload': {
+    table: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem', 'BatchWriteItem'],
+    indexes: [],
+  },
+  // Every /v1 use case and the webhooks: all of the above, plus DeleteItem (DELETE
+  // /v1/suppressions) and the ledger's byCampaign index (deliveries, show, export). Erasure deletes
+  // through BatchWriteItem. Partners live in Secrets Manager in the cloud; webhook receipts here.
+  api: {
+    table: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem'],
+    indexes: [...PLANNING_INDEXES, index.byCampaign],
+  },
+};
