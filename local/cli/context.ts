@@ -1,5 +1,7 @@
 // Every command imports this module: it must stay light (no AWS SDK, CDK or libphonenumber), so the
 // embedded runtime is loaded only by the commands that open it (serve, demo).
+
+import { isSaneYear } from '../../shared/domain/limits.js';
 import type { Embedded, OpenOptions } from '../runtime.js';
 import { UsageError } from './errors.js';
 import type { Out } from './output.js';
@@ -27,6 +29,9 @@ export interface CommandContext {
     format?: string | undefined;
     channel?: string | undefined;
     run?: string | undefined;
+    now?: boolean | undefined;
+    step?: string | undefined;
+    occasion?: string | undefined;
   };
 }
 
@@ -39,6 +44,8 @@ export async function withEmbedded<T>(
   fn: (env: Embedded) => Promise<T>,
 ): Promise<T> {
   const { openEmbedded } = await import('../runtime.js');
+  // The data dir keeps personal data and keys: what this command and its servers write is the user's alone.
+  process.umask(0o077);
   const env = await openEmbedded({ dataDir: ctx.dataDir, ...opts });
   const onSignal = () => {
     void env.stop().finally(() => process.exit(130));
@@ -68,6 +75,7 @@ export function isCalendarDate(value: string): boolean {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
   if (!m) return false;
   const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  if (!isSaneYear(year)) return false;
   const at = new Date(0);
   at.setUTCFullYear(year, month - 1, day); // not Date.UTC: it maps years 0–99 to 1900–1999
   return at.getUTCFullYear() === year && at.getUTCMonth() === month - 1 && at.getUTCDate() === day;

@@ -1,10 +1,12 @@
 // What `touchpoint campaign validate` checks on top of the zod schema: the templates parse, use
 // only variables that exist for the campaign's anchor, render with sample data, and SMS bodies are
-// affordable and carry the signature Chinese carriers require.
+// affordable and carry the signature Chinese carriers require. SMS length is counted with the
+// longest name the edge accepts, so no customer's name can push a message past the limit later.
 import type { Template } from 'liquidjs';
 import type { Anchor, AnchorType, Campaign, Channel, Step } from './documents.js';
+import { MAX_NAME_CHARS } from './limits.js';
 import { smsSegments } from './sms-segments.js';
-import { sampleScope } from './template-samples.js';
+import { sampleScope, WORST_CASE_NAME, withCustomerName } from './template-samples.js';
 import { engineFor, parseTemplate, type TemplateField } from './templates.js';
 
 export interface CampaignIssue {
@@ -150,9 +152,15 @@ export function checkField(campaign: TemplateBasis, ref: FieldRef, issues: Campa
     0,
     campaign.steps.findIndex((s) => s.template === ref.name),
   );
+  const scope = sampleScope({ ...campaign, anchor }, stepIndex, ref.locale);
   let rendered: string;
+  let worstCase: string;
   try {
-    rendered = String(engine.renderSync(parsed, sampleScope({ ...campaign, anchor }, stepIndex, ref.locale)));
+    rendered = String(engine.renderSync(parsed, scope));
+    worstCase =
+      ref.channel === 'sms'
+        ? String(engine.renderSync(parsed, withCustomerName(scope, WORST_CASE_NAME)))
+        : rendered;
   } catch (err) {
     issues.push({
       path,
@@ -161,11 +169,11 @@ export function checkField(campaign: TemplateBasis, ref: FieldRef, issues: Campa
     return;
   }
   if (ref.channel !== 'sms') return;
-  const cost = smsSegments(rendered);
+  const cost = smsSegments(worstCase);
   if (cost.segments > MAX_SMS_SEGMENTS)
     issues.push({
       path,
-      message: `renders to ${cost.segments} SMS segments (${cost.units} ${cost.encoding} units with sample data); at most ${MAX_SMS_SEGMENTS}`,
+      message: `renders to ${cost.segments} SMS segments (${cost.units} ${cost.encoding} units with sample data and a ${MAX_NAME_CHARS}-character name); at most ${MAX_SMS_SEGMENTS}`,
     });
   if (isChinese(ref.locale) && !hasSignature(rendered))
     issues.push({ path, message: 'a Chinese SMS must carry a signature in 【】, e.g. 【Touchpoint】' });

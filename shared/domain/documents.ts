@@ -1,134 +1,168 @@
 // The documents of the outside contract (examples/ holds one of each; README "The CLI"), as zod schemas.
 // Every boundary (CLI import, API, webhook, Lambda event) parses with these; nothing downstream re-checks.
-import { isValidPhoneNumber, parsePhoneNumberWithError } from 'libphonenumber-js/max';
-import { DateTime, IANAZone } from 'luxon';
 import * as z from 'zod';
 import { type Channel, channel } from './channels.js';
-import { unstorableValues } from './storable.js';
+import {
+  anyYearBirthday,
+  anyYearDate,
+  anyYearInstant,
+  birthday,
+  calendarDate,
+  e164,
+  isoInstant,
+  locale,
+  phone,
+  timeZone,
+} from './fields.js';
+import {
+  boundedId,
+  MAX_CAMPAIGN_BYTES,
+  MAX_CAMPAIGN_NAME_CHARS,
+  MAX_DOCUMENT_BYTES,
+  MAX_EMAIL_CHARS,
+  MAX_KEY_BYTES,
+  MAX_NAME_CHARS,
+  MAX_SHORT_ID_CHARS,
+  MAX_TYPE_BYTES,
+  singleLine,
+  UNSAFE_TEXT,
+  utf8Bytes,
+} from './limits.js';
+import { isStorableNumber, jsonBytes, unstorableValues } from './storable.js';
 
 const nonEmpty = z.string().trim().min(1, 'must not be empty');
 
-/** A calendar date `YYYY-MM-DD` that exists (no 2026-02-30). */
-export const calendarDate = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD')
-  .refine((s) => DateTime.fromISO(s, { zone: 'utc' }).isValid, 'is not a real calendar date');
-
-/** An ISO 8601 instant with an offset or Z (a local time without offset is ambiguous). */
-export const isoInstant = z
-  .string()
-  .refine(
-    (s) => /(Z|[+-]\d{2}:?\d{2})$/i.test(s) && DateTime.fromISO(s, { setZone: true }).isValid,
-    'must be an ISO 8601 instant with a time zone offset, e.g. 2026-11-20T03:15:00Z',
-  );
-
-// Checking a zone builds an Intl.DateTimeFormat (~0.4 ms); imports check millions of lines with a few zones.
-const zoneValidity = new Map<string, boolean>();
-const isValidZone = (tz: string): boolean => {
-  let valid = zoneValidity.get(tz);
-  if (valid === undefined) {
-    valid = IANAZone.isValidZone(tz);
-    if (zoneValidity.size < 10_000) zoneValidity.set(tz, valid);
-  }
-  return valid;
-};
-
-export const timeZone = z.string().refine(isValidZone, 'must be an IANA time zone such as Asia/Shanghai');
-
-export const locale = z.string().refine((s) => {
-  if (!/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/.test(s)) return false;
-  try {
-    return Intl.getCanonicalLocales(s).length === 1;
-  } catch {
-    return false;
-  }
-}, 'must be a BCP 47 locale such as en-US or zh-CN');
-
-/** Birthday as `MM-DD` or `YYYY-MM-DD`; Feb 29 is allowed (celebrated per settings.feb29). */
-export const birthday = z.string().refine((s) => {
-  const m = /^(?:(\d{4})-)?(\d{2})-(\d{2})$/.exec(s);
-  if (!m) return false;
-  const year = m[1] ? Number(m[1]) : 2000; // a leap year, so 02-29 without a year is valid
-  return DateTime.fromObject({ year, month: Number(m[2]), day: Number(m[3]) }).isValid;
-}, 'must be a birthday MM-DD or YYYY-MM-DD');
-
-/** The shape of an E.164 number: what a stored customer's phone always is. */
-const e164 = z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 phone number such as +14155550123');
-
-/**
- * A phone number libphonenumber (full metadata) calls valid, written exactly in E.164: what every
- * edge accepts. Pure, so a bundle that never validates input (the run's Lambdas) leaves out
- * libphonenumber's 190 KB of metadata.
- */
-export const phone = /* @__PURE__ */ (() =>
-  e164.refine((s) => {
-    try {
-      return isValidPhoneNumber(s) && parsePhoneNumberWithError(s).number === s;
-    } catch {
-      return false;
-    }
-  }, 'must be a valid E.164 phone number such as +14155550123'))();
-
 export { CHANNELS, type Channel, channel, type SuppressionReason, suppressionReason } from './channels.js';
+export { birthday, calendarDate, isoInstant, locale, phone, timeZone } from './fields.js';
+
+// Edge schemas (customerSchema, contractSchema, eventSchema) refuse everything the store cannot
+// keep (limits.ts). The `stored…` schemas read back what the store holds with the rules that were
+// in force when it was written, so a document that predates a limit stays readable.
+
+/** A finite number DynamoDB keeps exactly (its marshaller refuses a magnitude below 1e-130). */
+const storableNumber = z
+  .number()
+  .finite()
+  .refine(isStorableNumber, 'is outside the storable range (1e-130 … 9007199254740991 in magnitude)');
 
 const attributeValue = z.union([z.string(), z.number(), z.boolean()]);
+/** A key of a map the campaign compares with customers' attributes. */
+const attributeKey = z
+  .string()
+  .min(1, 'empty keys cannot be stored')
+  .refine(
+    (k) => k !== '__proto__' && utf8Bytes(k) <= MAX_KEY_BYTES,
+    `must be a key of at most ${MAX_KEY_BYTES} bytes, not __proto__`,
+  );
 
-function refuseUnstorable(value: unknown, ctx: z.RefinementCtx): void {
-  for (const issue of unstorableValues(value))
-    ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
+/**
+ * A free-form map (`attributes`, event `data`) at an edge: what the store cannot keep is refused
+ * with its path before zod reads the map, since zod's record drops a `__proto__` key unseen (and a
+ * walk of 20,000 levels must be iterative, as storable.ts's is; z.unknown never descends). A
+ * preprocess, so OpenAPI documents the record (and CSV imports type cells by it).
+ */
+const storableMap = <V extends z.ZodType>(value: V) =>
+  z.preprocess(
+    (input, ctx) => {
+      for (const issue of unstorableValues(input))
+        ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message, input });
+      return input;
+    },
+    z.record(z.string(), value),
+  );
+
+/**
+ * A whole document over MAX_DOCUMENT_BYTES, reported at its largest field. Only for a document with
+ * no other problem: a 100 KB id is refused for its length, not once more for the document's size.
+ */
+function refuseOversized(payload: z.core.ParsePayload<Record<string, unknown>>): void {
+  if (payload.issues.length > 0) return;
+  const doc = payload.value;
+  const bytes = jsonBytes(doc);
+  if (bytes <= MAX_DOCUMENT_BYTES) return;
+  let largest: [string, number] | undefined;
+  for (const [field, value] of Object.entries(doc)) {
+    const size = jsonBytes(value);
+    if (!largest || size > largest[1]) largest = [field, size];
+  }
+  payload.issues.push({
+    code: 'custom',
+    input: doc,
+    path: largest ? [largest[0]] : [],
+    message: `makes the document ${bytes} bytes as JSON (this field ${largest?.[1] ?? bytes}); a document holds at most ${MAX_DOCUMENT_BYTES}`,
+  });
 }
 
-const customerObject = (phoneNumber: z.ZodType<string>) =>
-  z
+const email = z
+  .email('must be an email address')
+  .max(MAX_EMAIL_CHARS, `must be at most ${MAX_EMAIL_CHARS} characters`);
+
+/** `edge`: the rules every edge applies; otherwise the rules a stored document was written under. */
+const customerObject = (phoneNumber: z.ZodType<string>, edge: boolean) => {
+  const doc = z
     .object({
-      id: nonEmpty,
-      name: nonEmpty,
-      email: z.email('must be an email address').optional(),
+      id: edge ? boundedId() : nonEmpty,
+      name: edge ? singleLine(MAX_NAME_CHARS) : nonEmpty,
+      email: (edge ? email : z.email('must be an email address')).optional(),
       phone: phoneNumber.optional(),
       locale,
       timeZone,
-      birthday: birthday.optional(),
-      monthlyValue: z
-        .number()
-        .finite()
+      birthday: (edge ? birthday : anyYearBirthday).optional(),
+      monthlyValue: storableNumber
         .min(0, 'must be ≥ 0')
         .max(Number.MAX_SAFE_INTEGER, 'is too large to store exactly'),
       consent: z.strictObject({ email: z.boolean(), sms: z.boolean() }),
-      lastActivityAt: isoInstant.optional(),
-      attributes: z.record(z.string(), attributeValue).optional().superRefine(refuseUnstorable),
+      lastActivityAt: (edge ? isoInstant : anyYearInstant).optional(),
+      attributes: (edge ? storableMap(attributeValue) : z.record(z.string(), attributeValue)).optional(),
     })
     .strict();
+  return edge ? doc.check(refuseOversized) : doc;
+};
 
 /** The Customer document as the contract defines it: what imports, the API and webhooks accept. */
-export const customerSchema = /* @__PURE__ */ customerObject(phone);
+export const customerSchema = /* @__PURE__ */ customerObject(phone, true);
 
 /** A customer read back from the store: checked at the edge when written, so its phone is only shape-checked. */
-export const storedCustomerSchema = customerObject(e164);
+export const storedCustomerSchema = customerObject(e164, false);
 export type Customer = z.infer<typeof customerSchema>;
 
 export const contractStatus = z.enum(['active', 'renewed', 'cancelled']);
-export const contractSchema = z
-  .object({
-    id: nonEmpty,
-    customerId: nonEmpty,
-    product: nonEmpty,
-    startDate: calendarDate,
-    endDate: calendarDate,
-    status: contractStatus,
-  })
-  .strict()
-  .refine((c) => c.startDate <= c.endDate, { path: ['endDate'], message: 'must not be before startDate' });
+// Every field is bounded, so a contract cannot outgrow MAX_DOCUMENT_BYTES.
+const contractObject = (edge: boolean) =>
+  z
+    .object({
+      id: edge ? boundedId() : nonEmpty,
+      customerId: edge ? boundedId() : nonEmpty,
+      product: edge ? boundedId() : nonEmpty,
+      startDate: edge ? calendarDate : anyYearDate,
+      endDate: edge ? calendarDate : anyYearDate,
+      status: contractStatus,
+    })
+    .strict()
+    .refine((c) => c.startDate <= c.endDate, { path: ['endDate'], message: 'must not be before startDate' });
+export const contractSchema = contractObject(true);
+/** A contract read back from the store (see storedCustomerSchema). */
+export const storedContractSchema = contractObject(false);
 export type Contract = z.infer<typeof contractSchema>;
 
-export const eventSchema = z
-  .object({
-    id: nonEmpty,
-    customerId: nonEmpty,
-    type: nonEmpty,
-    occurredAt: isoInstant,
-    data: z.record(z.string(), z.unknown()).optional().superRefine(refuseUnstorable),
-  })
-  .strict();
+const eventObject = (edge: boolean) => {
+  const doc = z
+    .object({
+      id: edge ? boundedId() : nonEmpty,
+      customerId: edge ? boundedId() : nonEmpty,
+      // A type is also a key of the customer's activity map.
+      type: edge
+        ? boundedId(MAX_TYPE_BYTES).refine((t) => t !== '__proto__', 'must not be __proto__')
+        : nonEmpty,
+      occurredAt: edge ? isoInstant : anyYearInstant,
+      data: (edge ? storableMap(z.unknown()) : z.record(z.string(), z.unknown())).optional(),
+    })
+    .strict();
+  return edge ? doc.check(refuseOversized) : doc;
+};
+export const eventSchema = eventObject(true);
+/** An event read back from the store (see storedCustomerSchema). */
+export const storedEventSchema = eventObject(false);
 export type CustomerEvent = z.infer<typeof eventSchema>;
 
 export const DEFAULT_TIERS = [
@@ -137,14 +171,22 @@ export const DEFAULT_TIERS = [
   { id: 'standard', minMonthlyValue: 0 },
 ] as const;
 
-const tierId = z.string().regex(/^[a-z][a-z0-9-]*$/, 'must be a lower-case id like business');
+const tierId = z
+  .string()
+  .regex(/^[a-z][a-z0-9-]*$/, 'must be a lower-case id like business')
+  .max(MAX_SHORT_ID_CHARS, `must be at most ${MAX_SHORT_ID_CHARS} characters`);
 
+/**
+ * The settings document. `tiers` is required: `settings apply` replaces the settings, and a document
+ * without tiers (`{}`) is a mistake to refuse, not a request to reset the pyramid. Optional fields
+ * take the contract's defaults. Settings never applied are `defaultSettings()`.
+ */
 export const settingsSchema = z
   .object({
     tiers: z
-      .array(z.strictObject({ id: tierId, minMonthlyValue: z.number().finite().min(0) }))
+      .array(z.strictObject({ id: tierId, minMonthlyValue: storableNumber.min(0) }))
       .min(1, 'needs at least one tier')
-      .default(() => DEFAULT_TIERS.map((t) => ({ ...t })))
+      .max(100, 'at most 100 tiers')
       .superRefine((tiers, ctx) => {
         const seen = new Set<string>();
         tiers.forEach((t, i) => {
@@ -162,22 +204,29 @@ export const settingsSchema = z
       }),
     feb29: z.enum(['feb28', 'mar1']).default('feb28'),
     /** Absent: every event type counts as activity. `[]`: none does. */
-    activityEventTypes: z.array(nonEmpty).optional(),
+    activityEventTypes: z.array(boundedId(MAX_TYPE_BYTES)).optional(),
   })
-  .strict();
+  .strict()
+  .check(refuseOversized);
 export type Settings = z.infer<typeof settingsSchema>;
-export const DEFAULT_SETTINGS: Settings = settingsSchema.parse({});
+/** The contract's defaults (key ≥ 500, business ≥ 100, standard ≥ 0; feb28; every type is activity). */
+export const defaultSettings = (): Settings =>
+  settingsSchema.parse({ tiers: DEFAULT_TIERS.map((t) => ({ ...t })) });
+export const DEFAULT_SETTINGS: Settings = defaultSettings();
 
 const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/;
 const hhmm = z.string().regex(HHMM, 'must be a local time HH:mm');
-const id = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'must be an id of letters, digits, . _ -');
+const id = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'must be an id of letters, digits, . _ -')
+  .max(MAX_SHORT_ID_CHARS, `must be at most ${MAX_SHORT_ID_CHARS} characters`);
 
 export const anchorSchema = z.discriminatedUnion('type', [
-  z.strictObject({ type: z.literal('contractEnd'), products: z.array(nonEmpty).min(1).optional() }),
-  z.strictObject({ type: z.literal('contractStart'), products: z.array(nonEmpty).min(1).optional() }),
+  z.strictObject({ type: z.literal('contractEnd'), products: z.array(boundedId()).min(1).optional() }),
+  z.strictObject({ type: z.literal('contractStart'), products: z.array(boundedId()).min(1).optional() }),
   z.strictObject({ type: z.literal('lastActivity') }),
   z.strictObject({ type: z.literal('birthday') }),
-  z.strictObject({ type: z.literal('event'), eventType: nonEmpty }),
+  z.strictObject({ type: z.literal('event'), eventType: boundedId(MAX_TYPE_BYTES) }),
 ]);
 export type Anchor = z.infer<typeof anchorSchema>;
 export type AnchorType = Anchor['type'];
@@ -194,7 +243,11 @@ export const stepSchema = z.strictObject({
 export type Step = z.infer<typeof stepSchema>;
 
 export const emailTemplateSchema = z.strictObject({
-  subject: nonEmpty,
+  /** A header: one line (rendering also folds whatever a variable brings into one safe line). */
+  subject: nonEmpty.refine(
+    (s) => !UNSAFE_TEXT.test(s),
+    'must be one line without control characters (CR, LF, NUL…) or bidirectional overrides',
+  ),
   text: nonEmpty,
   html: z.string().optional(),
 });
@@ -249,7 +302,7 @@ export function stepReferenceIssues(
 export const campaignSchema = z
   .object({
     id,
-    name: nonEmpty,
+    name: singleLine(MAX_CAMPAIGN_NAME_CHARS),
     priority: z.number().int(),
     anchor: anchorSchema,
     steps: z.array(stepSchema).min(1, 'needs at least one step'),
@@ -257,7 +310,7 @@ export const campaignSchema = z
       .strictObject({
         tiers: z.array(tierId).min(1).optional(),
         locales: z.array(locale).min(1).optional(),
-        attributes: z.record(z.string(), z.array(attributeValue).min(1)).optional(),
+        attributes: z.record(attributeKey, z.array(attributeValue).min(1)).optional(),
       })
       .optional(),
     exit: z.array(exitCondition).default([]),
@@ -270,7 +323,7 @@ export const campaignSchema = z
     frequencyCap: z
       .strictObject({ max: z.number().int().min(1), perDays: z.number().int().min(1).max(366) })
       .optional(),
-    holdoutPercent: z.number().min(0).max(100).default(0),
+    holdoutPercent: storableNumber.min(0).max(100).default(0),
     fallbackLocale: locale,
     templates: z.record(
       id,
@@ -282,6 +335,13 @@ export const campaignSchema = z
   })
   .strict()
   .superRefine((c, ctx) => {
+    const bytes = jsonBytes(c);
+    if (bytes > MAX_CAMPAIGN_BYTES)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['templates'],
+        message: `makes the campaign ${bytes} bytes as JSON; a campaign holds at most ${MAX_CAMPAIGN_BYTES}`,
+      });
     for (const issue of stepReferenceIssues(
       c.steps.map((step, index) => ({ index, step })),
       c.templates,

@@ -2,6 +2,7 @@
 // so they are as long as real data usually is (a full name, a real product id, a real URL).
 import { Drop } from 'liquidjs';
 import type { Campaign, Customer } from './documents.js';
+import { MAX_NAME_CHARS } from './limits.js';
 
 /** Free-form data (attributes, event.data): any key renders as a plausible short value. */
 export class SampleData extends Drop {
@@ -27,6 +28,21 @@ export function sampleCustomer(locale: string): Customer {
     consent: { email: true, sms: true },
     lastActivityAt: '2026-09-27T18:00:00Z',
   };
+}
+
+/**
+ * The costliest name an SMS can carry: MAX_NAME_CHARS characters (the schema's cap), none of them in
+ * GSM-7 and each two UTF-16 units (𠮷, in Japanese and Chinese names), so the SMS goes as UCS-2 at
+ * its longest. An SMS template that fits with it fits every customer the edge accepts.
+ */
+export const WORST_CASE_NAME = '𠮷'.repeat(MAX_NAME_CHARS);
+
+/** The same scope with the customer renamed (for the worst-case SMS length). */
+export function withCustomerName(scope: Record<string, unknown>, name: string): Record<string, unknown> {
+  const customer = scope.customer;
+  return typeof customer === 'object' && customer !== null
+    ? { ...scope, customer: { ...customer, name } }
+    : scope;
 }
 
 const longest = (values: readonly string[] | undefined, fallback: string): string =>

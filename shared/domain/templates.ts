@@ -126,6 +126,31 @@ async function renderField(
   }
 }
 
+// Customer data reaches subjects and SMS through variables, and data stored before the edge refused
+// control characters (or a partner's event data, which may hold any text) is still rendered: so the
+// output is made safe here, whatever the input. Bidirectional overrides can disguise a text's
+// meaning (a link or a number read backwards); they go from subjects and SMS. Email bodies are
+// MIME parts, not headers: their text is left as rendered (HTML escaped by its engine).
+const BIDI_OVERRIDES = /[\u202a-\u202e\u2066-\u2069]/g;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the controls are what is removed
+const CONTROL_RUNS = /\s*[\u0000-\u001f\u007f-\u009f\u2028\u2029]+\s*/g;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the controls are what is removed
+const SMS_CONTROLS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
+
+/** A subject is a header: one line. Controls (CR, LF, NUL, tab…) fold into a space; trimmed. */
+export function headerSafe(text: string): string {
+  return text.replace(BIDI_OVERRIDES, '').replace(CONTROL_RUNS, ' ').trim();
+}
+
+/** An SMS keeps its line breaks (CR LF becomes LF) and tabs as spaces; other controls go. */
+export function smsSafe(text: string): string {
+  return text
+    .replace(BIDI_OVERRIDES, '')
+    .replace(/\r\n?/g, '\n')
+    .replace(/\t/g, ' ')
+    .replace(SMS_CONTROLS, '');
+}
+
 export async function renderMessage(
   campaign: Campaign,
   touch: PlannedTouch,
@@ -135,12 +160,13 @@ export async function renderMessage(
   if (!resolved) throw new TemplateNotFoundError(campaign.id, touch.template, touch.channel, touch.locale);
   const scope = templateScope(campaign, touch, ctx);
   const { template } = resolved;
+  const text = await renderField(campaign, touch.template, 'text', template.text, scope);
   const out: RenderedMessage = {
     locale: resolved.locale,
-    text: await renderField(campaign, touch.template, 'text', template.text, scope),
+    text: touch.channel === 'sms' ? smsSafe(text) : text,
   };
   if (template.subject !== undefined)
-    out.subject = await renderField(campaign, touch.template, 'subject', template.subject, scope);
+    out.subject = headerSafe(await renderField(campaign, touch.template, 'subject', template.subject, scope));
   if (template.html !== undefined)
     out.html = await renderField(campaign, touch.template, 'html', template.html, scope);
   return out;

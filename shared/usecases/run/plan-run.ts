@@ -1,8 +1,10 @@
 // PlanRun: plans the day, records every suppressed touch in the ledger with its reason, and stores
 // the planned touches as batches grouped by send time. Only batch references go back to the state
 // machine, so a run of any size stays under Step Functions' payload limit.
+import { chunkByJsonSize, MAX_RUN_ITEM_TOUCH_BYTES } from '../../domain/limits.js';
 import { type PlannedTouch, touchKeyString } from '../../domain/touch.js';
 import type { Clock } from '../../ports/clock.js';
+import type { Ledger } from '../../ports/ledger.js';
 import type { RunBatch } from '../../ports/runs.js';
 import type { Stores } from '../../store/stores.js';
 import type { PlanStores } from '../plan-day.js';
@@ -19,16 +21,27 @@ export interface PlannedRun {
   suppressed: number;
 }
 
-export function batchesOf(runId: string, planned: readonly PlannedTouch[], size = BATCH_SIZE): RunBatch[] {
+/**
+ * The run's batches: touches grouped by send time, at most `size` a batch and at most `maxBytes` of
+ * touches as JSON (touches carry their event, so 50 of them could outgrow a 400 KB item).
+ */
+export function batchesOf(
+  runId: string,
+  planned: readonly PlannedTouch[],
+  size = BATCH_SIZE,
+  maxBytes = MAX_RUN_ITEM_TOUCH_BYTES,
+): RunBatch[] {
   const bySendAt = new Map<string, PlannedTouch[]>();
-  for (const t of planned) bySendAt.set(t.sendAt, [...(bySendAt.get(t.sendAt) ?? []), t]);
+  for (const t of planned) {
+    const group = bySendAt.get(t.sendAt);
+    if (group) group.push(t);
+    else bySendAt.set(t.sendAt, [t]);
+  }
   const batches: RunBatch[] = [];
   for (const sendAt of [...bySendAt.keys()].sort()) {
-    const group = bySendAt.get(sendAt) ?? [];
-    for (let i = 0; i < group.length; i += size) {
-      const n = String(i / size).padStart(4, '0');
-      batches.push({ runId, batchId: `${sendAt}#${n}`, sendAt, touches: group.slice(i, i + size) });
-    }
+    chunkByJsonSize(bySendAt.get(sendAt) ?? [], size, maxBytes).forEach((touches, i) => {
+      batches.push({ runId, batchId: `${sendAt}#${String(i).padStart(4, '0')}`, sendAt, touches });
+    });
   }
   return batches;
 }
@@ -62,12 +75,37 @@ export async function planRunTouches(store: PlanStores, run: StartedRun): Promis
   return all.map((t, seq) => ({ ...t, seq }));
 }
 
+/**
+ * The planner calls a key held by the ledger `already-sent` whether the row is `sent` or only
+ * `reserved`/`unknown` (the contract's plan). A run must not report the latter as sent: it carries
+ * them into its batches, still marked `already-sent`, where SendBatch reviews the row instead of
+ * sending (a reservation whose holder died becomes `unknown`) and reports what it found.
+ */
+export async function carryHeldForReview(
+  ledger: Pick<Ledger, 'getDeliveries'>,
+  touches: readonly PlannedTouch[],
+): Promise<PlannedTouch[]> {
+  const held = touches.filter((t) => t.status === 'suppressed' && t.reason === 'already-sent');
+  if (held.length === 0) return [...touches];
+  const rows = await ledger.getDeliveries(held);
+  const carried = new Set<string>();
+  return touches.map((t) => {
+    if (t.status !== 'suppressed' || t.reason !== 'already-sent') return t;
+    const key = touchKeyString(t);
+    const row = rows.get(key);
+    // One review per key: a key planned twice in a catch-up run is carried once.
+    if (!row || (row.status !== 'reserved' && row.status !== 'unknown') || carried.has(key)) return t;
+    carried.add(key);
+    return { ...t, status: 'planned' };
+  });
+}
+
 export async function planRun(
   deps: { store: PlanStores & Pick<Stores, 'runs'>; clock: Clock },
   run: StartedRun,
 ): Promise<PlannedRun> {
   const { store, clock } = deps;
-  const touches = await planRunTouches(store, run);
+  const touches = await carryHeldForReview(store.ledger, await planRunTouches(store, run));
   const planned = touches.filter((t) => t.status === 'planned');
   const suppressed = touches.filter((t) => t.status === 'suppressed');
   const now = clock.now().toISOString();

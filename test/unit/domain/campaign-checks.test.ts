@@ -85,28 +85,27 @@ describe('checkCampaign', () => {
     ]);
   });
 
-  it('reports an SMS over 10 segments with sample values', () => {
-    // 9 × 153 = 1,377 septets of text plus the rendered sample name tips it into the 11th part.
-    const long = `${'x'.repeat(1520)} {{ customer.name }}`;
-    const issues = checkCampaign(
+  it('refuses an SMS template that a 100-character name would push past 10 segments, though the sample name fits', () => {
+    // The longest name the schema accepts, outside GSM-7: UCS-2, 200 units for the name alone. 466
+    // characters of text and the name make 667 units in 10 parts of 67; one more tips it into the 11th.
+    const sms = (n: number) =>
       withTemplates({
-        t: { email: { 'en-US': { subject: 's', text: 't' } }, sms: { 'en-US': { text: long } } },
-      }),
-    );
-    expect(issues).toEqual([
+        t: {
+          email: { 'en-US': { subject: 's', text: 't' } },
+          sms: { 'en-US': { text: `${'x'.repeat(n)} {{ customer.name }}` } },
+        },
+      });
+    expect(checkCampaign(sms(467))).toEqual([
       {
         path: ['templates', 't', 'sms', 'en-US', 'text'],
-        message: expect.stringMatching(/^renders to 11 SMS segments \(1541 GSM-7 units/),
+        message:
+          'renders to 11 SMS segments (668 UCS-2 units with sample data and a 100-character name); at most 10',
       },
     ]);
-    const fits = `${'x'.repeat(1500)} {{ customer.name }}`;
-    expect(
-      checkCampaign(
-        withTemplates({
-          t: { email: { 'en-US': { subject: 's', text: 't' } }, sms: { 'en-US': { text: fits } } },
-        }),
-      ),
-    ).toEqual([]);
+    expect(checkCampaign(sms(466))).toEqual([]);
+    // Before, the count used the 20-character sample name in GSM-7 and passed 1,500 characters of
+    // text (10 parts), which a real customer with a long or non-Latin name could never receive.
+    expect(checkCampaign(sms(1500))).toHaveLength(1);
   });
 
   it('requires a 【signature】 on Chinese SMS', () => {

@@ -1,8 +1,8 @@
 // Small builders for domain tests: a valid document with just the fields a test cares about.
 import type { Campaign, Contract, Customer, Settings } from '../../../shared/domain/documents.js';
-import { campaignSchema, settingsSchema } from '../../../shared/domain/documents.js';
+import { campaignSchema, defaultSettings } from '../../../shared/domain/documents.js';
 
-export const SETTINGS: Settings = settingsSchema.parse({});
+export const SETTINGS: Settings = defaultSettings();
 
 export function customer(id: string, over: Partial<Customer> = {}): Customer {
   return {

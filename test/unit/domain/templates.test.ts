@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { UNSAFE_TEXT } from '../../../shared/domain/limits.js';
 import { planDay } from '../../../shared/domain/planner.js';
 import {
   renderMessage,
@@ -134,6 +135,36 @@ describe('renderMessage', () => {
       text: '[standard][][]',
       html: '<p>&lt;b&gt;Tom &amp; Jerry&lt;/b&gt;</p>',
     });
+  });
+
+  it('renders a subject from a stored name holding "\r\nBcc: x@example.com" as one header line', async () => {
+    // The edge refuses such a name now; a customer stored before it (or event data, which may hold
+    // any text) still reaches rendering, which must be safe on its own.
+    const k = data.contracts.find((c) => c.id === 'k-2003');
+    const msg = await renderMessage(byId('contract-renewal'), touch({}), {
+      customer: { ...exampleCustomer('c-1003'), name: 'Chen\r\nBcc: x@example.com\u0000\u202e' },
+      contract: k,
+      unsubscribeUrl: 'https://t.example/u/abc',
+    });
+    expect(msg.subject).toBe('Chen Bcc: x@example.com ，您的mobile-plan-38套餐将于2026-12-26到期');
+    expect(msg.subject).not.toMatch(UNSAFE_TEXT);
+  });
+
+  it('drops NUL, controls and bidi overrides from an SMS, keeping its line breaks', async () => {
+    const camp = campaign({
+      templates: {
+        t: {
+          email: { 'en-US': { subject: 's', text: 't' } },
+          sms: { 'en-US': { text: 'Hi {{ customer.name }}\nSTOP to opt out' } },
+        },
+      },
+    });
+    const msg = await renderMessage(
+      camp,
+      touch({ campaignId: 'camp', stepId: 's1', channel: 'sms', template: 't', locale: 'en-US' }),
+      { customer: customer('c1', { name: 'Ann\u0000\u0007\tLee\r\n\u202egnp.exe' }), unsubscribeUrl: 'u' },
+    );
+    expect(msg.text).toBe('Hi Ann Lee\ngnp.exe\nSTOP to opt out');
   });
 
   it('throws typed errors for a missing template and a broken one', async () => {

@@ -1,8 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { customerSchema } from '../../../shared/domain/documents.js';
+import { contractSchema, customerSchema, eventSchema } from '../../../shared/domain/documents.js';
 import { type ImportResult, importDocuments, importFile } from '../../../shared/import/import-file.js';
 import { FakeImportStore } from './fake-store.js';
+import { documentValue, expectStorable, hostileDocument, type Kind, lineOf } from './hostile.js';
 import { tmpFiles } from './tmp-files.js';
 
 const files = tmpFiles();
@@ -101,6 +102,59 @@ describe('fuzzing imports', () => {
         },
       ),
       { numRuns: 100 },
+    );
+  });
+});
+
+const schemas = { customers: customerSchema, contracts: contractSchema, events: eventSchema } as const;
+const KINDS: readonly Kind[] = ['customers', 'contracts', 'events'];
+
+describe('fuzzing the edges with what the store cannot keep', () => {
+  it.each(KINDS)(
+    'the %s schema refuses deep nesting, __proto__, oversized ids, insane years and control characters with a path, or passes what the store keeps',
+    (kind) => {
+      let passed = 0;
+      fc.assert(
+        fc.property(hostileDocument(kind), (raw) => {
+          const result = schemas[kind].safeParse(documentValue(raw));
+          if (result.success) {
+            passed++;
+            expectStorable(kind, result.data);
+            return;
+          }
+          expect(result.error.issues.length).toBeGreaterThan(0);
+          for (const issue of result.error.issues) {
+            expect(Array.isArray(issue.path)).toBe(true);
+            expect(issue.message.length).toBeGreaterThan(0);
+          }
+        }),
+        { numRuns: 400 },
+      );
+      // The arbitraries are hostile but not only: some documents must pass, or the property proves little.
+      expect(passed).toBeGreaterThan(0);
+    },
+  );
+
+  it('imports such lines as line errors or storable documents, never an exception, and writes nothing on a refusal', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc
+          .constantFrom(...KINDS)
+          .chain((kind) =>
+            fc.tuple(fc.constant(kind), fc.array(hostileDocument(kind), { minLength: 1, maxLength: 4 })),
+          ),
+        async ([kind, docs]) => {
+          const store = new FakeImportStore();
+          const path = files.write(`hostile-${fileNo++}.ndjson`, docs.map(lineOf).join('\n'));
+          const result = await importFile({ path, kind, store, batchSize: 2 });
+          expectWellFormed(result, docs.length, store);
+          const stored = { customers: store.customers, contracts: store.contracts, events: store.events }[
+            kind
+          ];
+          for (const doc of stored.values()) expectStorable(kind, { ...doc });
+        },
+      ),
+      { numRuns: 120 },
     );
   });
 });

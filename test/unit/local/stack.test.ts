@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseChannel } from '../../../local/cli/commands/outbox.js';
 import { isCalendarDate } from '../../../local/cli/context.js';
+import { parseProcStat } from '../../../local/process-identity.js';
 import { StackConfigError, stackConfig } from '../../../local/stack/config.js';
 import { emailToOutbox, mergeOutbox, smsToOutbox } from '../../../local/stack/outbox.js';
 import { BUSY_MS, stacksToEvict } from '../../../local/stack/registry.js';
@@ -125,11 +126,19 @@ describe('the outbox', () => {
   });
 });
 
-describe('isCalendarDate (the CLI checks --date without the domain module)', () => {
+describe('isCalendarDate (the CLI checks --date without the zod schemas)', () => {
   it('agrees with the calendar on real and impossible days', () => {
-    for (const d of ['2026-11-26', '2024-02-29', '2000-02-29', '0050-01-01', '9999-12-31'])
+    for (const d of ['2026-11-26', '2024-02-29', '2000-02-29', '1900-01-01', '2100-12-31'])
       expect(isCalendarDate(d)).toBe(true);
-    for (const d of ['2026-13-01', '2026-02-29', '1900-02-29', '2026-04-31', '2026-1-01', '26-11-26', ''])
+    for (const d of [
+      '2026-13-01',
+      '2026-02-29',
+      '1900-02-29',
+      '2026-04-31',
+      '2026-1-01',
+      '26-11-26',
+      '',
+    ].concat(['0050-01-01', '1899-12-31', '2101-01-01', '9999-12-31']))
       expect(isCalendarDate(d)).toBe(false);
   });
 
@@ -146,5 +155,25 @@ describe('isCalendarDate (the CLI checks --date without the domain module)', () 
         },
       ),
     );
+  });
+});
+
+describe('parseProcStat (what a lock checks before it stops a process it names)', () => {
+  const stat = (comm: string, state = 'S', startTime = '480002') =>
+    `2680 (${comm}) ${state} 2655 2655 28270 0 -1 4194304 101 0 0 0 0 0 0 0 20 0 1 0 ${startTime} 3133440 413`;
+
+  it('reads the process group and the start time (field 22), whatever the command name holds', () => {
+    expect(parseProcStat(stat('java'))).toEqual({ pgid: 2655, startTime: '480002' });
+    expect(parseProcStat(stat('a b) S 1 2 (c'))).toEqual({ pgid: 2655, startTime: '480002' });
+  });
+
+  it('counts a zombie as gone: it has exited and holds nothing', () => {
+    expect(parseProcStat(stat('java', 'Z'))).toBeUndefined();
+  });
+
+  it('refuses a line it cannot read rather than guess', () => {
+    expect(parseProcStat('')).toBeUndefined();
+    expect(parseProcStat('2680 (java) S 1')).toBeUndefined();
+    expect(parseProcStat(stat('java', 'S', 'soon'))).toBeUndefined();
   });
 });
