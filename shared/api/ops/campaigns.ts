@@ -29,16 +29,10 @@ import {
   unprocessable,
   unprocessableResponse,
 } from './common.js';
+import { campaignIdParam } from './params.js';
 
 // Domain schemas may be created before @hono/zod-openapi extends zod (the CLI imports the domain
 // first); such instances lack .openapi(), so the API documents clones made after the extension.
-
-export const campaignIdParam = z.object({
-  id: z
-    .string()
-    .min(1)
-    .openapi({ param: { name: 'id', in: 'path' }, example: 'contract-renewal' }),
-});
 
 const recordSchema = campaignRecordSchema.clone().openapi('CampaignRecord');
 
@@ -207,6 +201,8 @@ export function campaignRoutes(deps: ApiDeps): OpenAPIHono {
             .number()
             .int()
             .min(1)
+            // Versions are keyed with ten digits (shared/store/items.ts).
+            .max(9_999_999_999)
             .openapi({ param: { name: 'n', in: 'path' }, example: 1 }),
         }),
       },

@@ -3,42 +3,17 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { createRoute, z } from '@hono/zod-openapi';
 import { settingsSchema } from '../../domain/documents.js';
-import type { DeliveryPosition } from '../../ports/customer-data.js';
+import { type DeliveryPage, ForeignPositionError } from '../../ports/customer-data.js';
 import { pageDeliveries } from '../../usecases/deliveries/list.js';
 import { deliveryPageSchema } from '../../usecases/deliveries/schemas.js';
 import { applySettings, showSettings } from '../../usecases/settings/settings.js';
 import type { ApiDeps } from '../deps.js';
 import { badRequest, commonErrors, jsonContent, opsApp, security } from './common.js';
+import { decodeCursor, encodeCursor, MAX_CURSOR_CHARS, notOurCursor } from './cursor.js';
+import { queryId } from './params.js';
 
 // Domain schemas may be created before @hono/zod-openapi extends zod (the CLI imports the domain
 // first); such instances lack .openapi(), so the API documents clones made after the extension.
-
-const positionSchema = z.strictObject({
-  campaignId: z.string().min(1).optional(),
-  lastKey: z.record(z.string(), z.string()).optional(),
-});
-
-/** Opaque to clients: base64url of the position where the previous page stopped. */
-export const encodeCursor = (p: DeliveryPosition): string =>
-  Buffer.from(JSON.stringify(p)).toString('base64url');
-
-export function decodeCursor(cursor: string): DeliveryPosition {
-  let value: unknown;
-  try {
-    value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    throw badRequest('The cursor is not one this API returned.', [
-      { path: 'cursor', message: 'invalid cursor' },
-    ]);
-  }
-  const parsed = positionSchema.safeParse(value);
-  if (!parsed.success)
-    throw badRequest('The cursor is not one this API returned.', [
-      { path: 'cursor', message: 'invalid cursor' },
-    ]);
-  const { campaignId, lastKey } = parsed.data;
-  return { ...(campaignId !== undefined && { campaignId }), ...(lastKey !== undefined && { lastKey }) };
-}
 
 const settingsDoc = settingsSchema.clone().openapi('Settings');
 
@@ -54,9 +29,9 @@ export function deliveryRoutes(deps: ApiDeps): OpenAPIHono {
       summary: 'Ledger rows, a page at a time (by customer: touch key order; by campaign: due date order)',
       request: {
         query: z.object({
-          campaign: z.string().min(1).optional(),
-          customer: z.string().min(1).optional(),
-          cursor: z.string().min(1).max(4096).optional(),
+          campaign: queryId().optional(),
+          customer: queryId().optional(),
+          cursor: z.string().min(1).max(MAX_CURSOR_CHARS).optional(),
           limit: z.coerce.number().int().min(1).max(500).default(100),
         }),
       },
@@ -67,13 +42,23 @@ export function deliveryRoutes(deps: ApiDeps): OpenAPIHono {
     }),
     async (c) => {
       const q = c.req.valid('query');
-      const page = await pageDeliveries(deps.store, {
-        campaignId: q.campaign,
-        customerId: q.customer,
-        page: { limit: q.limit, ...(q.cursor !== undefined && { after: decodeCursor(q.cursor) }) },
-      });
+      const query = { campaignId: q.campaign, customerId: q.customer };
+      const after = q.cursor === undefined ? undefined : decodeCursor(query, q.cursor);
+      let page: DeliveryPage;
+      try {
+        page = await pageDeliveries(deps.store, {
+          ...query,
+          page: { limit: q.limit, ...(after && { after }) },
+        });
+      } catch (err) {
+        if (err instanceof ForeignPositionError) throw notOurCursor(err.reason);
+        throw err;
+      }
       return c.json(
-        { deliveries: page.deliveries, ...(page.after && { nextCursor: encodeCursor(page.after) }) },
+        {
+          deliveries: page.deliveries,
+          ...(page.after && { nextCursor: encodeCursor(query, page.after) }),
+        },
         200,
       );
     },

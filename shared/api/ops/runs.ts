@@ -10,6 +10,7 @@ import { runNow } from '../../usecases/runs/run-now.js';
 import { runResult } from '../../usecases/runs/run-result.js';
 import type { ApiDeps } from '../deps.js';
 import { commonErrors, jsonContent, notFound, notFoundResponse, opsApp, security } from './common.js';
+import { idField, pathId, queryId } from './params.js';
 
 // Domain schemas may be created before @hono/zod-openapi extends zod (the CLI imports the domain
 // first); such instances lack .openapi(), so the API documents clones made after the extension.
@@ -20,13 +21,6 @@ const runStatus = z.object({
   output: z.unknown().optional(),
   error: z.string().optional(),
 });
-
-const pathId = (name: string) =>
-  z
-    .string()
-    .min(1)
-    .max(2048)
-    .openapi({ param: { name, in: 'path' } });
 
 const tag = ['runs'];
 
@@ -43,7 +37,7 @@ export function runRoutes(deps: ApiDeps): OpenAPIHono {
       request: {
         query: z.object({
           date: calendarDate.clone().openapi({ example: '2026-11-26' }),
-          campaign: z.string().min(1).optional(),
+          campaign: queryId().optional(),
         }),
       },
       responses: {
@@ -72,7 +66,7 @@ export function runRoutes(deps: ApiDeps): OpenAPIHono {
           required: true,
           content: {
             'application/json': {
-              schema: z.strictObject({ date: calendarDate, campaignId: z.string().min(1).optional() }),
+              schema: z.strictObject({ date: calendarDate, campaignId: idField().optional() }),
             },
           },
         },

@@ -23,6 +23,7 @@ import {
   unprocessable,
   unprocessableResponse,
 } from './common.js';
+import { addressField } from './params.js';
 
 const tags = ['suppression'];
 const invalidAddress = (message: string) => unprocessable(message, [{ path: 'address', message }]);
@@ -44,7 +45,7 @@ export function suppressionRoutes(deps: ApiDeps): OpenAPIHono {
           content: {
             'application/json': {
               schema: z.strictObject({
-                address: z.string().min(1).max(320),
+                address: addressField(),
                 reason: suppressionReason.clone(),
               }),
             },
@@ -73,11 +74,7 @@ export function suppressionRoutes(deps: ApiDeps): OpenAPIHono {
       summary: 'Take an address off the suppression list (URL-encode it)',
       request: {
         params: z.object({
-          address: z
-            .string()
-            .min(1)
-            .max(320)
-            .openapi({ param: { name: 'address', in: 'path' } }),
+          address: addressField().openapi({ param: { name: 'address', in: 'path' } }),
         }),
       },
       responses: {
