@@ -1,17 +1,33 @@
 // POST /webhooks/{partnerId}: a partner's customer event, signed the Standard Webhooks way. The
-// route enforces the body limit and reads the raw bytes; what is accepted, in which order, is the
-// use case's (shared/usecases/webhooks/accept-webhook.ts); the route maps its outcome to a status.
+// route enforces the body limit, reads the raw bytes and the client's address, and holds this
+// instance's partner cache and token buckets; what is accepted, in which order, is the use case's
+// (shared/usecases/webhooks/accept-webhook.ts); the route maps its outcome to a status.
 import { OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { eventSchema } from '../../domain/documents.js';
 import { acceptWebhook } from '../../usecases/webhooks/accept-webhook.js';
+import {
+  DEFAULT_PARTNER_CACHE,
+  PartnerCache,
+  type PartnerCacheOptions,
+} from '../../usecases/webhooks/partner-cache.js';
 import type { ApiDeps } from '../deps.js';
 import { PROBLEM_TYPES, problem, validationProblem } from '../problem.js';
-import { DEFAULT_RATE_LIMIT, PartnerRateLimiter, type RateLimit } from './rate-limit.js';
+import { clientAddress } from './client-address.js';
+import {
+  DEFAULT_FAILURE_LIMIT,
+  DEFAULT_RATE_LIMIT,
+  type FailureLimit,
+  FailureLimiter,
+  PartnerRateLimiter,
+  type RateLimit,
+} from './rate-limit.js';
 
 export interface WebhookRouteOptions {
   rateLimit?: RateLimit;
+  failureLimit?: FailureLimit;
+  partnerCache?: PartnerCacheOptions;
   toleranceMs?: number;
 }
 
@@ -47,6 +63,8 @@ const tooLarge = (c: Context, max: number): Response =>
 export function webhookRoutes(deps: ApiDeps, opts: WebhookRouteOptions = {}): OpenAPIHono {
   const app = new OpenAPIHono();
   const limiter = new PartnerRateLimiter(opts.rateLimit ?? DEFAULT_RATE_LIMIT);
+  const failures = new FailureLimiter(opts.failureLimit ?? DEFAULT_FAILURE_LIMIT);
+  const partners = new PartnerCache(deps.store.partners, opts.partnerCache ?? DEFAULT_PARTNER_CACHE);
   const max = deps.config.maxBodyBytes;
 
   // Documented, not validated by the framework: the body must stay raw until the signature is checked.
@@ -68,14 +86,24 @@ export function webhookRoutes(deps: ApiDeps, opts: WebhookRouteOptions = {}): Op
         description: 'Accepted (also for a replayed webhook-id)',
         content: { 'application/json': { schema: accepted } },
       },
-      400: { description: 'The body is not an Event document', content: problemContent },
+      400: {
+        description: 'The body is not an Event document, or holds what the store cannot keep',
+        content: problemContent,
+      },
       401: {
         description: 'Unknown partner, bad or missing signature, timestamp outside ±5 min',
         content: problemContent,
       },
       413: { description: 'Body too large', content: problemContent },
-      422: { description: 'The event names an unknown customer', content: problemContent },
-      429: { description: 'Throttled; see Retry-After', content: problemContent },
+      415: { description: 'The body is not sent as application/json', content: problemContent },
+      422: {
+        description: 'The event names an unknown customer, or occurred after the moment of receipt',
+        content: problemContent,
+      },
+      429: {
+        description: "Throttled (the partner's rate, or too many failed verifications); see Retry-After",
+        content: problemContent,
+      },
     },
   });
 
@@ -85,18 +113,24 @@ export function webhookRoutes(deps: ApiDeps, opts: WebhookRouteOptions = {}): Op
     async (c) => {
       const bytes = new Uint8Array(await c.req.arrayBuffer());
       if (bytes.byteLength > max) return tooLarge(c, max);
+      const client = clientAddress(c.env);
       const outcome = await acceptWebhook(
         {
-          partners: deps.store.partners,
+          partners,
           receipts: deps.store.receipts,
           documents: deps.store.documents,
           events: deps.events,
           clock: deps.clock,
-          admit: (partnerId, nowMs) => limiter.take(partnerId, nowMs),
+          throttle: {
+            partner: (partnerId, nowMs) => limiter.take(partnerId, nowMs),
+            withinFailureBudget: (nowMs) => failures.within(client, nowMs),
+            failure: (nowMs) => failures.take(client, nowMs),
+          },
           log: deps.log,
         },
         {
           partnerId: c.req.param('partnerId'),
+          contentType: c.req.header('content-type'),
           headers: {
             id: c.req.header('webhook-id'),
             timestamp: c.req.header('webhook-timestamp'),
@@ -125,10 +159,20 @@ export function webhookRoutes(deps: ApiDeps, opts: WebhookRouteOptions = {}): Op
               type: PROBLEM_TYPES.throttled,
               title: 'Too many requests',
               status: 429,
-              detail: `Retry after ${outcome.retryAfterSeconds} s.`,
+              detail:
+                outcome.scope === 'failures'
+                  ? `Too many requests failed verification; retry after ${outcome.retryAfterSeconds} s.`
+                  : `Retry after ${outcome.retryAfterSeconds} s.`,
             },
             { 'retry-after': String(outcome.retryAfterSeconds) },
           );
+        case 'unsupported-media-type':
+          return problem(c, {
+            type: PROBLEM_TYPES.unsupportedMedia,
+            title: 'Unsupported media type',
+            status: 415,
+            detail: 'Send the event as application/json (UTF-8).',
+          });
         case 'not-json':
           return problem(c, {
             type: PROBLEM_TYPES.validation,
@@ -139,6 +183,14 @@ export function webhookRoutes(deps: ApiDeps, opts: WebhookRouteOptions = {}): Op
           });
         case 'invalid-event':
           return validationProblem(c, outcome.error, 'The body is not an Event document.');
+        case 'future-event':
+          return problem(c, {
+            type: PROBLEM_TYPES.validation,
+            title: 'Event from the future',
+            status: 422,
+            detail: `occurredAt is later than the moment of receipt plus the signature tolerance (${outcome.latest}); nothing was stored.`,
+            errors: [{ path: 'occurredAt', message: `must not be later than ${outcome.latest}` }],
+          });
         case 'unknown-customer':
           return problem(c, {
             type: PROBLEM_TYPES.validation,

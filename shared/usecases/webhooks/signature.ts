@@ -3,11 +3,10 @@
 // library's Date.now(), so tests can move time; the HMAC itself is the library's `sign`.
 import { timingSafeEqual } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
+import { MAX_WEBHOOK_ID_BYTES } from '../../domain/limits.js';
 
 /** The Standard Webhooks tolerance: a message more than 5 minutes off our clock is refused. */
 export const TIMESTAMP_TOLERANCE_MS = 5 * 60 * 1000;
-/** Longer ids are not ids a sender makes, and the id becomes part of a table key. */
-const MAX_WEBHOOK_ID_LENGTH = 256;
 
 export interface WebhookHeaders {
   id: string | undefined;
@@ -40,7 +39,8 @@ export function verifyWebhook(input: {
 }): Verification {
   const { id, timestamp, signature } = input.headers;
   if (!id || !timestamp || !signature) return { ok: false, reason: 'missing-headers' };
-  if (id.length > MAX_WEBHOOK_ID_LENGTH || !/^[\x21-\x7e]+$/.test(id))
+  // Printable ASCII, so its length is its size in bytes: it becomes part of the receipt's table key.
+  if (id.length > MAX_WEBHOOK_ID_BYTES || !/^[\x21-\x7e]+$/.test(id))
     return { ok: false, reason: 'invalid-webhook-id' };
   if (!/^\d{1,12}$/.test(timestamp)) return { ok: false, reason: 'invalid-timestamp' };
   const sentAt = Number(timestamp) * 1000;

@@ -125,6 +125,25 @@ describe('touchpoint serve', () => {
     const busLines = readFileSync(join(dataDir, 'events.ndjson'), 'utf8').trim().split('\n');
     expect(busLines.filter((l) => l.includes('ev-serve-1'))).toHaveLength(1);
 
+    // Over real HTTP (the socket's address as the client): an unsigned flood is answered 401, then
+    // 429 by the client's failure budget, and the partner's next genuine request is still accepted.
+    const unsigned = await Promise.all(
+      Array.from({ length: 60 }, (_, i) =>
+        fetch(`${apiUrl}/webhooks/acme`, {
+          method: 'POST',
+          body,
+          headers: {
+            'content-type': 'application/json',
+            'webhook-id': `flood-${i}`,
+            'webhook-timestamp': String(Math.floor(now.getTime() / 1000)),
+            'webhook-signature': 'v1,AAAA',
+          },
+        }).then((r) => r.status),
+      ),
+    );
+    expect(new Set(unsigned)).toEqual(new Set([401, 429]));
+    expect((await post('msg-2')).status).toBe(202);
+
     process.kill(-group.pid, 'SIGTERM');
     const exit = await Promise.race([
       group.exited,

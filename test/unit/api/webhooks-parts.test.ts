@@ -1,10 +1,14 @@
 // The pure parts of the webhook path: signature verification (against the standardwebhooks library's
-// own signing), secret rotation windows, the per-partner token bucket, and local bus rule matching.
+// own signing), secret rotation windows, the per-partner and failure token buckets, the partner
+// cache, the client's address, and local bus rule matching.
 import { Webhook } from 'standardwebhooks';
 import { describe, expect, it } from 'vitest';
 import { busRulesFromTemplate, matchesPattern } from '../../../local/bus-rules.js';
-import { PartnerRateLimiter } from '../../../shared/api/webhooks/rate-limit.js';
+import { clientAddress } from '../../../shared/api/webhooks/client-address.js';
+import { FailureLimiter, PartnerRateLimiter } from '../../../shared/api/webhooks/rate-limit.js';
 import { newPartner, newSecret, rotateSecrets, validSecrets } from '../../../shared/partners/secrets.js';
+import type { Partner } from '../../../shared/ports/partners.js';
+import { PartnerCache } from '../../../shared/usecases/webhooks/partner-cache.js';
 import { verifyWebhook } from '../../../shared/usecases/webhooks/signature.js';
 
 const NOW = new Date('2026-11-26T12:00:00Z');
@@ -130,6 +134,77 @@ describe('PartnerRateLimiter', () => {
     expect(limiter.take('a', 50).ok).toBe(true);
     // A clock that steps back refills nothing.
     expect(limiter.take('a', 0).ok).toBe(false);
+  });
+});
+
+describe('FailureLimiter', () => {
+  it('limits failed verifications per client and per instance, and one noisy client does not spend the instance budget', () => {
+    const limiter = new FailureLimiter({
+      perClient: { ratePerSecond: 1, burst: 3 },
+      perInstance: { ratePerSecond: 1, burst: 5 },
+    });
+    const a = Array.from({ length: 10 }, () => limiter.take('10.0.0.1', 0));
+    expect(a.map((r) => r.ok)).toEqual([true, true, true, false, false, false, false, false, false, false]);
+    expect(limiter.within('10.0.0.1', 0)).toBe(false);
+    // Another client still has its own budget, and the instance's has 2 of 5 left.
+    expect(limiter.within('10.0.0.2', 0)).toBe(true);
+    expect([
+      limiter.take('10.0.0.2', 0).ok,
+      limiter.take('10.0.0.3', 0).ok,
+      limiter.take('10.0.0.4', 0).ok,
+    ]).toEqual([true, true, false]);
+    // The instance's budget is spent, yet a client within its own may still be read for (within).
+    expect(limiter.within('10.0.0.5', 0)).toBe(true);
+    expect(limiter.take('10.0.0.1', 1000)).toEqual({ ok: true });
+  });
+});
+
+describe('PartnerCache', () => {
+  const partner: Partner = { id: 'acme', createdAt: NOW.toISOString(), secrets: [newSecret(NOW)] };
+
+  it('reuses a read (a partner or "no such partner") for its TTL, and a clock that steps back makes it stale', async () => {
+    const reads: string[] = [];
+    const cache = new PartnerCache(
+      {
+        getPartner: async (id) => {
+          reads.push(id);
+          return id === 'acme' ? partner : undefined;
+        },
+      },
+      { ttlMs: 1000, maxUnknown: 10 },
+    );
+    expect(cache.cached('acme', 0)).toBeUndefined();
+    expect(await cache.read('acme', 0)).toEqual(partner);
+    expect(await cache.read('ghost', 0)).toBeUndefined();
+    expect(cache.cached('acme', 999)).toEqual({ partner, fresh: true });
+    expect(cache.cached('ghost', 999)).toEqual({ partner: undefined, fresh: true });
+    expect(cache.cached('acme', 1000)).toEqual({ partner, fresh: false });
+    expect(cache.cached('acme', -1)).toEqual({ partner, fresh: false });
+    expect(reads).toEqual(['acme', 'ghost']);
+  });
+
+  it('forgets the oldest unknown ids first and never pushes a partner out', async () => {
+    const cache = new PartnerCache(
+      { getPartner: async (id) => (id === 'acme' ? partner : undefined) },
+      { ttlMs: 1000, maxUnknown: 3 },
+    );
+    await cache.read('acme', 0);
+    for (let i = 0; i < 100; i++) await cache.read(`ghost-${i}`, 0);
+    expect(cache.cached('acme', 0)).toEqual({ partner, fresh: true });
+    expect(cache.cached('ghost-96', 0)).toBeUndefined();
+    expect(cache.cached('ghost-97', 0)).toEqual({ partner: undefined, fresh: true });
+  });
+});
+
+describe('clientAddress', () => {
+  it("takes the socket's address or API Gateway's sourceIp, never X-Forwarded-For", () => {
+    expect(clientAddress({ incoming: { socket: { remoteAddress: '127.0.0.1' } } })).toBe('127.0.0.1');
+    expect(clientAddress({ requestContext: { identity: { sourceIp: '198.51.100.7' } } })).toBe(
+      '198.51.100.7',
+    );
+    expect(clientAddress({ requestContext: { http: { sourceIp: '2001:db8::1' } } })).toBe('2001:db8::1');
+    expect(clientAddress({ headers: { 'x-forwarded-for': '203.0.113.9' } })).toBe('unknown');
+    expect(clientAddress(undefined)).toBe('unknown');
   });
 });
 
