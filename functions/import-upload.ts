@@ -1,6 +1,9 @@
 // S3 ObjectCreated on `imports/<importId>/<kind>.<format>` → runImportJob over the object (read
-// twice: validate, then write). Bad uploads end as a failed job, not as an error: a retry could
-// not fix them, and the job is claimed once (a repeated notification finds it no longer pending).
+// twice, pinned by its ETag: validate, then write). Bad uploads end as a failed job, not as an error:
+// a retry could not fix them, and the job is claimed once (a repeated notification finds it no
+// longer pending). The import stops between batches a minute before the function's timeout, so a
+// file too large for one invocation ends as a failed job saying how far it got, never as a job
+// left "writing" by a killed process.
 
 import { S3Client } from '@aws-sdk/client-s3';
 import * as z from 'zod';
@@ -29,7 +32,18 @@ export interface ImportUploadDeps {
   log: { error(message: string, extra?: unknown): void };
 }
 
-export const createHandler = (deps: ImportUploadDeps) => async (event: unknown) => {
+/** Time kept back to record the job's outcome after stopping the import. */
+export const OUTCOME_MARGIN_MS = 60_000;
+
+/** The part of the Lambda context the importer uses. */
+export interface InvocationTime {
+  getRemainingTimeInMillis(): number;
+}
+
+export const createHandler = (deps: ImportUploadDeps) => async (event: unknown, context?: InvocationTime) => {
+  const signal = context
+    ? AbortSignal.timeout(Math.max(0, context.getRemainingTimeInMillis() - OUTCOME_MARGIN_MS))
+    : undefined;
   const results: ({ key: string } & (ImportJobOutcome | { outcome: 'not-an-import' }))[] = [];
   for (const record of s3Event.parse(event).Records) {
     // S3 notifications URL-encode keys, with '+' for spaces.
@@ -41,7 +55,11 @@ export const createHandler = (deps: ImportUploadDeps) => async (event: unknown) 
     }
     const outcome = await runImportJob(
       { store: deps.store, log: deps.log },
-      { importId: target.importId, open: s3ObjectSource(deps.s3, record.s3.bucket.name, key) },
+      {
+        importId: target.importId,
+        open: s3ObjectSource(deps.s3, record.s3.bucket.name, key),
+        ...(signal && { signal }),
+      },
     );
     results.push({ key, ...outcome });
   }
@@ -54,7 +72,7 @@ export const createHandler = (deps: ImportUploadDeps) => async (event: unknown) 
 
 let built: ReturnType<typeof createHandler> | undefined;
 
-export const handler = async (event: unknown) => {
+export const handler = async (event: unknown, context: InvocationTime) => {
   if (!built) {
     const env = parseEnv('import-upload');
     const table = cloudTable(env.TABLE_NAME, traced);
@@ -65,5 +83,5 @@ export const handler = async (event: unknown) => {
       log: { error: (message, extra) => log.error(message, extra instanceof Error ? extra : { extra }) },
     });
   }
-  return built(event);
+  return built(event, context);
 };

@@ -6,6 +6,11 @@ import { type DocumentKind, IdRegistry, type LineError, rawId, validateDocument 
 export type ImportStore = Pick<Stores, 'documents'>;
 export type ImportProgress = { phase: 'validate' | 'write'; lines: number; written: number };
 
+/** How much of a path or message an error keeps: a 100 KB key or a quoted 100 KB value says no more. */
+export const MAX_ERROR_TEXT = 300;
+const bounded = (text: string): string =>
+  text.length > MAX_ERROR_TEXT ? `${text.slice(0, MAX_ERROR_TEXT - 1)}…` : text;
+
 /**
  * Keeps the `max` errors with the lowest line numbers and counts all of them, so a file of a million
  * bad lines reports the first thousand and "and 999,000 more" without holding them all.
@@ -17,7 +22,7 @@ export class ErrorLog {
 
   add(error: LineError): void {
     this.#total++;
-    this.#errors.push(error);
+    this.#errors.push({ line: error.line, path: bounded(error.path), message: bounded(error.message) });
     // Errors arrive nearly in line order (customer checks lag by one batch); trim in bulk, not per add.
     if (this.#errors.length >= 2 * this.max + 64) this.#trim();
   }
@@ -78,6 +83,7 @@ export interface CheckOptions {
   batchSize: number;
   maxErrors: number;
   onProgress?: ((p: ImportProgress) => void) | undefined;
+  signal?: AbortSignal | undefined;
 }
 
 /** Validates every line; returns how many documents were read and the problems found. */
@@ -106,7 +112,10 @@ export async function checkAll(
     } else if (customers && 'customerId' in result.doc) {
       await customers.add(line, result.doc.customerId);
     }
-    if (count % opts.batchSize === 0) opts.onProgress?.({ phase: 'validate', lines: count, written: 0 });
+    if (count % opts.batchSize === 0) {
+      opts.signal?.throwIfAborted();
+      opts.onProgress?.({ phase: 'validate', lines: count, written: 0 });
+    }
   }
   await customers?.flush();
   opts.onProgress?.({ phase: 'validate', lines: count, written: 0 });

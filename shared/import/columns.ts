@@ -3,6 +3,7 @@
 import * as z from 'zod';
 // From zod/v4/core, not `z.core`: naming the namespace as a value bundles all of it (every locale, 320 KB).
 import { $ZodType } from 'zod/v4/core';
+import { MAX_DEPTH } from '../domain/limits.js';
 import type { LineError } from './validate.js';
 
 /** How a cell is read: as the schema's type there, or by its look for free-form values (attributes.*). */
@@ -34,8 +35,14 @@ export function cellTypeAt(schema: $ZodType, path: readonly string[]): CellType 
 
 function unwrap(schema: $ZodType): $ZodType {
   let s = schema;
-  while (s instanceof z.ZodOptional || s instanceof z.ZodDefault || s instanceof z.ZodNullable)
-    s = s.unwrap();
+  // A pipe (the free-form maps' preprocess, which checks what the store can keep) reads as its output.
+  while (
+    s instanceof z.ZodOptional ||
+    s instanceof z.ZodDefault ||
+    s instanceof z.ZodNullable ||
+    s instanceof z.ZodPipe
+  )
+    s = s instanceof z.ZodPipe ? s.out : s.unwrap();
   return s;
 }
 
@@ -79,12 +86,21 @@ export function readHeader(
   const names = fields.map((f, i) => (i === 0 ? f.replace(/^\uFEFF/, '') : f).trim());
   const seen = new Set<string>();
   names.forEach((name, i) => {
-    if (name === '' || name.split('.').some((part) => part === '')) {
+    const parts = name.split('.');
+    if (name === '' || parts.some((part) => part === '')) {
       errors.push({ line, path: '', message: `column ${i + 1} has an empty name ("${name}")` });
+    } else if (parts.length > MAX_DEPTH) {
+      // Such a column would build a document deeper than the store keeps (and than JSON.stringify can write).
+      errors.push({
+        line,
+        path: '',
+        message: `column ${i + 1} nests ${parts.length} levels deep; at most ${MAX_DEPTH} are allowed`,
+      });
     } else if (seen.has(name)) {
       errors.push({ line, path: name, message: `column ${name} appears twice` });
+    } else {
+      seen.add(name);
     }
-    seen.add(name);
   });
   for (const name of seen) {
     // `consent` and `consent.email` cannot both be the value of consent.

@@ -6,12 +6,18 @@
 // records buffered before it, and an unclosed quote is reported at the end of the file. The format is
 // small enough that exact line numbers are cheaper to own than to reconstruct.
 
+import { MAX_DOCUMENT_BYTES, MAX_LINE_BYTES } from '../domain/limits.js';
+
 export type CsvItem =
   | { kind: 'record'; line: number; fields: string[] }
   | { kind: 'error'; line: number; message: string; fatal: boolean };
 
-/** A record longer than this is almost always an unclosed quote swallowing the rest of the file. */
-export const MAX_RECORD_CHARS = 1_000_000;
+/**
+ * A record longer than an import line may be cannot hold a storable document, and is almost always an
+ * unclosed quote swallowing the rest of the file; reading stops there (it is counted in characters,
+ * which is never more than its bytes).
+ */
+export const MAX_RECORD_CHARS = MAX_LINE_BYTES;
 
 // quoteInQuoted: just saw a quote inside a quoted field, either an escaped quote or the closing one.
 // skipLine: after a syntax error, drop the rest of the physical line, then start a new record.
@@ -145,7 +151,7 @@ function tooLong(line: number): CsvItem {
   return {
     kind: 'error',
     line,
-    message: `record longer than ${MAX_RECORD_CHARS} characters (an unclosed quote?)`,
+    message: `record longer than ${MAX_RECORD_CHARS.toLocaleString('en')} characters (a document may be at most ${MAX_DOCUMENT_BYTES.toLocaleString('en')} bytes; an unclosed quote?)`,
     fatal: true,
   };
 }

@@ -1,18 +1,29 @@
 // Bulk import, all or nothing: `touchpoint import customers|contracts|events FILE` and the API's bodies.
 //
-// Two passes over the input. Pass 1 streams and validates every line (schemas, duplicate ids, and for
-// events that the customer exists) and collects all problems; only when there are none does pass 2
-// stream the input again and write it in batches. Validation completes before the first write, so bad
-// input stores nothing. A crash during pass 2 leaves a prefix of the file stored, and a rerun completes
-// it: customers and contracts are upserts by id, events are insert-if-absent by id. Streaming twice
-// instead of keeping the valid documents keeps memory flat for files of millions of lines.
+// Two passes over one immutable input. Pass 1 streams and validates every line (schemas, sizes,
+// duplicate ids, and for events that the customer exists) and collects all problems; only when
+// there are none does pass 2 stream the same input again and write it in batches. The input cannot
+// change between the passes: a file is copied once and both passes read the copy; an API body is
+// held in memory; an upload is a private file written once (locally) or an S3 object pinned by its
+// ETag (run-import.ts). So bad input stores nothing, and what is stored is exactly what was validated.
+//
+// A failure in pass 2 (the store fails, the process dies, the time runs out) leaves a prefix of the
+// validated documents stored, and importing the same input again completes it: customers and
+// contracts are upserts by id, events are inserted if absent by id, and the store finishes an
+// event's follow-ups (activity, references) even when its row was written by the failed attempt.
+// The end state is exactly that of one clean import (ImportIncompleteError says how far it got).
+// Streaming twice instead of keeping the valid documents keeps memory flat for files of millions of lines.
+import { constants } from 'node:fs';
+import { copyFile, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
 import { type CheckOptions, checkAll, type ImportProgress, type ImportStore } from './check.js';
-import { ImportSourceError } from './errors.js';
-import { type ImportFormat, type ParsedLine, readDocuments } from './parse.js';
+import { ImportIncompleteError, ImportSourceError } from './errors.js';
+import { assertReadableFile, type ImportFormat, type ParsedLine, readDocuments } from './parse.js';
 import { type DocumentKind, type DocumentOf, type LineError, validateDocument } from './validate.js';
 
 export type { ImportProgress, ImportStore } from './check.js';
-export { ImportSourceError } from './errors.js';
+export { ImportIncompleteError, ImportSourceError } from './errors.js';
 export type { ImportFormat } from './parse.js';
 export type { DocumentKind, LineError } from './validate.js';
 
@@ -36,22 +47,49 @@ export interface ImportOptions {
   onProgress?: (p: ImportProgress) => void;
   /** How many problems to keep in detail (default 1000); all are counted. */
   maxErrors?: number;
+  /** Stops the import between batches (a Lambda near its timeout); a stop in pass 2 is an ImportIncompleteError. */
+  signal?: AbortSignal;
 }
 
 /**
- * Imports a file. Throws ImportSourceError when the file as a whole cannot be imported (unreadable,
- * a format not accepted for the kind, or changed between the passes); bad lines are a refused result.
+ * Imports a file, from a private copy of it. Throws ImportSourceError when the file as a whole cannot
+ * be imported (unreadable, or a format not accepted for the kind) and ImportIncompleteError when
+ * writing stopped part-way; bad lines are a refused result.
  */
-export function importFile(
+export async function importFile(
   opts: { path: string; kind: DocumentKind; store: ImportStore; format?: ImportFormat } & ImportOptions,
 ): Promise<ImportResult> {
   const format = opts.format;
-  return importFrom(
-    () => readDocuments(opts.path, opts.kind, format ? { format } : {}),
-    opts.kind,
-    opts.store,
-    opts,
-  );
+  const snapshot = await snapshotOf(opts.path);
+  try {
+    return await importFrom(
+      () => readDocuments(snapshot.path, opts.kind, format ? { format } : {}),
+      opts.kind,
+      opts.store,
+      opts,
+    );
+  } finally {
+    await snapshot.remove();
+  }
+}
+
+/**
+ * A private copy of the file (same name, so its extension still names the format), which both passes
+ * read: an edit to the file during the import cannot reach the write pass. Copying costs one read
+ * and write of the file, far less than validating and storing it.
+ */
+async function snapshotOf(path: string): Promise<{ path: string; remove: () => Promise<void> }> {
+  await assertReadableFile(path);
+  const dir = await mkdtemp(join(tmpdir(), 'touchpoint-import-'));
+  const remove = () => rm(dir, { recursive: true, force: true });
+  const copy = join(dir, basename(path));
+  try {
+    await copyFile(path, copy, constants.COPYFILE_FICLONE);
+  } catch (err) {
+    await remove();
+    throw new ImportSourceError('unreadable', `cannot read ${path}: ${messageOf(err)}`, { cause: err });
+  }
+  return { path: copy, remove };
 }
 
 /** Imports documents already in memory (an API body); `line` in errors is the index + 1. */
@@ -87,13 +125,22 @@ async function importFrom(
     batchSize: positiveInt(opts.batchSize, 500),
     maxErrors: positiveInt(opts.maxErrors, 1000),
     onProgress: opts.onProgress,
+    signal: opts.signal,
   };
   const { count, log } = await checkAll(read(), kind, store, check);
   if (log.total > 0) {
     const errors = log.errors();
     return { ok: false, errors, count, errorCount: log.total, moreErrors: log.total - errors.length };
   }
-  const { written, newEvents } = await writeAll(read(), kind, writers(store), check);
+  const progress = { written: 0, newEvents: 0 };
+  try {
+    await writeAll(read(), kind, writers(store), check, progress);
+  } catch (err) {
+    // The input itself is refused (it changed, or cannot be read again): say that, not "retry".
+    if (err instanceof ImportSourceError) throw err;
+    throw new ImportIncompleteError(progress.written, count, { cause: err });
+  }
+  const { written, newEvents } = progress;
   if (written !== count) {
     throw new ImportSourceError(
       'changed-during-import',
@@ -120,25 +167,25 @@ function writers(store: ImportStore): Writers {
   };
 }
 
-/** Pass 2: the input already validated; writes it in batches. */
+/** Pass 2: the input already validated; writes it in batches, counting into `progress` as it goes. */
 async function writeAll<K extends DocumentKind>(
   lines: AsyncIterable<ParsedLine>,
   kind: K,
   write: Writers,
   opts: CheckOptions,
-): Promise<{ written: number; newEvents: number }> {
+  progress: { written: number; newEvents: number },
+): Promise<void> {
   const put: (docs: DocumentOf[K][]) => Promise<number> = write[kind];
   let batch: DocumentOf[K][] = [];
   let lineCount = 0;
-  let written = 0;
-  let newEvents = 0;
   const flush = async () => {
     if (batch.length === 0) return;
+    opts.signal?.throwIfAborted();
     const docs = batch;
     batch = [];
-    newEvents += await put(docs);
-    written += docs.length;
-    opts.onProgress?.({ phase: 'write', lines: lineCount, written });
+    progress.newEvents += await put(docs);
+    progress.written += docs.length;
+    opts.onProgress?.({ phase: 'write', lines: lineCount, written: progress.written });
   };
   for await (const item of lines) {
     // Pass 1 found no problem; one now means the file was edited while we were importing it.
@@ -150,7 +197,6 @@ async function writeAll<K extends DocumentKind>(
     if (batch.length >= opts.batchSize) await flush();
   }
   await flush();
-  return { written, newEvents };
 }
 
 function changed(line: number): ImportSourceError {
@@ -158,6 +204,10 @@ function changed(line: number): ImportSourceError {
     'changed-during-import',
     `line ${line} was valid when checked but not when written: the input changed during the import`,
   );
+}
+
+function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
 }
 
 function positiveInt(value: number | undefined, fallback: number): number {

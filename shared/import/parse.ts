@@ -3,11 +3,11 @@
 import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { extname } from 'node:path';
-import { createInterface } from 'node:readline';
-import { Readable } from 'node:stream';
+import { MAX_DOCUMENT_BYTES, MAX_LINE_BYTES } from '../domain/limits.js';
 import { type Column, readHeader, rowToDocument } from './columns.js';
 import { csvRecords } from './csv.js';
 import { ImportSourceError } from './errors.js';
+import { boundedLines } from './lines.js';
 import { type DocumentKind, documentSchemas, type LineError } from './validate.js';
 
 export type ImportFormat = 'ndjson' | 'csv';
@@ -25,11 +25,8 @@ const EXTENSIONS: Record<string, ImportFormat> = {
 /** Kinds with a flat enough shape for CSV; events carry free-form `data` and come as NDJSON. */
 const CSV_KINDS: readonly DocumentKind[] = ['customers', 'contracts'];
 
-export async function* readDocuments(
-  path: string,
-  kind: DocumentKind,
-  opts: { format?: ImportFormat } = {},
-): AsyncGenerator<ParsedLine> {
+/** Refuses a path that is not a readable regular file, as an ImportSourceError naming it. */
+export async function assertReadableFile(path: string): Promise<void> {
   try {
     const info = await stat(path);
     if (!info.isFile()) throw new ImportSourceError('unreadable', `${path} is not a file`);
@@ -37,6 +34,14 @@ export async function* readDocuments(
     if (err instanceof ImportSourceError) throw err;
     throw new ImportSourceError('unreadable', `cannot read ${path}: ${messageOf(err)}`, { cause: err });
   }
+}
+
+export async function* readDocuments(
+  path: string,
+  kind: DocumentKind,
+  opts: { format?: ImportFormat } = {},
+): AsyncGenerator<ParsedLine> {
+  await assertReadableFile(path);
   const format = opts.format ?? EXTENSIONS[extname(path).toLowerCase()] ?? (await sniffFormat(path));
   if (format === 'csv') {
     if (!CSV_KINDS.includes(kind)) {
@@ -65,22 +70,30 @@ export async function sniffFormat(path: string): Promise<ImportFormat> {
 }
 
 function readNdjson(path: string): AsyncGenerator<ParsedLine> {
-  return ndjsonLines(
-    createInterface({ input: createReadStream(path, { encoding: 'utf8' }), crlfDelay: Infinity }),
-  );
+  return ndjsonLines(textChunks(path));
 }
 
+const bytes = (n: number) => n.toLocaleString('en');
+
+/** Why a line over MAX_LINE_BYTES is refused unread. */
+export const lineTooLongMessage = (size: number): string =>
+  `line is ${bytes(size)} bytes; a line may be at most ${bytes(MAX_LINE_BYTES)} bytes and a document at most ${bytes(MAX_DOCUMENT_BYTES)}`;
+
 /**
- * NDJSON text lines as documents, numbered by physical line (blank lines skipped but counted), so
- * a file and an API body give the same line numbers and messages.
+ * NDJSON text (a file's, an upload's or an API body's chunks) as documents, numbered by physical
+ * line (blank lines skipped but counted), so every path gives the same line numbers and messages.
+ * A line over MAX_LINE_BYTES is refused by its number without being parsed.
  */
 export async function* ndjsonLines(
-  texts: AsyncIterable<string> | Iterable<string>,
+  chunks: AsyncIterable<string> | Iterable<string>,
 ): AsyncGenerator<ParsedLine> {
-  let line = 0;
-  for await (const text of texts) {
-    line++;
-    const body = line === 1 ? text.replace(/^\uFEFF/, '') : text;
+  for await (const raw of boundedLines(chunks)) {
+    const { line } = raw;
+    if ('tooLong' in raw) {
+      yield { line, error: { line, path: '', message: lineTooLongMessage(raw.bytes) } };
+      continue;
+    }
+    const body = line === 1 ? raw.text.replace(/^\uFEFF/, '') : raw.text;
     if (body.trim() === '') continue;
     try {
       yield { line, value: JSON.parse(body) };
@@ -109,7 +122,7 @@ export async function* readDocumentsFrom(
     }
     yield* csvDocuments(decodeChunks(source), kind);
   } else {
-    yield* ndjsonLines(createInterface({ input: Readable.from(decodeChunks(source)), crlfDelay: Infinity }));
+    yield* ndjsonLines(decodeChunks(source));
   }
 }
 

@@ -49,12 +49,14 @@ export interface ImportUploads {
   }): Promise<string>;
   /**
    * Present only when the API itself receives the PUT (locally, where there is no S3): checks the
-   * URL's signature and expiry, stores the body and starts the import in the background.
+   * URL's signature and expiry, stores the body and starts the import in the background. The same
+   * bytes PUT again are `accepted` without a second import; other bytes are `already-uploaded`; a
+   * body that ends early is `incomplete` (and the URL can be used again).
    */
   receive?(input: {
     importId: string;
     expires: string | undefined;
     signature: string | undefined;
     body: ReadableStream<Uint8Array> | null;
-  }): Promise<'accepted' | 'forbidden' | 'not-found' | 'already-uploaded'>;
+  }): Promise<'accepted' | 'forbidden' | 'not-found' | 'already-uploaded' | 'incomplete'>;
 }

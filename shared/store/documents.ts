@@ -7,6 +7,7 @@ import {
   type Contract,
   type Customer,
   type CustomerEvent,
+  defaultSettings,
   type Settings,
   settingsSchema,
   storedCustomerSchema,
@@ -89,7 +90,7 @@ export class Documents implements DocumentStore, SettingsStore {
 
   async getSettings(): Promise<Settings> {
     const item = await this.table.get(keys.settings(), { ConsistentRead: true });
-    if (!item) return settingsSchema.parse({});
+    if (!item) return defaultSettings();
     const parsed = settingsSchema.safeParse(item.doc);
     if (!parsed.success) throw new CorruptItemError('SETTINGS/CURRENT', parsed.error.message);
     return parsed.data;
@@ -157,12 +158,17 @@ export class Documents implements DocumentStore, SettingsStore {
       }
     });
     const fresh = unique.filter((_, i) => inserted[i]);
-    if (fresh.length === 0) return [];
-    await this.refs.indexEvents(fresh);
+    // An event already stored may have been written by an attempt that failed before its follow-ups
+    // (references, activity): finish them for each one stored exactly as given. Both are idempotent,
+    // so a retried import or a redelivered event ends as if it had been stored once.
+    const stored = await this.storedAsGiven(unique.filter((_, i) => !inserted[i]));
+    const settle = [...fresh, ...stored];
+    if (settle.length === 0) return [];
+    await this.refs.indexEvents(settle);
 
     const settings = await this.getSettings();
     const byCustomer = new Map<string, CustomerEvent[]>();
-    for (const e of fresh) byCustomer.set(e.customerId, [...(byCustomer.get(e.customerId) ?? []), e]);
+    for (const e of settle) byCustomer.set(e.customerId, [...(byCustomer.get(e.customerId) ?? []), e]);
     await mapLimit([...byCustomer], PARALLEL_WRITES, async ([customerId, own]) => {
       await this.table.put(keys.activityMember(shardOf(customerId), customerId));
       await this.updateActivity(customerId, settings, (a) =>
@@ -170,6 +176,20 @@ export class Documents implements DocumentStore, SettingsStore {
       );
     });
     return fresh.map((e) => e.id);
+  }
+
+  /** Those of `events` whose stored row has the same customer, type and time (an id reused for another event keeps the first). */
+  private async storedAsGiven(events: readonly CustomerEvent[]): Promise<CustomerEvent[]> {
+    if (events.length === 0) return [];
+    const rows = await this.table.batchGet(
+      events.map((e) => keys.event(e.id)),
+      { consistent: true },
+    );
+    const byKey = new Map(rows.map((r) => [String(r.pk), r]));
+    return events.filter((e) => {
+      const row = byKey.get(String(keys.event(e.id).pk));
+      return row?.customerId === e.customerId && row.type === e.type && row.occurredAt === e.occurredAt;
+    });
   }
 
   async existingCustomerIds(ids: readonly string[]): Promise<Set<string>> {

@@ -5,8 +5,10 @@ import { createReadStream, existsSync, openAsBlob, readFileSync } from 'node:fs'
 import { stat } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { createInterface } from 'node:readline';
+import type { z } from 'zod';
 import { DEFAULT_MAX_BODY_BYTES } from '../../../shared/api/deps.js';
 import { settingsSchema } from '../../../shared/domain/documents.js';
+import { nestingOverflowLine, TOO_DEEP_MESSAGE } from '../../../shared/domain/json-nesting.js';
 import { readDocuments, sniffFormat } from '../../../shared/import/parse.js';
 import type { DocumentKind } from '../../../shared/import/validate.js';
 import {
@@ -27,9 +29,17 @@ export function requireFile(path: string): string {
   return path;
 }
 
-/** Reads a JSON document, refusing (exit 1) what does not parse. */
+/**
+ * Reads a JSON document, refusing (exit 1) what does not parse, and what nests deeper than any
+ * document before it is parsed: sending it would re-serialize it, which overflows the stack.
+ */
 export function readJsonFile(path: string): unknown {
   const text = readFileSync(requireFile(path), 'utf8');
+  const deepAt = nestingOverflowLine(text);
+  if (deepAt !== undefined)
+    throw new RefusedError(`${path}: the document is invalid; nothing was sent`, [
+      { line: deepAt, path: '', message: TOO_DEEP_MESSAGE },
+    ]);
   try {
     return JSON.parse(text);
   } catch (e) {
@@ -68,12 +78,16 @@ async function formatOf(path: string): Promise<'csv' | 'ndjson'> {
   return sniffFormat(path);
 }
 
+/** A CSV record as the NDJSON line sent for it, and the file line it starts on. */
+type CsvRow = { line: number; text: string };
+
 /**
  * The body sent for a file: one document a line, no blank lines, so the API's line numbers (its
  * element numbers) are body lines; `fileLines[i]` is the file line of body line i + 1. CSV records
- * become JSON here (the API takes JSON only), each remembered at the line where it starts.
+ * become JSON here (the API takes JSON only), each remembered at the line where it starts: `rows`,
+ * as checkCsv read them.
  */
-function bodyOf(path: string, kind: DocumentKind, format: 'csv' | 'ndjson') {
+function bodyOf(path: string, format: 'csv' | 'ndjson', rows: readonly CsvRow[]) {
   const fileLines: number[] = [];
   async function* ndjson(): AsyncGenerator<string> {
     const lines = createInterface({
@@ -90,10 +104,9 @@ function bodyOf(path: string, kind: DocumentKind, format: 'csv' | 'ndjson') {
     }
   }
   async function* csv(): AsyncGenerator<string> {
-    for await (const item of readDocuments(path, kind, { format: 'csv' })) {
-      if (!('value' in item)) continue; // refused before sending; see checkCsv
-      fileLines.push(item.line);
-      yield `${JSON.stringify(item.value)}\n`;
+    for (const row of rows) {
+      fileLines.push(row.line);
+      yield row.text;
     }
   }
   return {
@@ -105,35 +118,48 @@ function bodyOf(path: string, kind: DocumentKind, format: 'csv' | 'ndjson') {
   };
 }
 
-/** Rows the CSV reader cannot turn into documents: refused before anything is sent. */
-async function checkCsv(path: string, kind: DocumentKind): Promise<void> {
+/**
+ * Rows the CSV reader cannot turn into documents: refused before anything is sent. With `keep`, the
+ * rows to send, from this same read: a second read could see an edited file whose new bad rows
+ * nobody checked.
+ */
+async function checkCsv(path: string, kind: DocumentKind, keep: boolean): Promise<CsvRow[]> {
   const errors: Reason[] = [];
+  const rows: CsvRow[] = [];
   let count = 0;
   for await (const item of readDocuments(path, kind, { format: 'csv' })) {
     count++;
-    if ('error' in item && errors.length < MAX_LOCAL_ERRORS) errors.push(item.error);
+    if ('error' in item) {
+      if (errors.length < MAX_LOCAL_ERRORS) errors.push(item.error);
+    } else if (keep && errors.length === 0) {
+      rows.push({ line: item.line, text: `${JSON.stringify(item.value)}\n` });
+    }
   }
   if (errors.length > 0)
     throw new RefusedError(`${path}: ${errors.length} problem(s); nothing was imported`, errors, {
       kind,
       count,
     });
+  return rows;
 }
 
 async function importVia(ctx: CommandContext, kind: DocumentKind, path: string): Promise<void> {
   const format = await formatOf(path);
+  // Over the API's inline limit, go straight to the upload: a server refuses an oversized body
+  // before reading it, and a client still streaming it then sees a broken pipe, not the 413.
+  const large = (await stat(path)).size > DEFAULT_MAX_BODY_BYTES;
+  let rows: CsvRow[] = [];
   if (format === 'csv') {
     if (kind === 'events')
       throw new RefusedError(`${kind} are imported from NDJSON only, not CSV`, [
         { path: '', message: `${kind} are imported from NDJSON only, not CSV` },
       ]);
-    await checkCsv(path, kind);
+    // An upload sends the file itself (the server reads and checks what it received).
+    rows = await checkCsv(path, kind, !large);
   }
-  const body = bodyOf(path, kind, format);
+  const body = bodyOf(path, format, rows);
   await withApi(ctx, async (api) => {
-    // Over the API's inline limit, go straight to the upload: a server refuses an oversized body
-    // before reading it, and a client still streaming it then sees a broken pipe, not the 413.
-    if ((await stat(path)).size > DEFAULT_MAX_BODY_BYTES) return uploadImport(ctx, api, kind, path, format);
+    if (large) return uploadImport(ctx, api, kind, path, format);
     let result: unknown;
     try {
       ({ body: result } = await api.call('POST', `/v1/${kind}:import`, {
@@ -180,14 +206,22 @@ async function uploadImport(
   const job = importUploadSchema.parse(
     (await api.call('POST', '/v1/imports', { body: { json: { kind, format } } })).body,
   );
-  const put = await fetch(job.uploadUrl, { method: 'PUT', body: await openAsBlob(path) });
+  const file = await openAsBlob(path);
+  const put = await fetch(job.uploadUrl, { method: 'PUT', body: file });
   if (!put.ok)
     throw new RefusedError(`${path}: the upload was refused (HTTP ${put.status}); nothing was imported`, [], {
       kind,
     });
+  ctx.out.note(`uploaded ${(file.size / 2 ** 20).toFixed(1)} MB as import ${job.importId}; validating`);
   const deadline = Date.now() + 20 * 60_000;
+  let shown = '';
   for (let delay = 250; ; delay = Math.min(delay * 2, 5_000)) {
     const state = importJobViewSchema.parse((await api.call('GET', `/v1/imports/${job.importId}`)).body);
+    const progress = progressOf(state);
+    if (progress !== undefined && progress !== shown) {
+      ctx.out.note(progress);
+      shown = progress;
+    }
     if (state.status === 'failed')
       throw new RefusedError(
         `${path}: ${state.message ?? `${state.errorCount ?? 0} problem(s) in ${state.count ?? 0} document(s); nothing was stored`}`,
@@ -214,6 +248,15 @@ async function uploadImport(
       );
     await new Promise((resolve) => setTimeout(resolve, delay));
   }
+}
+
+/** A large import's progress (the job records it every 10,000 lines), for a line on stderr. */
+function progressOf(state: z.infer<typeof importJobViewSchema>): string | undefined {
+  const n = (v: number | undefined) => (v ?? 0).toLocaleString('en');
+  if (state.status === 'validating' && state.count !== undefined) return `validated ${n(state.count)} lines`;
+  if (state.status === 'writing')
+    return `writing: ${n(state.written)} of ${n(state.count)} documents written`;
+  return undefined;
 }
 
 async function settingsShow(ctx: CommandContext): Promise<void> {

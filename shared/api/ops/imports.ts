@@ -4,6 +4,7 @@
 
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { createRoute, z } from '@hono/zod-openapi';
+import { ImportIncompleteError } from '../../import/errors.js';
 import { ndjsonLines, type ParsedLine } from '../../import/parse.js';
 import type { DocumentKind } from '../../import/validate.js';
 import { importDocumentLines } from '../../usecases/imports/import-documents.js';
@@ -16,6 +17,7 @@ import {
   jsonContent,
   opsApp,
   ProblemError,
+  problemSchema,
   security,
   unprocessableResponse,
 } from './common.js';
@@ -38,7 +40,7 @@ function parseBody(contentType: string, text: string): () => AsyncIterable<Parse
       for (let i = 0; i < values.length; i++) yield { line: i + 1, value: values[i] };
     };
   }
-  if (/^application\/(x-)?ndjson\b/i.test(contentType)) return () => ndjsonLines(text.split(/\r?\n/));
+  if (/^application\/(x-)?ndjson\b/i.test(contentType)) return () => ndjsonLines([text]);
   throw new ProblemError({
     type: PROBLEM_TYPES.unsupportedMedia,
     title: 'Unsupported media type',
@@ -46,6 +48,14 @@ function parseBody(contentType: string, text: string): () => AsyncIterable<Parse
     detail: 'Send application/json (an array) or application/x-ndjson.',
   });
 }
+
+const incompleteResponse = {
+  503: {
+    description:
+      'Validated but not all written (the store failed; the detail says how many were): the same request again completes it',
+    content: { 'application/problem+json': { schema: problemSchema } },
+  },
+} as const;
 
 export function importRoutes(deps: ApiDeps): OpenAPIHono {
   const app = opsApp(deps.log);
@@ -72,11 +82,23 @@ export function importRoutes(deps: ApiDeps): OpenAPIHono {
           200: jsonContent(importResultSchema.clone(), 'Imported'),
           ...commonErrors,
           ...unprocessableResponse,
+          ...incompleteResponse,
         },
       }),
       async (c) => {
         const read = parseBody(c.req.header('content-type') ?? '', await c.req.text());
-        const out = await importDocumentLines(deps.store, { kind, read });
+        const out = await importDocumentLines(deps.store, { kind, read }).catch((err: unknown) => {
+          if (!(err instanceof ImportIncompleteError)) throw err;
+          // Validated, partly written: the client's next step is the same request again, which completes it.
+          deps.log.error('import stopped while writing', err);
+          throw new ProblemError({
+            type: PROBLEM_TYPES.unavailable,
+            title: 'Service unavailable',
+            status: 503,
+            // The cause stays in the log: a store's message is no business of the client's.
+            detail: `the import stopped after ${err.written} of ${err.count} validated documents were written; the same request again completes it and ends exactly as one clean import would`,
+          });
+        });
         if (!out.ok)
           throw new ProblemError({
             type: PROBLEM_TYPES.validation,

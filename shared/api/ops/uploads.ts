@@ -109,11 +109,13 @@ export function uploadRoutes(deps: ApiDeps): OpenAPIHono {
           detail: 'The upload URL is expired or its signature does not match.',
         });
       if (outcome === 'not-found') throw notFound(`Import ${c.req.param('importId')}`);
+      if (outcome === 'incomplete')
+        throw badRequest('The upload ended before its body did; PUT the whole file to the same URL again.');
       throw new ProblemError({
         type: PROBLEM_TYPES.conflict,
         title: 'Conflict',
         status: 409,
-        detail: 'This import was already uploaded; create a new import for another file.',
+        detail: 'This import was already uploaded with other content; create a new import for another file.',
       });
     });
   }

@@ -3,8 +3,15 @@
 // stream for runImportJob.
 
 import { Readable } from 'node:stream';
-import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import {
+  GetObjectCommand,
+  type GetObjectCommandOutput,
+  PutObjectCommand,
+  type S3Client,
+  S3ServiceException,
+} from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { ImportSourceError } from '../../import/errors.js';
 import type { ImportJob, ImportJobFormat, ImportJobKind, ImportUploads } from '../../ports/import-jobs.js';
 
 /** Every upload object lives under this prefix; the IAM grants are scoped to it. */
@@ -51,14 +58,41 @@ export class UploadUnreadableError extends Error {
   override readonly name = 'UploadUnreadableError';
 }
 
-/** The object's body as a Node stream (what the SDK returns in Node); each call is a new GetObject. */
+/**
+ * The object's body as a Node stream (what the SDK returns in Node); each call is a new GetObject
+ * of the same bytes: the first read's ETag is required of every later one (If-Match), so an object
+ * replaced in between (a second PUT to the same upload URL) fails the read, before anything is
+ * written, instead of writing other content than was validated.
+ */
 export function s3ObjectSource(client: S3Client, bucket: string, key: string): () => Promise<Readable> {
+  let etag: string | undefined;
   return async () => {
-    const out = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    let out: GetObjectCommandOutput;
+    try {
+      out = await client.send(
+        new GetObjectCommand({ Bucket: bucket, Key: key, ...(etag !== undefined && { IfMatch: etag }) }),
+      );
+    } catch (err) {
+      if (etag !== undefined && isPreconditionFailed(err))
+        throw new ImportSourceError(
+          'changed-during-import',
+          `s3://${bucket}/${key} was replaced after it was validated (another upload to the same URL); nothing was written`,
+          { cause: err },
+        );
+      throw err;
+    }
     if (!(out.Body instanceof Readable))
       throw new UploadUnreadableError(`s3://${bucket}/${key} has no readable body`);
+    etag ??= out.ETag;
     return out.Body;
   };
+}
+
+function isPreconditionFailed(err: unknown): boolean {
+  return (
+    err instanceof S3ServiceException &&
+    (err.name === 'PreconditionFailed' || err.$metadata.httpStatusCode === 412)
+  );
 }
 
 /** The upload bucket's name, set on the API (to presign) and the importer (to read). */

@@ -70,6 +70,12 @@ describe('CSV imports', () => {
     const result = await importFile({ path, kind: 'customers', store });
     expect(result.ok ? [] : result.errors).toEqual([
       { line: 4, path: 'monthlyValue', message: 'must be ≥ 0' },
+      // A name is one line (it goes into subjects): the quoted line break is refused at its record's line.
+      {
+        line: 5,
+        path: 'name',
+        message: 'must be one line without control characters (CR, LF, NUL…) or bidirectional overrides',
+      },
       { line: 5, path: 'timeZone', message: 'must be an IANA time zone such as Asia/Shanghai' },
       {
         line: 5,
