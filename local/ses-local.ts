@@ -43,6 +43,8 @@ export interface SesLocalOptions {
    * into its store at start (the mailbox page and `touchpoint outbox` show them after a restart).
    */
   captureFile?: string;
+  /** Told the server's pid (its process group) as soon as it is spawned, before it is ready. */
+  onSpawn?: (pid: number) => void;
 }
 
 /** The file in a data dir that keeps every email the local SES server received. */
@@ -78,6 +80,7 @@ export const startSesLocal = async (options: SesLocalOptions = {}): Promise<SesL
   const group = spawnGroup(process.execPath, args, {
     env: { ...process.env, AWS_SES_ACCOUNT: JSON.stringify(localAccount(options.maxSendRate ?? 14)) },
   });
+  options.onSpawn?.(group.pid);
   let exit: string | undefined;
   void group.exited.then(({ code, signal }) => {
     exit = `exited with ${code ?? signal}: ${group.output()}`;

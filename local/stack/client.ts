@@ -2,10 +2,11 @@
 // there is one, else a new background stack started detached (daemon.ts). Imports nothing heavy
 // (no AWS SDK, no Hono, no CDK): this is on every command's path.
 import { spawn } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { advertisedOwner, isProcessAlive, type RuntimeInfo, runningOwner } from '../data-dir.js';
+import { advertisedOwner, ensurePrivateDir, type RuntimeInfo, runningOwner } from '../data-dir.js';
+import { tryLock } from '../pid-lock.js';
 import { type StackConfig, stackConfig } from './config.js';
 import {
   lastUsedMs,
@@ -66,24 +67,14 @@ async function evictOthers(dataDir: string, config: StackConfig): Promise<void> 
     await stopDataDirStack(s.dataDir, { backgroundOnly: true });
 }
 
-/** One starter per data dir: an O_EXCL file with its pid; a dead starter's file is taken over. */
-function takeStartLock(dataDir: string): (() => void) | undefined {
-  const path = join(dataDir, START_LOCK);
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      writeFileSync(path, String(process.pid), { flag: 'wx' });
-      return () => rmSync(path, { force: true });
-    } catch {
-      const holder = Number(tail(path));
-      if (Number.isInteger(holder) && holder > 0 && isProcessAlive(holder)) return undefined;
-      rmSync(path, { force: true });
-    }
-  }
-  return undefined;
+/** One starter per data dir (pid-lock.ts); a dead starter's lock is taken over. */
+async function takeStartLock(dataDir: string): Promise<(() => void) | undefined> {
+  const attempt = await tryLock(join(dataDir, START_LOCK), { purpose: `starting the stack of ${dataDir}` });
+  return 'held' in attempt ? () => attempt.held.release() : undefined;
 }
 
 async function startStack(dataDir: string, config: StackConfig, deadline: number): Promise<void> {
-  const release = takeStartLock(dataDir);
+  const release = await takeStartLock(dataDir);
   if (!release) return; // another command is starting it: the caller waits for the advertisement
   try {
     if (runningOwner(dataDir)) return;
@@ -91,7 +82,7 @@ async function startStack(dataDir: string, config: StackConfig, deadline: number
     if (advertisedOwner(dataDir)) await stopDataDirStack(dataDir, { backgroundOnly: true });
     await evictOthers(dataDir, config);
     const logPath = join(dataDir, STACK_LOG);
-    const logFd = openSync(logPath, 'a');
+    const logFd = openSync(logPath, 'a', 0o600);
     const { TOUCHPOINT_OPS_TOKEN: _ignored, ...env } = process.env;
     // Detached: its own session and process group, so Ctrl-C on this command never reaches it, and
     // `touchpoint stop` ends it by its group. Its output goes to the data dir, not our terminal.
@@ -134,7 +125,7 @@ async function startStack(dataDir: string, config: StackConfig, deadline: number
  */
 export async function ensureLocalApi(dataDirArg: string): Promise<LocalApi> {
   const dataDir = resolve(dataDirArg);
-  mkdirSync(dataDir, { recursive: true });
+  ensurePrivateDir(dataDir);
   // Before reading runtime.json: a stack checking its idle time now sees this use.
   touchHeartbeat(dataDir);
   const config = stackConfig();

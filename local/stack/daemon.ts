@@ -2,10 +2,9 @@
 // the local API (the same Hono app as `touchpoint serve`), started detached by the first command
 // that needs them (client.ts) and advertised in the data dir; later commands attach. It stops itself
 // after TOUCHPOINT_IDLE_SECONDS without a command, and on SIGTERM (`touchpoint stop`).
-import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createAdaptorServer } from '@hono/node-server';
-import { advertiseOwner, lockDataDir } from '../data-dir.js';
+import { advertiseOwner, type DataDirLock, ensurePrivateDir, lockDataDir } from '../data-dir.js';
 import { type DynamoDbLocal, startDynamoDbLocal } from '../dynamodb-local.js';
 import { freePort, isGroupAlive } from '../process-group.js';
 import { EMAIL_CAPTURE_FILE, type SesLocal, startSesLocal } from '../ses-local.js';
@@ -21,11 +20,23 @@ const log = (message: string): void => {
   process.stderr.write(`${new Date().toISOString()} stack ${process.pid}: ${message}\n`);
 };
 
-/** Starts the three servers together; if one fails, stops the others before throwing. */
-async function startServers(dataDir: string): Promise<{ ddb: DynamoDbLocal; ses: SesLocal; sms: SmsSink }> {
+/**
+ * Starts the three servers together, each named in the data dir's lock as soon as it is spawned; if
+ * one fails, stops the others before throwing.
+ */
+async function startServers(
+  dataDir: string,
+  lock: DataDirLock,
+): Promise<{ ddb: DynamoDbLocal; ses: SesLocal; sms: SmsSink }> {
   const [ddb, ses, sms] = await Promise.allSettled([
-    startDynamoDbLocal({ dataDir: join(dataDir, 'dynamodb') }),
-    startSesLocal({ captureFile: join(dataDir, EMAIL_CAPTURE_FILE) }),
+    startDynamoDbLocal({
+      dataDir: join(dataDir, 'dynamodb'),
+      onSpawn: (pid) => lock.guard('dynamodb-local', pid),
+    }),
+    startSesLocal({
+      captureFile: join(dataDir, EMAIL_CAPTURE_FILE),
+      onSpawn: (pid) => lock.guard('ses-local', pid),
+    }),
     startSmsSink({ dir: dataDir }),
   ]);
   if (ddb.status === 'fulfilled' && ses.status === 'fulfilled' && sms.status === 'fulfilled')
@@ -41,7 +52,9 @@ async function startServers(dataDir: string): Promise<{ ddb: DynamoDbLocal; ses:
 
 export async function runStack(dataDirArg: string): Promise<void> {
   const dataDir = resolve(dataDirArg);
-  mkdirSync(dataDir, { recursive: true });
+  // Everything this process and its servers write (the database, messages, logs) is the user's alone.
+  process.umask(0o077);
+  ensurePrivateDir(dataDir);
   const config = stackConfig();
   registerStack({ dataDir, pid: process.pid, startedAt: new Date().toISOString(), ...stackTag() });
   const stops: (() => Promise<void> | void)[] = [() => unregisterStack(dataDir, process.pid)];
@@ -67,9 +80,11 @@ export async function runStack(dataDirArg: string): Promise<void> {
 
   try {
     // A one-shot command of an older CLI may hold the JVM's files for a few seconds: wait for it.
-    stops.push(await lockDataDir(dataDir, 60_000));
+    // A lock left by a holder killed hard is taken over here, and what it left running is stopped.
+    const lock = await lockDataDir(dataDir, 60_000);
+    stops.push(() => lock.release());
     // The JVM boots in its own process while this one loads the API and the runtime (~1 s of imports).
-    const servers = startServers(dataDir);
+    const servers = startServers(dataDir, lock);
     const modules = Promise.all([
       import('../runtime.js'),
       import('../api-server.js'),

@@ -6,10 +6,13 @@ import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { isProcessAlive } from '../data-dir.js';
+import { identify, isSameProcess } from '../process-identity.js';
 
 const entrySchema = z.object({
   dataDir: z.string(),
   pid: z.number().int(),
+  /** The stack process's start time (process-identity.ts): a reused pid is not the stack. */
+  startTime: z.string().optional(),
   startedAt: z.string(),
   /** TOUCHPOINT_STACK_TAG of whoever started it: lets a test run find the stacks it left behind. */
   tag: z.string().optional(),
@@ -29,9 +32,19 @@ const entryPath = (dataDir: string): string =>
 export const stackTag = (env: NodeJS.ProcessEnv = process.env): { tag?: string } =>
   env.TOUCHPOINT_STACK_TAG ? { tag: env.TOUCHPOINT_STACK_TAG } : {};
 
+/** Whether the registered stack process still runs (not another process given its pid later). */
+export const isEntryAlive = (entry: StackEntry): boolean =>
+  entry.startTime === undefined
+    ? isProcessAlive(entry.pid)
+    : isSameProcess({ pid: entry.pid, startTime: entry.startTime });
+
 export function registerStack(entry: StackEntry): void {
-  mkdirSync(registryDir(), { recursive: true });
-  writeFileSync(entryPath(entry.dataDir), JSON.stringify(entry));
+  // It lists data dirs (paths that may name people or projects): the user's alone.
+  mkdirSync(registryDir(), { recursive: true, mode: 0o700 });
+  const startTime = entry.startTime ?? identify(entry.pid)?.startTime;
+  writeFileSync(entryPath(entry.dataDir), JSON.stringify({ ...entry, ...(startTime && { startTime }) }), {
+    mode: 0o600,
+  });
 }
 
 /** Removes the data dir's entry if it is still the given process's. */
@@ -65,7 +78,7 @@ export function liveStacks(): StackEntry[] {
     } catch {
       continue; // being written right now, or not ours to judge
     }
-    if (parsed.success && isProcessAlive(parsed.data.pid)) live.push(parsed.data);
+    if (parsed.success && isEntryAlive(parsed.data)) live.push(parsed.data);
     else if (parsed.success) rmSync(path, { force: true });
   }
   return live;
@@ -78,8 +91,8 @@ export function touchHeartbeat(dataDir: string): void {
   try {
     utimesSync(path, now, now);
   } catch {
-    mkdirSync(dataDir, { recursive: true });
-    writeFileSync(path, '');
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    writeFileSync(path, '', { mode: 0o600 });
   }
 }
 

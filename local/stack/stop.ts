@@ -1,11 +1,12 @@
 // Stops what the CLI keeps running for a data dir: its background stack, or a `serve` holding it,
-// and any process group either left behind (a JVM whose owner was killed hard). By PID and process
-// group only, never by name.
+// and any process group either left behind (a JVM whose owner was killed hard), as the data dir's
+// lock names them. By PID and process group only, each checked to be ours first, never by name.
 import { rmSync } from 'node:fs';
-import { join } from 'node:path';
-import { advertisedOwner, isProcessAlive } from '../data-dir.js';
+import { join, resolve } from 'node:path';
+import { advertisedOwner, isOwnerAlive, reapDataDir } from '../data-dir.js';
 import { isGroupAlive, stopGroup, stopProcess } from '../process-group.js';
-import { stackEntry, unregisterStack } from './registry.js';
+import { commandLineHolds } from '../process-identity.js';
+import { isEntryAlive, stackEntry, unregisterStack } from './registry.js';
 
 export interface StopResult {
   /** The owner processes that were running and are gone now. */
@@ -19,20 +20,21 @@ export interface StopResult {
 const STACK_GRACE_MS = 20_000;
 
 export async function stopDataDirStack(
-  dataDir: string,
+  dataDirArg: string,
   options: { backgroundOnly?: boolean } = {},
 ): Promise<StopResult> {
+  const dataDir = resolve(dataDirArg);
   const owner = advertisedOwner(dataDir);
   const entry = stackEntry(dataDir);
   const result: StopResult = { stopped: [], orphans: [] };
 
   // The registry knows a stack that is still starting (no runtime.json yet).
-  if (entry && isProcessAlive(entry.pid) && entry.pid !== owner?.pid) {
+  if (entry && isEntryAlive(entry) && entry.pid !== owner?.pid) {
     // Detached at spawn: its pid is its group; its JVM and SES are groups of their own.
     await stopGroup(entry.pid, { graceMs: STACK_GRACE_MS });
     result.stopped.push({ pid: entry.pid, kind: 'stack' });
   }
-  if (owner && isProcessAlive(owner.pid)) {
+  if (owner && isOwnerAlive(owner)) {
     if (owner.kind === 'stack') {
       await stopGroup(owner.pid, { graceMs: STACK_GRACE_MS });
       result.stopped.push({ pid: owner.pid, kind: 'stack' });
@@ -44,13 +46,16 @@ export async function stopDataDirStack(
       return result;
     }
   }
+  // What a holder killed hard left running, as its lock names them (checked to be still ours).
+  for (const guard of await reapDataDir(dataDir)) result.orphans.push(guard.pgid);
+  // An advertisement without a lock entry (an older CLI's): only a group still on this data dir.
   for (const group of owner?.groups ?? []) {
-    if (!isGroupAlive(group)) continue;
+    if (result.orphans.includes(group) || !isGroupAlive(group) || !commandLineHolds(group, dataDir)) continue;
     await stopGroup(group);
     result.orphans.push(group);
   }
   // What a dead owner could not remove itself.
-  if (owner && !isProcessAlive(owner.pid) && advertisedOwner(dataDir)?.pid === owner.pid)
+  if (owner && !isOwnerAlive(owner) && advertisedOwner(dataDir)?.pid === owner.pid)
     rmSync(join(dataDir, 'runtime.json'), { force: true });
   if (entry) unregisterStack(dataDir, entry.pid);
   return result;

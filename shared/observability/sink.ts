@@ -13,8 +13,9 @@ export function logFileFor(dir: string, at: Date): string {
 
 /** Installs the file sink for this process; returns the uninstall. */
 export function installFileLogSink(dir: string): () => void {
-  mkdirSync(dir, { recursive: true });
+  // Private to the user (0700/0600), like the rest of the data dir.
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
   return installLogSink((record: LogRecord) => {
-    appendFileSync(logFileFor(dir, new Date()), `${JSON.stringify(record)}\n`);
+    appendFileSync(logFileFor(dir, new Date()), `${JSON.stringify(record)}\n`, { mode: 0o600 });
   });
 }

@@ -1,7 +1,7 @@
 // `npm start`: the embedded stack with the demo data, the daily schedule from the synthesized
 // template played forward over the demo period on a simulated clock, then the mailbox and SMS
 // pages kept up until Ctrl-C (or, with --once, a clean exit for scripts and CI).
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { campaignSchema, customerSchema, settingsSchema } from '../../../shared/domain/documents.js';
 import { importFile } from '../../../shared/import/import-file.js';
@@ -10,6 +10,7 @@ import { nextFireTimes, schedulesFromTemplate } from '../../assembly-schedules.j
 import { executeRun } from '../../run-executor.js';
 import { type Embedded, PROJECT_ROOT } from '../../runtime.js';
 import { readOutbox } from '../../stack/outbox.js';
+import { stopDataDirStack } from '../../stack/stop.js';
 import { type CommandContext, withEmbedded } from '../context.js';
 import { type DemoTouch, notSentHeading, notSentLines, reasonTotals, sentTable } from '../demo-report.js';
 import { parsePort, serveApi } from './serve.js';
@@ -57,8 +58,13 @@ function demoFirings(env: Embedded): Date[] {
 export async function demoCommand(ctx: CommandContext): Promise<void> {
   const started = Date.now();
   const dataDir = join(ctx.dataDir, 'demo');
-  rmSync(dataDir, { recursive: true, force: true });
-  await withEmbedded({ ...ctx, dataDir }, { channels: true, own: true }, async (env) => {
+  // The demo starts from an empty data dir, emptied only once it holds the dir's lock: a background
+  // stack of it (`touchpoint outbox --data-dir …/demo`) steps aside, another `npm start` is waited for.
+  await stopDataDirStack(dataDir, { backgroundOnly: true });
+  const fresh = {
+    onBusy: (pid: number) => ctx.out.note(`waiting for process ${pid}, which holds ${dataDir}, to finish`),
+  };
+  await withEmbedded({ ...ctx, dataDir }, { channels: true, own: true, fresh }, async (env) => {
     ctx.out.text(`Touchpoint demo — local stack up in ${Date.now() - started} ms (data in ${dataDir})`);
     await loadDemoData(env);
     const zones = demoZones();
