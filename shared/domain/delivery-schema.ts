@@ -33,5 +33,6 @@ export const deliverySchema = touchKeySchema.extend({
   providerMessageId: z.string().optional(),
   error: z.string().optional(),
   updatedAt: z.string(),
+  leasedAt: z.string().optional(),
   events: z.array(z.object({ type: z.string(), at: z.string() })).optional(),
 });

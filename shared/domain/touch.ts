@@ -78,6 +78,11 @@ export interface Delivery extends TouchKey {
   providerMessageId?: string;
   error?: string;
   updatedAt: string;
+  /**
+   * When a `reserved` row was reserved, by the ledger's wall clock (never a run's simulated clock):
+   * the lease that tells a later run whether the reserving send can still be alive.
+   */
+  leasedAt?: string;
   /** Later provider events: delivery, bounce, complaint, open, click. */
   events?: { type: string; at: string }[];
 }
@@ -85,7 +90,7 @@ export interface Delivery extends TouchKey {
 /** The ledger row a touch becomes: its key and planning facts, with the write's own fields. */
 export function deliveryOf(
   touch: PlannedTouch,
-  fields: Pick<Delivery, 'status' | 'runId' | 'updatedAt' | 'reason' | 'error'>,
+  fields: Pick<Delivery, 'status' | 'runId' | 'updatedAt' | 'reason' | 'error' | 'leasedAt'>,
 ): Delivery {
   return {
     campaignId: touch.campaignId,

@@ -19,7 +19,8 @@ export interface Ledger {
   countedDueDates(customerId: string, channel: Channel, fromDay: string, toDay: string): Promise<string[]>;
   /**
    * The conditional write: claims the key for this run unless the ledger already holds it as
-   * sent/reserved/unknown. Returns false when another run (or an earlier one) holds it.
+   * sent/reserved/unknown. Returns false when another run (or an earlier one) holds it. The row's
+   * lease (`leasedAt`) is stamped with the ledger's wall clock, whatever `now` (the run's clock) says.
    */
   reserve(touch: PlannedTouch, runId: string, now: string): Promise<boolean>;
   /** Marks a reserved touch with its outcome. */
@@ -27,8 +28,8 @@ export interface Ledger {
   /** Records a suppressed touch, unless the key is already held (never overwrites a send). */
   recordSuppressed(touch: PlannedTouch, runId: string, now: string): Promise<void>;
   /**
-   * The ledger, with `reserved` rows older than RESERVATION_TIMEOUT_MS shown as `unknown`: the
-   * run that reserved them died before settling (docs/exactly-once.md).
+   * The ledger, with `reserved` rows whose lease ran out (`reviewed`) shown as `unknown`: the run
+   * that reserved them died before settling (docs/exactly-once.md).
    */
   listDeliveries(filter: { campaignId?: string; customerId?: string }): Promise<Delivery[]>;
   /** One ledger row, strongly consistent: what the send path reads after a refused reserve. */
@@ -38,7 +39,55 @@ export interface Ledger {
    * key, so a later run may still send it. Returns false (and writes nothing) when the key is held.
    */
   recordExpired(touch: PlannedTouch, runId: string, now: string): Promise<boolean>;
+  /**
+   * A later run met `row`, a `reserved` row it could not take. When the send that reserved it is
+   * gone — `holderGone` (the asking run reserved it itself: an earlier attempt of the batch died) or
+   * its lease is older than RESERVATION_TIMEOUT_MS on the ledger's wall clock — the row becomes
+   * `unknown` (reason `reserved-not-confirmed`; it stays held, never resent). Conditional on the
+   * row still being that reservation. Returns whether the row is now `unknown`.
+   */
+  markUnknown(row: Delivery, holderGone: boolean, now: string): Promise<boolean>;
+  /**
+   * An operator checked the provider's logs and found that an `unknown` touch (or a `reserved` one
+   * whose lease ran out) was never sent: the row becomes `failed` (released), so a later run may
+   * send it. Refused for a row that is sent, still in flight, or not held.
+   */
+  release(key: TouchKey, now: string): Promise<ReleaseOutcome>;
 }
+
+export type ReleaseOutcome =
+  | { released: true; delivery: Delivery }
+  | { released: false; reason: 'not-found' }
+  | { released: false; reason: 'sent' | 'in-flight' | 'not-held'; delivery: Delivery };
 
 /** A `reserved` row older than this was left by a send that died (the batch's retries are long over). */
 export const RESERVATION_TIMEOUT_MS = 15 * 60_000;
+
+/** Why a run reports a touch `unknown`, and what the ledger row then says. */
+export const UNKNOWN_REASONS = {
+  /** The reserving send died before settling: the message may or may not have gone out. */
+  notConfirmed: 'reserved-not-confirmed',
+  /** Another run's fresh reservation did not settle while this run waited: it may still be sending. */
+  inFlight: 'reserved-in-flight',
+} as const;
+
+/** What a released row says: it is `failed` (not held), so a later run may send it. */
+export const RELEASED_ERROR = "released by an operator: the provider's logs show it was not sent";
+
+/**
+ * Whether a `reserved` row's holder can no longer be sending: its lease, stamped with the wall clock
+ * at the reserve, is older than RESERVATION_TIMEOUT_MS. Rows reserved before leases existed are
+ * judged by updatedAt, which a simulated run clock may have dated far in the future: a stamp that
+ * far from the wall clock, either way, cannot be a send in flight.
+ */
+export function leaseExpired(row: Pick<Delivery, 'leasedAt' | 'updatedAt'>, wallNow: Date): boolean {
+  const at = Date.parse(row.leasedAt ?? row.updatedAt);
+  return Number.isNaN(at) || Math.abs(wallNow.getTime() - at) >= RESERVATION_TIMEOUT_MS;
+}
+
+/** The ledger as a review shows it: a `reserved` row whose lease ran out reads `unknown`. */
+export function reviewed(row: Delivery, wallNow: Date): Delivery {
+  return row.status === 'reserved' && leaseExpired(row, wallNow)
+    ? { ...row, status: 'unknown', reason: UNKNOWN_REASONS.notConfirmed }
+    : row;
+}

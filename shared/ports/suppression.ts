@@ -16,4 +16,6 @@ export interface SuppressionStore {
   listSuppressions(): Promise<SuppressionEntry[]>;
   /** Which of these normalized addresses are suppressed. */
   suppressedAmong(addresses: readonly string[]): Promise<Set<string>>;
+  /** The entry for one normalized address (why and since when it is suppressed), if listed. */
+  getSuppression(address: string): Promise<SuppressionEntry | undefined>;
 }

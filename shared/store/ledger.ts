@@ -12,7 +12,15 @@ import {
 } from '../domain/touch.js';
 import type { CampaignStore } from '../ports/campaigns.js';
 import { type Clock, systemClock } from '../ports/clock.js';
-import { type Ledger, RESERVATION_TIMEOUT_MS, type SettleOutcome } from '../ports/ledger.js';
+import {
+  type Ledger,
+  leaseExpired,
+  RELEASED_ERROR,
+  type ReleaseOutcome,
+  reviewed,
+  type SettleOutcome,
+  UNKNOWN_REASONS,
+} from '../ports/ledger.js';
 import { DeliveryNotFoundError } from './errors.js';
 import { deliveryItemSchema, keys, parseItem } from './items.js';
 import { attr, index } from './keys.js';
@@ -29,7 +37,7 @@ const NOT_HELD = 'attribute_not_exists(pk) OR #status IN (:suppressed, :failed, 
 
 function deliveryItem(
   touch: PlannedTouch,
-  fields: Pick<Delivery, 'status' | 'runId' | 'updatedAt' | 'reason' | 'error'>,
+  fields: Pick<Delivery, 'status' | 'runId' | 'updatedAt' | 'reason' | 'error' | 'leasedAt'>,
 ): Item {
   const d = deliveryOf(touch, fields);
   return {
@@ -83,11 +91,64 @@ export class LedgerRows implements Ledger {
     );
   }
 
-  /** A reservation nobody settled within the timeout is reported as `unknown` (review, never resend). */
+  /** A reservation whose lease ran out is reported as `unknown` (review, never resend). */
   private reviewed(d: Delivery): Delivery {
-    if (d.status !== 'reserved') return d;
-    const age = this.clock.now().getTime() - Date.parse(d.updatedAt);
-    return age >= RESERVATION_TIMEOUT_MS ? { ...d, status: 'unknown' } : d;
+    return reviewed(d, this.clock.now());
+  }
+
+  async markUnknown(row: Delivery, holderGone: boolean, now: string): Promise<boolean> {
+    if (row.status === 'unknown') return true;
+    if (row.status !== 'reserved' || !(holderGone || leaseExpired(row, this.clock.now()))) return false;
+    return unlessHeld(async () => {
+      await this.table.update(keys.touch(row), {
+        UpdateExpression: 'SET #status = :unknown, #reason = :reason, updatedAt = :now',
+        // Still the very reservation the caller judged (a settle since then wins).
+        ConditionExpression: '#status = :reserved AND runId = :runId AND updatedAt = :updatedAt',
+        ExpressionAttributeNames: { '#status': 'status', '#reason': 'reason' },
+        ExpressionAttributeValues: {
+          ':unknown': 'unknown',
+          ':reason': UNKNOWN_REASONS.notConfirmed,
+          ':now': now,
+          ':reserved': 'reserved',
+          ':runId': row.runId,
+          ':updatedAt': row.updatedAt,
+        },
+      });
+    });
+  }
+
+  async release(key: TouchKey, now: string): Promise<ReleaseOutcome> {
+    // Read, judge, then write only if the row is still what was judged; a row that changed in
+    // between is judged again (a settle of an in-flight send lands as `sent`, and is refused).
+    for (;;) {
+      const row = await this.getDelivery(key);
+      if (!row) return { released: false, reason: 'not-found' };
+      if (row.status === 'sent') return { released: false, reason: 'sent', delivery: row };
+      if (row.status === 'reserved' && !leaseExpired(row, this.clock.now()))
+        return { released: false, reason: 'in-flight', delivery: row };
+      if (row.status !== 'reserved' && row.status !== 'unknown')
+        return { released: false, reason: 'not-held', delivery: row };
+      const done = await unlessHeld(async () => {
+        await this.table.update(keys.touch(key), {
+          // A released touch frees its frequency-cap slot, as a failed send does.
+          UpdateExpression: 'SET #status = :failed, #error = :error, updatedAt = :now REMOVE #cap',
+          ConditionExpression: '#status = :was AND updatedAt = :updatedAt',
+          ExpressionAttributeNames: { '#status': 'status', '#error': 'error', '#cap': attr.capKey },
+          ExpressionAttributeValues: {
+            ':failed': 'failed',
+            ':error': RELEASED_ERROR,
+            ':now': now,
+            ':was': row.status,
+            ':updatedAt': row.updatedAt,
+          },
+        });
+      });
+      if (done)
+        return {
+          released: true,
+          delivery: { ...row, status: 'failed', error: RELEASED_ERROR, updatedAt: now },
+        };
+    }
   }
 
   async getDeliveries(touchKeys: readonly TouchKey[]): Promise<Map<string, Delivery>> {
@@ -116,11 +177,19 @@ export class LedgerRows implements Ledger {
 
   reserve(touch: PlannedTouch, runId: string, now: string): Promise<boolean> {
     return unlessHeld(() =>
-      this.table.put(deliveryItem(touch, { status: 'reserved', runId, updatedAt: now }), {
-        ConditionExpression: NOT_HELD,
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: RELEASED,
-      }),
+      this.table.put(
+        deliveryItem(touch, {
+          status: 'reserved',
+          runId,
+          updatedAt: now,
+          leasedAt: this.clock.now().toISOString(),
+        }),
+        {
+          ConditionExpression: NOT_HELD,
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: RELEASED,
+        },
+      ),
     );
   }
 

@@ -31,6 +31,11 @@ export class Suppressions implements SuppressionStore {
     return items.map((item) => parseItem(suppressionItemSchema, item));
   }
 
+  async getSuppression(address: string): Promise<SuppressionEntry | undefined> {
+    const item = await this.table.get(keys.suppression(address));
+    return item ? parseItem(suppressionItemSchema, item) : undefined;
+  }
+
   async suppressedAmong(addresses: readonly string[]): Promise<Set<string>> {
     const items = await this.table.batchGet(addresses.map(keys.suppression), { projection: 'sk' });
     return new Set(items.map((i) => String(i.sk)));

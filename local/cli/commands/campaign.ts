@@ -8,7 +8,29 @@ import { showCampaigns } from '../present.js';
 import { ApiProblem, withApi } from '../remote/client.js';
 import { readJsonFile } from './documents.js';
 
-const USAGE = 'touchpoint campaign apply|validate FILE | campaign list | campaign pause|resume ID';
+const USAGE =
+  'touchpoint campaign apply|validate FILE | campaign list | campaign pause|resume ID | campaign test-send ID --step ID --channel email|sms --to ADDRESS [--customer ID]';
+const TEST_SEND_USAGE =
+  'touchpoint campaign test-send ID --step ID --channel email|sms --to ADDRESS [--customer ID]';
+
+const testSentSchema = z.object({ sent: z.literal(true), to: z.string(), providerMessageId: z.string() });
+
+/**
+ * One rendered step message to ADDRESS only (POST /v1/campaigns/{id}/test-send). The API refuses
+ * an address on the suppression list (422, with why): the refusal exits 1 and nothing is sent.
+ */
+async function testSend(ctx: CommandContext, id: string): Promise<void> {
+  const { step, channel, to, customer } = ctx.options;
+  if (!step || !to) throw new UsageError(`usage: ${TEST_SEND_USAGE}`);
+  if (channel !== 'email' && channel !== 'sms') throw new UsageError('--channel must be email or sms');
+  await withApi(ctx, async (api) => {
+    const path = `/v1/campaigns/${encodeURIComponent(id)}/test-send`;
+    const json = { stepId: step, channel, address: to, ...(customer && { customerId: customer }) };
+    const sent = testSentSchema.parse((await api.call('POST', path, { body: { json } })).body);
+    ctx.out.data({ ok: true, ...sent });
+    ctx.out.text(`test message for ${id}/${step} sent to ${sent.to} (${sent.providerMessageId})`);
+  });
+}
 
 /** A refused document (schema 400, checks 422) reads the same whichever the API found. */
 function refusedCampaign(file: string, e: unknown): unknown {
@@ -94,6 +116,9 @@ export async function campaignCommand(ctx: CommandContext): Promise<void> {
     case 'resume':
       if (!arg) throw new UsageError(`usage: touchpoint campaign ${sub} ID`);
       return pause(ctx, arg, sub === 'pause');
+    case 'test-send':
+      if (!arg) throw new UsageError(`usage: ${TEST_SEND_USAGE}`);
+      return testSend(ctx, arg);
     default:
       throw new UsageError(`usage: ${USAGE}`);
   }

@@ -1,7 +1,11 @@
 // deliveries (the ledger) and the manual suppression list: clients of /v1/deliveries and
 // /v1/suppressions. The API normalizes addresses and refuses invalid ones.
 import { suppressionReason } from '../../../shared/domain/channels.js';
-import { type Delivery, deliveryPageSchema } from '../../../shared/usecases/deliveries/schemas.js';
+import {
+  type Delivery,
+  deliveryPageSchema,
+  deliveryReleasedSchema,
+} from '../../../shared/usecases/deliveries/schemas.js';
 import {
   suppressionAddedSchema,
   suppressionListSchema,
@@ -29,7 +33,32 @@ export async function allDeliveries(
   return rows;
 }
 
+const RELEASE_USAGE =
+  'touchpoint deliveries release --campaign ID --step ID --customer ID --channel email|sms --occasion O';
+
+/**
+ * Frees the key of an `unknown` touch (docs/exactly-once.md): only after the provider's logs show
+ * it was not sent. The API refuses a touch that is sent, in flight or not held (409).
+ */
+async function release(ctx: CommandContext): Promise<void> {
+  const { campaign, step, customer, channel, occasion } = ctx.options;
+  if (ctx.args.length > 1 || !campaign || !step || !customer || !occasion)
+    throw new UsageError(`usage: ${RELEASE_USAGE}`);
+  if (channel !== 'email' && channel !== 'sms') throw new UsageError('--channel must be email or sms');
+  const key = { campaignId: campaign, stepId: step, customerId: customer, channel, occasion };
+  await withApi(ctx, async (api) => {
+    // A refusal (404 no row; 409 sent, in flight or not held) exits 1 with the API's reason.
+    const { body } = await api.call('POST', '/v1/deliveries/release', { body: { json: key } });
+    const { delivery } = deliveryReleasedSchema.parse(body);
+    ctx.out.data({ ok: true, released: true, delivery });
+    ctx.out.text(
+      `released ${campaign}/${step} ${channel} for ${customer} (${occasion}): the ledger says failed, so a later run of ${delivery.dueDate} may send it`,
+    );
+  });
+}
+
 export async function deliveriesCommand(ctx: CommandContext): Promise<void> {
+  if (ctx.args[0] === 'release') return release(ctx);
   if (ctx.args.length > 0)
     throw new UsageError('usage: touchpoint deliveries [--campaign ID] [--customer ID] [--json]');
   const { campaign, customer } = ctx.options;

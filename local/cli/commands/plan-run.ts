@@ -1,7 +1,12 @@
 // plan --date D (a dry run: writes nothing; GET /v1/plan) and run --date D (POST /v1/runs, the
 // state machine, then the run's result from GET /v1/run-results/{runId} once the execution is done).
 import { z } from 'zod';
-import { planReportSchema, runResultSchema } from '../../../shared/usecases/plan/report.js';
+import {
+  planReportSchema,
+  type RunResult,
+  runResultSchema,
+  type TouchRow,
+} from '../../../shared/usecases/plan/report.js';
 import { type CommandContext, requireDate } from '../context.js';
 import { RefusedError, UsageError } from '../errors.js';
 import { table } from '../output.js';
@@ -96,7 +101,54 @@ export async function runCommand(ctx: CommandContext): Promise<void> {
     );
     const s = result.summary;
     ctx.out.data(result);
-    ctx.out.text(`Run ${runId} for ${date}: ${s.sent} sent, ${s.suppressed} suppressed, ${s.failed} failed`);
+    const unknown = s.unknown ? `, ${s.unknown} unknown` : '';
+    ctx.out.text(
+      `Run ${runId} for ${date}: ${s.sent} sent, ${s.suppressed} suppressed, ${s.failed} failed${unknown}`,
+    );
     ctx.out.text(table(result.touches, COLUMNS));
+    const steps = unknownNextSteps(result);
+    if (steps.length > 0) {
+      ctx.out.text();
+      for (const line of steps) (ctx.out.json ? ctx.out.note : ctx.out.text)(line);
+    }
   });
+}
+
+/** Quotes a value for a POSIX shell when it holds anything beyond plain word characters. */
+const shellWord = (v: string): string => (/^[\w.@+:#/=-]+$/.test(v) ? v : `'${v.replaceAll("'", `'\\''`)}'`);
+
+/** The command that releases one touch's key (docs/exactly-once.md). */
+export function releaseCommand(
+  t: Pick<TouchRow, 'campaignId' | 'stepId' | 'customerId' | 'channel' | 'occasion'>,
+): string {
+  const flags = [
+    ['--campaign', t.campaignId],
+    ['--step', t.stepId],
+    ['--customer', t.customerId],
+    ['--channel', t.channel],
+    ['--occasion', t.occasion],
+  ];
+  return `touchpoint deliveries release ${flags.map(([f, v]) => `${f} ${shellWord(v ?? '')}`).join(' ')}`;
+}
+
+/**
+ * What an operator does about `unknown` touches: a run reserved them and stopped before confirming
+ * the send, so only the provider knows whether they went out. They stay held (never sent twice).
+ */
+export function unknownNextSteps(result: RunResult): string[] {
+  const unknown = result.touches.filter((t) => t.status === 'unknown');
+  if (unknown.length === 0) return [];
+  const inFlight = unknown.filter((t) => t.reason === 'reserved-in-flight').length;
+  return [
+    `${unknown.length} touch${unknown.length === 1 ? ' is' : 'es are'} unknown: an earlier run reserved ${unknown.length === 1 ? 'it' : 'them'} and stopped before confirming the send, so ${unknown.length === 1 ? 'it' : 'each'} may or may not have gone out. No run sends ${unknown.length === 1 ? 'it' : 'them'} again until released.`,
+    ...(inFlight > 0
+      ? [
+          `${inFlight} of them (reserved-in-flight) belong to a run that may still be sending: rerun in 15 minutes to see how ${inFlight === 1 ? 'it' : 'they'} ended.`,
+        ]
+      : []),
+    "Next step: look each one up in the provider's logs by address and time (SES: the configuration set's event destination; SMS: End User Messaging's event destination; locally: touchpoint outbox).",
+    '  - it was sent: nothing to do; the key stays held.',
+    '  - it was not sent: release the key, and a later run of its date sends it:',
+    ...unknown.map((t) => `      ${releaseCommand(t)}`),
+  ];
 }

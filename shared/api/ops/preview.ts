@@ -9,7 +9,6 @@ import { previewCampaign, previewSchema } from '../../usecases/campaigns/preview
 import { testSend } from '../../usecases/campaigns/test-send.js';
 import type { ApiDeps } from '../deps.js';
 import { PROBLEM_TYPES } from '../problem.js';
-import { campaignIdParam } from './campaigns.js';
 import {
   commonErrors,
   jsonContent,
@@ -21,14 +20,15 @@ import {
   unprocessable,
   unprocessableResponse,
 } from './common.js';
+import { addressField, campaignIdParam, idField } from './params.js';
 
 const testSendBody = z
   .strictObject({
-    stepId: z.string().min(1),
+    stepId: idField(),
     channel,
-    address: z.string().min(1).max(320),
+    address: addressField(),
     /** Render with this customer's data (default: sample data); the message still goes to `address`. */
-    customerId: z.string().min(1).optional(),
+    customerId: idField().optional(),
     locale: localeSchema.optional(),
   })
   .superRefine((b, ctx) => {
@@ -62,7 +62,7 @@ export function previewRoutes(deps: ApiDeps): OpenAPIHono {
         params: campaignIdParam,
         body: {
           required: true,
-          content: { 'application/json': { schema: z.strictObject({ customerId: z.string().min(1) }) } },
+          content: { 'application/json': { schema: z.strictObject({ customerId: idField() }) } },
         },
       },
       responses: {
@@ -91,7 +91,8 @@ export function previewRoutes(deps: ApiDeps): OpenAPIHono {
       path: '/v1/campaigns/{id}/test-send',
       tags: tag,
       security,
-      summary: 'Send one rendered step message to the given address only (not recorded in the ledger)',
+      summary:
+        'Send one rendered step message to the given address only (not recorded in the ledger); refused (422) when the address is on the suppression list',
       request: {
         params: campaignIdParam,
         body: { required: true, content: { 'application/json': { schema: testSendBody } } },
@@ -111,7 +112,14 @@ export function previewRoutes(deps: ApiDeps): OpenAPIHono {
       const { id } = c.req.valid('param');
       const body = c.req.valid('json');
       const result = await testSend(
-        { campaigns, customers, email: deps.email, sms: deps.sms, clock: deps.clock },
+        {
+          campaigns,
+          customers,
+          suppression: deps.store.suppression,
+          email: deps.email,
+          sms: deps.sms,
+          clock: deps.clock,
+        },
         { campaignId: id, ...body },
       );
       if (result.ok) return c.json(result.value, 200);
@@ -128,6 +136,15 @@ export function previewRoutes(deps: ApiDeps): OpenAPIHono {
           ]);
         case 'render-failed':
           throw renderFailed(result.failure);
+        case 'invalid-address':
+          throw unprocessable(result.message, [{ path: 'address', message: result.message }]);
+        case 'address-suppressed': {
+          const { address, reason, source, addedAt } = result.suppression;
+          const why = `${address} is on the suppression list (${reason}, from ${source}, since ${addedAt}); nothing was sent`;
+          throw unprocessable(`The address is suppressed: ${why}.`, [
+            { path: 'address', message: `suppressed: ${reason} (${source}, since ${addedAt})` },
+          ]);
+        }
         case 'channel-refused':
           throw new ProblemError({
             type: PROBLEM_TYPES.internal,

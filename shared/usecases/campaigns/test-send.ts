@@ -1,5 +1,7 @@
 // campaign test-send: one rendered step message to the address given, never to a customer and
 // never recorded in the ledger. Rendered with a customer's data when named, else with sample data.
+// An address on the suppression list gets nothing, a test included: it said no, or it bounced.
+import { InvalidAddressError, normalizeEmail, normalizePhone } from '../../domain/addresses.js';
 import type { Channel } from '../../domain/documents.js';
 import { SAMPLE_UNSUBSCRIBE_URL, sampleCustomer } from '../../domain/template-samples.js';
 import { resolveTemplate } from '../../domain/templates.js';
@@ -7,6 +9,7 @@ import type { CampaignStore } from '../../ports/campaigns.js';
 import type { EmailSender, SmsSender } from '../../ports/channels.js';
 import type { Clock } from '../../ports/clock.js';
 import type { CustomerDataStore } from '../../ports/customer-data.js';
+import type { SuppressionEntry, SuppressionStore } from '../../ports/suppression.js';
 import { type RenderFailure, renderStep } from './preview.js';
 
 export interface TestSendInput {
@@ -23,12 +26,31 @@ export type TestSendResult =
   | { ok: false; reason: 'campaign-not-found' | 'customer-not-found' | 'step-not-found' }
   | { ok: false; reason: 'no-template'; template: string }
   | { ok: false; reason: 'render-failed'; failure: RenderFailure }
+  | { ok: false; reason: 'invalid-address'; message: string }
+  | { ok: false; reason: 'address-suppressed'; suppression: SuppressionEntry }
   | { ok: false; reason: 'channel-refused'; error: string };
+
+/** Refuses an address on the suppression list, compared normalized as the planner compares. */
+async function suppressionOf(
+  suppression: Pick<SuppressionStore, 'getSuppression'>,
+  input: Pick<TestSendInput, 'channel' | 'address'>,
+): Promise<Extract<TestSendResult, { reason: 'invalid-address' | 'address-suppressed' }> | undefined> {
+  let address: string;
+  try {
+    address = input.channel === 'email' ? normalizeEmail(input.address) : normalizePhone(input.address);
+  } catch (e) {
+    if (e instanceof InvalidAddressError) return { ok: false, reason: 'invalid-address', message: e.message };
+    throw e;
+  }
+  const entry = await suppression.getSuppression(address);
+  return entry && { ok: false, reason: 'address-suppressed', suppression: entry };
+}
 
 export async function testSend(
   deps: {
     campaigns: CampaignStore;
     customers: CustomerDataStore;
+    suppression: Pick<SuppressionStore, 'getSuppression'>;
     email: EmailSender;
     sms: SmsSender;
     clock: Clock;
@@ -47,6 +69,8 @@ export async function testSend(
   if (!step) return { ok: false, reason: 'step-not-found' };
   if (!resolveTemplate(campaign, step.template, input.channel, data.locale))
     return { ok: false, reason: 'no-template', template: step.template };
+  const suppressed = await suppressionOf(deps.suppression, input);
+  if (suppressed) return suppressed;
   const today = deps.clock.now().toISOString().slice(0, 10);
   const r = await renderStep(campaign, data, step, input.channel, 'test', today);
   if (!r.ok) return { ok: false, reason: 'render-failed', failure: r.failure };

@@ -1,15 +1,22 @@
 // deliveries: the ledger, a page at a time (by customer in touch-key order, by campaign by due date).
+// A `reserved` row whose lease ran out on the wall clock reads `unknown`: the run that reserved it
+// died before confirming the send (docs/exactly-once.md).
+import { type Clock, systemClock } from '../../ports/clock.js';
 import type { CustomerDataStore, DeliveryPage, DeliveryPageRequest } from '../../ports/customer-data.js';
+import { reviewed } from '../../ports/ledger.js';
 
-export function pageDeliveries(
-  deps: { customers: CustomerDataStore },
+export async function pageDeliveries(
+  deps: { customers: CustomerDataStore; clock?: Clock },
   input: { campaignId?: string | undefined; customerId?: string | undefined; page: DeliveryPageRequest },
 ): Promise<DeliveryPage> {
-  return deps.customers.pageDeliveries(
+  const page = await deps.customers.pageDeliveries(
     {
       ...(input.campaignId !== undefined && { campaignId: input.campaignId }),
       ...(input.customerId !== undefined && { customerId: input.customerId }),
     },
     input.page,
   );
+  // The machine's clock, not a run's simulated one: leases are stamped with it.
+  const now = (deps.clock ?? systemClock).now();
+  return { ...page, deliveries: page.deliveries.map((d) => reviewed(d, now)) };
 }

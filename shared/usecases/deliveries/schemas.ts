@@ -7,3 +7,6 @@ export const deliveryPageSchema = z.object({
   nextCursor: z.string().optional(),
 });
 export type Delivery = z.infer<typeof deliverySchema>;
+
+/** POST /v1/deliveries/release's answer (the request schema is beside the use case). */
+export const deliveryReleasedSchema = z.object({ released: z.literal(true), delivery: deliverySchema });

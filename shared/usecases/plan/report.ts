@@ -37,6 +37,8 @@ export const runResultSchema = z.object({
     suppressed: z.number().int(),
     failed: z.number().int(),
     expired: z.number().int().optional(),
+    /** Touches held by a reservation nobody confirmed (status `unknown`): check, then release or keep. */
+    unknown: z.number().int().optional(),
     byReason,
   }),
 });

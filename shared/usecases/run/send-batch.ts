@@ -1,6 +1,7 @@
 // SendBatch: every send goes through the ledger's conditional write first (DESIGN decision 2).
 // reserve → send → settle. A crash after reserve leaves the row `reserved`: later runs treat it
-// as held (never a second send) and report it `unknown`, as the review does (docs/exactly-once.md).
+// as held (never a second send), mark it `unknown` on the ledger once its lease ran out, and report
+// it `unknown` with the operator's next step, never as sent (docs/exactly-once.md).
 import { customerAddress } from '../../domain/addresses.js';
 import type { Campaign, Customer } from '../../domain/documents.js';
 import { renderMessage } from '../../domain/templates.js';
@@ -8,7 +9,7 @@ import type { DeliveryStatus, PlannedTouch } from '../../domain/touch.js';
 import { unsubscribeUrl } from '../../domain/unsubscribe.js';
 import type { EmailSender, SendResult, SmsSender } from '../../ports/channels.js';
 import type { Clock } from '../../ports/clock.js';
-import { RESERVATION_TIMEOUT_MS } from '../../ports/ledger.js';
+import { UNKNOWN_REASONS } from '../../ports/ledger.js';
 import type { RunBatch } from '../../ports/runs.js';
 import type { Stores } from '../../store/stores.js';
 
@@ -73,6 +74,13 @@ export async function sendBatch(deps: SendBatchDeps, input: SendBatchInput): Pro
   };
 }
 
+/**
+ * A touch the planner found held by an earlier run's reservation (or an `unknown` row), which
+ * PlanRun carries into the batch so the run reports what became of it (plan-run.ts).
+ */
+export const isCarriedForReview = (t: PlannedTouch): boolean =>
+  t.status === 'planned' && t.reason === 'already-sent';
+
 async function sendTouches(deps: SendBatchDeps, batch: RunBatch): Promise<Outcome[]> {
   const customerIds = [...new Set(batch.touches.map((t) => t.customerId))];
   const campaignIds = [...new Set(batch.touches.map((t) => t.campaignId))];
@@ -81,8 +89,20 @@ async function sendTouches(deps: SendBatchDeps, batch: RunBatch): Promise<Outcom
     Promise.all(campaignIds.map((id) => deps.store.campaigns.getCampaign(id))),
   ]);
   const campaignById = new Map(campaigns.flatMap((r) => (r ? [[r.campaign.id, r] as const] : [])));
+  // Held touches send nothing: they are reviewed together, so the waits for fresh reservations of
+  // another run overlap instead of adding up touch by touch.
+  const now = deps.clock.now();
+  const reviews = await Promise.all(
+    batch.touches.map((t) => (isCarriedForReview(t) ? heldOutcome(deps, t, batch.runId, now) : undefined)),
+  );
   const outcomes: Outcome[] = [];
-  for (const touch of batch.touches) {
+  for (const [i, touch] of batch.touches.entries()) {
+    const review = reviews[i];
+    // Released since planning (the holder's send failed): an ordinary touch again.
+    if (review !== undefined && review !== 'released') {
+      outcomes.push(review);
+      continue;
+    }
     outcomes.push(
       await sendTouch(
         deps,
@@ -140,7 +160,12 @@ async function sendTouch(
     if (!(await deps.store.ledger.reserve(touch, runId, deps.clock.now().toISOString()))) {
       const again = await heldOutcome(deps, touch, runId, now);
       return again === 'released'
-        ? { key, status: 'unknown', reason: 'the key changed hands while sending' }
+        ? {
+            key,
+            status: 'unknown',
+            reason: UNKNOWN_REASONS.inFlight,
+            error: 'the key changed hands while sending',
+          }
         : again;
     }
   }
@@ -159,10 +184,12 @@ async function sendTouch(
 }
 
 /**
- * Why a reserve was refused, from the row itself: `sent` → already-sent; `reserved` by this run (an
- * earlier attempt of this batch died after reserving), or by another run longer ago than the batch
- * timeout → `unknown`. A fresh reservation of another run is a concurrent send in flight: we wait
- * briefly for it to settle so the report says what happened, and call it `unknown` if it does not.
+ * Why a reserve was refused, from the row itself: `sent` → already-sent. `unknown`, or `reserved` by
+ * this run (an earlier attempt of this batch died after reserving) or under a lease that ran out on
+ * the ledger's wall clock → the ledger marks it `unknown` and so does the report
+ * (`reserved-not-confirmed`). A live reservation of another run is a concurrent send in flight: we
+ * wait briefly for it to settle so the report says what happened, and call it `unknown`
+ * (`reserved-in-flight`) if it does not. Never `sent`: this run sent nothing.
  */
 async function heldOutcome(
   deps: SendBatchDeps,
@@ -177,15 +204,22 @@ async function heldOutcome(
     if (!row) return 'released';
     if (row.status === 'sent') return { key, status: 'suppressed', reason: 'already-sent' };
     if (row.status !== 'reserved' && row.status !== 'unknown') return 'released';
-    const stale = row.runId === runId || now.getTime() - Date.parse(row.updatedAt) >= RESERVATION_TIMEOUT_MS;
-    const wait = SETTLE_WAITS_MS[attempt];
-    if (row.status === 'unknown' || stale || wait === undefined) {
+    const reserved = `reserved by run ${row.runId} at ${row.leasedAt ?? row.updatedAt}`;
+    if (await deps.store.ledger.markUnknown(row, row.runId === runId, now.toISOString()))
       return {
         key,
         status: 'unknown',
-        reason: `reserved by run ${row.runId} at ${row.updatedAt} and never settled`,
+        reason: UNKNOWN_REASONS.notConfirmed,
+        error: `${reserved} and never confirmed: check the provider's logs, then release the key if it was not sent`,
       };
-    }
+    const wait = SETTLE_WAITS_MS[attempt];
+    if (wait === undefined)
+      return {
+        key,
+        status: 'unknown',
+        reason: UNKNOWN_REASONS.inFlight,
+        error: `${reserved}, not settled yet: that run may still be sending it`,
+      };
     await sleep(wait);
   }
 }

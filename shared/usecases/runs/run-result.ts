@@ -1,5 +1,6 @@
 // What a finished run did, in the contract's run JSON: every touch it planned with its outcome
-// (`sent`, `suppressed`, `failed`, and `expired` when a send window closed first).
+// (`sent`, `suppressed`, `failed`; `expired` when a send window closed first; `unknown` when the
+// ledger held the key under a reservation nobody confirmed: maybe sent, never reported as sent).
 import type { RunStore } from '../../ports/runs.js';
 import { countByReason, type RunResult, touchRow } from '../plan/report.js';
 import { type ReportedTouch, RunNotFoundError, runReport } from '../run/summarize-run.js';
@@ -8,6 +9,7 @@ function status(t: ReportedTouch): { status: string; reason: string | undefined 
   if (t.outcome === 'sent' || t.outcome === 'failed' || t.outcome === 'expired')
     return { status: t.outcome, reason: t.error };
   if (t.outcome === 'suppressed') return { status: 'suppressed', reason: t.outcomeReason ?? t.reason };
+  if (t.outcome === 'unknown') return { status: 'unknown', reason: t.outcomeReason };
   // A touch the run planned but never settled did not go out: the contract has no other word for it.
   return {
     status: t.outcome === 'planned' ? 'failed' : t.outcome,
@@ -39,6 +41,7 @@ export async function runResult(deps: { runs: RunStore }, runId: string): Promis
       suppressed: count('suppressed'),
       failed: count('failed'),
       ...(count('expired') > 0 && { expired: count('expired') }),
+      ...(count('unknown') > 0 && { unknown: count('unknown') }),
       byReason: countByReason(rows),
     },
   };

@@ -1,7 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { touchKeyString } from '../../../shared/domain/touch.js';
+import { RESERVATION_TIMEOUT_MS } from '../../../shared/ports/ledger.js';
 import { DeliveryNotFoundError } from '../../../shared/store/errors.js';
 import type { DynamoStores } from '../../../shared/store/stores.js';
+import { manualClock } from '../../support/fakes/memory-stores.js';
 import { createTestStore } from '../support/ddb.js';
 import { touch } from '../support/fixtures.js';
 
@@ -134,5 +136,66 @@ describe('ledger', () => {
     ]);
     // Without a filter the ledger is read campaign by campaign: none is registered in this table.
     expect(await store.ledger.listDeliveries({})).toEqual([]);
+  });
+});
+
+describe('a reservation whose run died, judged on the wall clock', () => {
+  // The ledger's clock is the machine's; runs stamp updatedAt with their own (simulated) clock.
+  const wall = manualClock('2026-12-02T00:40:00.000Z');
+  let walled: DynamoStores;
+  beforeAll(async () => {
+    ({ store: walled } = await createTestStore({ clock: wall }));
+  });
+  const FUTURE = '2030-01-01T09:00:00.000Z';
+
+  it('a future-dated reservation turns unknown once its lease ran out, and can then be released', async () => {
+    const t = touch({ customerId: 'lease', occasion: 'o-2030', dueDate: '2030-01-01' });
+    expect(await walled.ledger.reserve(t, 'dead-run', FUTURE)).toBe(true);
+    const row = await walled.ledger.getDelivery(t);
+    expect(row).toMatchObject({ status: 'reserved', updatedAt: FUTURE, leasedAt: wall.now().toISOString() });
+    if (!row) throw new Error('unreachable');
+    // Inside the lease: another run may still be sending it. Nothing changes.
+    expect(await walled.ledger.markUnknown(row, false, FUTURE)).toBe(false);
+    expect(await walled.ledger.release(t, FUTURE)).toMatchObject({ released: false, reason: 'in-flight' });
+    expect((await walled.ledger.listDeliveries({ customerId: 'lease' }))[0]?.status).toBe('reserved');
+
+    wall.advance(RESERVATION_TIMEOUT_MS);
+    expect((await walled.ledger.listDeliveries({ customerId: 'lease' }))[0]?.status).toBe('unknown');
+    expect(await walled.ledger.markUnknown(row, false, FUTURE)).toBe(true);
+    expect(await walled.ledger.getDelivery(t)).toMatchObject({
+      status: 'unknown',
+      reason: 'reserved-not-confirmed',
+    });
+    // Still held: no run can reserve it, and it keeps counting for frequency caps.
+    expect(await walled.ledger.reserve(t, 'rerun', FUTURE)).toBe(false);
+    expect(await walled.ledger.countedDueDates('lease', 'email', '2030-01-01', '2030-01-01')).toEqual([
+      '2030-01-01',
+    ]);
+
+    expect(await walled.ledger.release(t, FUTURE)).toMatchObject({
+      released: true,
+      delivery: { status: 'failed' },
+    });
+    expect(await walled.ledger.countedDueDates('lease', 'email', '2030-01-01', '2030-01-01')).toEqual([]);
+    expect(await walled.ledger.reserve(t, 'rerun', FUTURE)).toBe(true);
+  });
+
+  it('markUnknown leaves a row that settled meanwhile alone; release refuses sent and unheld rows', async () => {
+    const t = touch({ customerId: 'lease-2', occasion: 'o-1' });
+    expect(await walled.ledger.reserve(t, 'r1', FUTURE)).toBe(true);
+    const seen = await walled.ledger.getDelivery(t);
+    if (!seen) throw new Error('unreachable');
+    await walled.ledger.settle(t, { status: 'sent', providerMessageId: 'm-9' }, FUTURE);
+    // The same run's retry would call its own reservation dead: the settle since then wins.
+    expect(await walled.ledger.markUnknown(seen, true, FUTURE)).toBe(false);
+    expect((await walled.ledger.getDelivery(t))?.status).toBe('sent');
+    expect(await walled.ledger.release(t, FUTURE)).toMatchObject({ released: false, reason: 'sent' });
+    const free = touch({ customerId: 'lease-2', occasion: 'o-2' });
+    await walled.ledger.recordSuppressed({ ...free, status: 'suppressed', reason: 'holdout' }, 'r1', FUTURE);
+    expect(await walled.ledger.release(free, FUTURE)).toMatchObject({ released: false, reason: 'not-held' });
+    expect(await walled.ledger.release(touch({ customerId: 'nobody' }), FUTURE)).toEqual({
+      released: false,
+      reason: 'not-found',
+    });
   });
 });

@@ -10,16 +10,29 @@ import {
   touchKeyString,
 } from '../../../shared/domain/touch.js';
 import type { Clock } from '../../../shared/ports/clock.js';
-import { type Ledger, RESERVATION_TIMEOUT_MS, type SettleOutcome } from '../../../shared/ports/ledger.js';
+import {
+  type Ledger,
+  leaseExpired,
+  RELEASED_ERROR,
+  type ReleaseOutcome,
+  reviewed,
+  type SettleOutcome,
+  UNKNOWN_REASONS,
+} from '../../../shared/ports/ledger.js';
 import { DeliveryNotFoundError } from '../../../shared/store/errors.js';
 
-const HELD = new Set<Delivery['status']>(['reserved', 'sent']);
+const HELD = new Set<Delivery['status']>(['reserved', 'sent', 'unknown']);
 
 export class MemoryLedger implements Ledger {
   readonly rows = new Map<string, Delivery>();
   /** Every call, in order: what a race test inspects. */
-  readonly calls: { op: 'reserve' | 'settle' | 'suppress' | 'expire'; key: string; won?: boolean }[] = [];
+  readonly calls: {
+    op: 'reserve' | 'settle' | 'suppress' | 'expire' | 'unknown' | 'release';
+    key: string;
+    won?: boolean;
+  }[] = [];
 
+  /** `clock` is the ledger's wall clock: it stamps leases and judges them (a run's clock may differ). */
   constructor(private readonly clock: Clock) {}
 
   private take(touch: PlannedTouch, row: Delivery): boolean {
@@ -31,9 +44,34 @@ export class MemoryLedger implements Ledger {
   }
 
   private reviewed(d: Delivery): Delivery {
-    if (d.status !== 'reserved') return d;
-    const age = this.clock.now().getTime() - Date.parse(d.updatedAt);
-    return age >= RESERVATION_TIMEOUT_MS ? { ...d, status: 'unknown' } : d;
+    return reviewed(d, this.clock.now());
+  }
+
+  async markUnknown(row: Delivery, holderGone: boolean, now: string): Promise<boolean> {
+    if (row.status === 'unknown') return true;
+    if (row.status !== 'reserved' || !(holderGone || leaseExpired(row, this.clock.now()))) return false;
+    const k = touchKeyString(row);
+    const held = this.rows.get(k);
+    const same = held?.status === 'reserved' && held.runId === row.runId && held.updatedAt === row.updatedAt;
+    if (same)
+      this.rows.set(k, { ...held, status: 'unknown', reason: UNKNOWN_REASONS.notConfirmed, updatedAt: now });
+    this.calls.push({ op: 'unknown', key: k, won: same });
+    return same;
+  }
+
+  async release(key: TouchKey, now: string): Promise<ReleaseOutcome> {
+    const k = touchKeyString(key);
+    const row = this.rows.get(k);
+    this.calls.push({ op: 'release', key: k });
+    if (!row) return { released: false, reason: 'not-found' };
+    if (row.status === 'sent') return { released: false, reason: 'sent', delivery: row };
+    if (row.status === 'reserved' && !leaseExpired(row, this.clock.now()))
+      return { released: false, reason: 'in-flight', delivery: row };
+    if (row.status !== 'reserved' && row.status !== 'unknown')
+      return { released: false, reason: 'not-held', delivery: row };
+    const delivery: Delivery = { ...row, status: 'failed', error: RELEASED_ERROR, updatedAt: now };
+    this.rows.set(k, delivery);
+    return { released: true, delivery };
   }
 
   async getDeliveries(keys: readonly TouchKey[]): Promise<Map<string, Delivery>> {
@@ -64,7 +102,8 @@ export class MemoryLedger implements Ledger {
   }
 
   async reserve(touch: PlannedTouch, runId: string, now: string): Promise<boolean> {
-    const won = this.take(touch, deliveryOf(touch, { status: 'reserved', runId, updatedAt: now }));
+    const leasedAt = this.clock.now().toISOString();
+    const won = this.take(touch, deliveryOf(touch, { status: 'reserved', runId, updatedAt: now, leasedAt }));
     this.calls.push({ op: 'reserve', key: touchKeyString(touch), won });
     return won;
   }

@@ -131,4 +131,45 @@ describe('preview and test-send', () => {
     expect(store.ledger).toBeDefined();
     expect(await store.ledger.listDeliveries({})).toEqual([]);
   });
+
+  it('test-send refuses an address on the suppression list, compared normalized, and sends nothing', async () => {
+    const store = memoryStores(clock);
+    await applyCampaign(store, { doc: doc(), mode: 'create' });
+    const calls: string[] = [];
+    const counting: EmailSender = {
+      send: async (m) => {
+        calls.push(m.to);
+        return { ok: true, providerMessageId: 'x' };
+      },
+    };
+    const countingSms: SmsSender = {
+      send: async (m) => {
+        calls.push(m.to);
+        return { ok: true, providerMessageId: 'y' };
+      },
+    };
+    const deps = { ...store, email: counting, sms: countingSms, clock };
+    const entry = { reason: 'unsubscribed', addedAt: '2026-11-20T10:00:00.000Z', source: 'manual' } as const;
+    await store.suppression.addSuppression({ address: 'qa@example.org', ...entry });
+    await store.suppression.addSuppression({ address: '+14155550123', ...entry, reason: 'complained' });
+    const input = { campaignId: 'camp', stepId: 's1' };
+    // Written as a person types it: another case, surrounding spaces.
+    expect(await testSend(deps, { ...input, channel: 'email', address: ' QA@Example.ORG ' })).toEqual({
+      ok: false,
+      reason: 'address-suppressed',
+      suppression: { address: 'qa@example.org', ...entry },
+    });
+    expect(await testSend(deps, { ...input, channel: 'sms', address: '+14155550123' })).toMatchObject({
+      ok: false,
+      reason: 'address-suppressed',
+      suppression: { address: '+14155550123', reason: 'complained' },
+    });
+    expect(calls).toEqual([]);
+    // Off the list, the same address gets its test message.
+    await store.suppression.removeSuppression('qa@example.org');
+    expect(await testSend(deps, { ...input, channel: 'email', address: 'qa@example.org' })).toMatchObject({
+      ok: true,
+    });
+    expect(calls).toEqual(['qa@example.org']);
+  });
 });

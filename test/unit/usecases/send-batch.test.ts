@@ -1,7 +1,7 @@
 // SendBatch's races and failure paths over in-memory ports: the ledger's conditional write is
 // the only thing standing between two runs and a double send, so every interleaving is checked.
 import { describe, expect, it } from 'vitest';
-import type { PlannedTouch } from '../../../shared/domain/touch.js';
+import { type PlannedTouch, touchKeyString } from '../../../shared/domain/touch.js';
 import type { OutgoingEmail, SendResult } from '../../../shared/ports/channels.js';
 import { RESERVATION_TIMEOUT_MS } from '../../../shared/ports/ledger.js';
 import { planRun } from '../../../shared/usecases/run/plan-run.js';
@@ -99,20 +99,24 @@ describe('sendBatch over in-memory ports', () => {
     const run = await plannedRun(store, clock, 'r1');
     const batch = await store.runs.getRunBatch('r1', run.batches[0]?.batchId ?? '');
     const touch = batch?.touches[0] as PlannedTouch;
-    // The crashed run reserved this key long ago and never settled it.
-    await store.ledger.reserve(
-      touch,
-      'crashed',
-      new Date(Date.parse(`${D}T09:00:00Z`) - RESERVATION_TIMEOUT_MS).toISOString(),
-    );
+    // The crashed run reserved this key a lease ago (by the wall clock) and never settled it.
+    clock.set(new Date(Date.parse(`${D}T09:00:00Z`) - RESERVATION_TIMEOUT_MS).toISOString());
+    await store.ledger.reserve(touch, 'crashed', clock.now().toISOString());
+    clock.set(`${D}T09:00:00Z`);
     const email = recordingEmail();
+    const waits: number[] = [];
     const result = await sendBatch(
-      { store, email, sms: noSms, clock, links },
+      { store, email, sms: noSms, clock, links, sleep: async (ms) => void waits.push(ms) },
       { runId: 'r1', batchId: batch?.batchId ?? '' },
     );
     expect(result.unknown).toBe(1);
+    expect(waits).toEqual([]); // a dead holder is not waited for
     expect(email.sent.map((m) => m.to)).not.toContain(touch.address);
     expect(store.ledger.rows.size).toBe(10);
+    expect(store.ledger.rows.get(touchKeyString(touch))).toMatchObject({
+      status: 'unknown',
+      reason: 'reserved-not-confirmed',
+    });
   });
 
   it('waits for a fresh reservation of another run, then calls it unknown if it never settles', async () => {
