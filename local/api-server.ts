@@ -10,12 +10,15 @@ import { ulid } from 'ulid';
 import { createApp } from '../shared/api/app.js';
 import type { ApiDeps, ApiLog, RunStarter } from '../shared/api/deps.js';
 import { ENV, maxBodyBytes } from '../shared/config/env.js';
+import { maskText, redact } from '../shared/observability/redact.js';
 import { DEFAULT_ROLLOVER_MS } from '../shared/partners/secrets.js';
 import { busRulesFromTemplate, RuleBus } from './bus-rules.js';
 import { functionEnvironment } from './cfn-template.js';
+import type { RuntimeInfo } from './data-dir.js';
 import { dataDirKey } from './keys.js';
 import { executeRun } from './run-executor.js';
 import type { Embedded } from './runtime.js';
+import { LocalOutbox } from './stack/outbox.js';
 import { LocalUploads } from './uploads.js';
 
 /** EventBridge's own entry limit; API Gateway's payload limit is larger. */
@@ -91,10 +94,11 @@ export function localRunStarter(env: Pick<Embedded, 'template' | 'deps'>): RunSt
   };
 }
 
+/** Errors to the process's stderr (`stack.log` for the background stack), masked as the handlers' logs are. */
 const consoleLog: ApiLog = {
   info: () => {},
   error: (message, extra) => {
-    console.error(`api: ${message}`, extra ?? '');
+    console.error(`api: ${maskText(message)}`, redact(extra ?? ''));
   },
 };
 
@@ -111,9 +115,14 @@ export function devOpsToken(dataDir: string, env: NodeJS.ProcessEnv = process.en
   return token;
 }
 
-/** ApiDeps over the embedded stack: events go through the template's bus rules. */
+/**
+ * ApiDeps over the embedded stack: events go through the template's bus rules; an erase reaches the
+ * bus log and the outbox (through the running channel servers named in `info`, else their files).
+ */
 export function localApiDeps(
-  env: Pick<Embedded, 'template' | 'deps' | 'bus' | 'dataDir'>,
+  env: Pick<Embedded, 'template' | 'deps' | 'bus' | 'dataDir'> & {
+    info?: Pick<RuntimeInfo, 'sesEndpoint' | 'smsEndpoint'>;
+  },
   overrides: Partial<ApiDeps> = {},
 ): ApiDeps {
   const events = new RuleBus({
@@ -135,6 +144,14 @@ export function localApiDeps(
       clock: env.deps.clock,
       log: consoleLog,
     }),
+    personalData: [
+      env.bus,
+      new LocalOutbox({
+        dataDir: env.dataDir,
+        ...(env.info?.sesEndpoint && { sesEndpoint: env.info.sesEndpoint }),
+        ...(env.info?.smsEndpoint && { smsEndpoint: env.info.smsEndpoint }),
+      }),
+    ],
     log: consoleLog,
     config: {
       opsToken: devOpsToken(env.dataDir),

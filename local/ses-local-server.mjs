@@ -8,7 +8,7 @@
 // calls through the module's exports, so one wrapper sees each stored message exactly as the mailbox
 // page shows it; a proxy would have to re-parse MIME and still could not refill the page's store.
 // The server is pinned (package.json), and test/emulator/stack covers this hook.
-import { appendFileSync, existsSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { parseArgs } from 'node:util';
 
@@ -40,9 +40,81 @@ if (capture) {
     save(email);
     // Attachments are Buffers of raw MIME parts; the outbox keeps the rendered message only.
     const { attachments: _attachments, ...kept } = email;
-    appendFileSync(capture, `${JSON.stringify({ ...kept, receivedAt: new Date().toISOString() })}\n`);
+    // Addresses and message bodies: private to the user (0600), like every file of the data dir.
+    appendFileSync(capture, `${JSON.stringify({ ...kept, receivedAt: new Date().toISOString() })}\n`, {
+      mode: 0o600,
+    });
   };
 }
 
-await startServer({ host: values.host ?? '127.0.0.1', port: Number(values.port ?? 0) });
+// The GDPR erase: POST /touchpoint/forget {messageIds, addresses} removes one customer's messages
+// from the store the mailbox page shows and from the capture file, here, from filter to rename
+// without an await, so no message saved meanwhile is lost. The same rule as local/stack/outbox.ts,
+// which rewrites the file itself when no server runs.
+const FORGET_PATH = '/touchpoint/forget';
+const bareAddress = (a) => (/<([^>]+)>/.exec(String(a))?.[1] ?? String(a)).trim().toLowerCase();
+const recipients = (email) =>
+  ['to', 'cc', 'bcc'].flatMap((f) => email?.destination?.[f] ?? []).map(bareAddress);
+
+function forget(messageIds, addresses) {
+  const ids = new Set(messageIds);
+  const to = new Set(addresses.map(bareAddress));
+  const forgotten = (email) => ids.has(email?.messageId) || recipients(email).some((a) => to.has(a));
+  const kept = store.getStoreReadonly();
+  const before = kept.emails.length;
+  kept.emails = kept.emails.filter((e) => !forgotten(e));
+  if (capture && existsSync(capture)) {
+    const lines = readFileSync(capture, 'utf8')
+      .split('\n')
+      .filter((l) => l.trim());
+    const keptLines = lines.filter((line) => {
+      try {
+        return !forgotten(JSON.parse(line));
+      } catch {
+        // A line cut short by a crash: kept unless it names what is forgotten.
+        return ![...ids, ...to].some((v) => line.toLowerCase().includes(v.toLowerCase()));
+      }
+    });
+    if (keptLines.length < lines.length) {
+      const temp = `${capture}.${process.pid}.tmp`;
+      writeFileSync(temp, keptLines.map((l) => `${l}\n`).join(''), { mode: 0o600 });
+      renameSync(temp, capture);
+    }
+  }
+  return before - kept.emails.length;
+}
+
+function forgetRoute(request, response) {
+  const chunks = [];
+  let size = 0;
+  request.on('data', (chunk) => {
+    size += chunk.length;
+    if (size <= 1024 * 1024) chunks.push(chunk);
+  });
+  request.on('end', () => {
+    let body;
+    try {
+      body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    } catch {
+      body = undefined;
+    }
+    const strings = (v) => Array.isArray(v) && v.every((x) => typeof x === 'string');
+    const answer = (status, json) => {
+      response.writeHead(status, { 'content-type': 'application/json' });
+      response.end(JSON.stringify(json));
+    };
+    if (size > 1024 * 1024 || !strings(body?.messageIds) || !strings(body?.addresses))
+      answer(400, { message: 'expected {"messageIds": [string], "addresses": [string]}' });
+    else answer(200, { removed: forget(body.messageIds, body.addresses) });
+  });
+}
+
+const server = await startServer({ host: values.host ?? '127.0.0.1', port: Number(values.port ?? 0) });
+// The forget route goes in front of the server's own (express) request handler.
+const [serverHandler] = server.listeners('request');
+server.removeAllListeners('request');
+server.on('request', (request, response) => {
+  if (request.method === 'POST' && request.url === FORGET_PATH) forgetRoute(request, response);
+  else serverHandler(request, response);
+});
 process.stdout.write('ses-local: listening\n');

@@ -76,14 +76,29 @@ export const readSinkFile = (dir: string): SinkMessage[] => {
   return parsed.data;
 };
 
-const writeSinkFile = (dir: string, messages: readonly SinkMessage[]): void => {
-  mkdirSync(dir, { recursive: true });
+export const writeSinkFile = (dir: string, messages: readonly SinkMessage[]): void => {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
   const file = join(dir, SINK_FILE);
-  // Write then rename, so a reader never sees half a file.
+  // Write then rename, so a reader never sees half a file; phone numbers and texts: 0600.
   const temp = `${file}.${process.pid}.tmp`;
-  writeFileSync(temp, JSON.stringify(messages, null, 2));
+  writeFileSync(temp, JSON.stringify(messages, null, 2), { mode: 0o600 });
   renameSync(temp, file);
 };
+
+/** What the GDPR erase asks a local channel server to forget: one customer's messages. */
+export const forgetRequestSchema = z.strictObject({
+  messageIds: z.array(z.string()),
+  addresses: z.array(z.string()),
+});
+export type ForgetRequest = z.infer<typeof forgetRequestSchema>;
+/** Where the local channel servers take a forget request (POST, JSON body, answers `{ removed }`). */
+export const FORGET_PATH = '/touchpoint/forget';
+
+/** Whether an SMS belongs to the customer being erased: by provider message id or by its recipient. */
+export const smsIsForgotten =
+  (request: ForgetRequest) =>
+  (m: SinkMessage): boolean =>
+    request.messageIds.includes(m.messageId) || request.addresses.includes(m.to);
 
 const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
@@ -190,6 +205,27 @@ export const startSmsSink = async (options: SmsSinkOptions = {}): Promise<SmsSin
     }
     if (request.method === 'GET' && path === '/messages') {
       sendJson(response, 200, stored, 'application/json');
+      return;
+    }
+    if (request.method === 'POST' && path === FORGET_PATH) {
+      const raw = await readBody(request);
+      let json: unknown;
+      try {
+        json = JSON.parse(raw);
+      } catch {
+        json = undefined;
+      }
+      const parsed = forgetRequestSchema.safeParse(json);
+      if (!parsed.success) {
+        sendJson(response, 400, { message: z.prettifyError(parsed.error) }, 'application/json');
+        return;
+      }
+      // In this process, from filter to file: no message received meanwhile is lost.
+      const kept = stored.filter((m) => !smsIsForgotten(parsed.data)(m));
+      const removed = stored.length - kept.length;
+      stored.splice(0, stored.length, ...kept);
+      if (dir !== undefined && removed > 0) writeSinkFile(dir, stored);
+      sendJson(response, 200, { removed }, 'application/json');
       return;
     }
     if (request.method === 'POST' && path === '/') {

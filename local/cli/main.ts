@@ -24,6 +24,9 @@ const OPTIONS = {
   token: { type: 'string' },
   channel: { type: 'string' },
   run: { type: 'string' },
+  now: { type: 'boolean' },
+  step: { type: 'string' },
+  occasion: { type: 'string' },
 } as const;
 
 /** The data commands: clients of the API (--api URL, else the data dir's local API). */
@@ -67,13 +70,19 @@ Commands:
   campaign apply|validate FILE             store a new campaign version / check one without storing
   campaign list                            campaigns with version and state
   campaign pause|resume ID
+  campaign test-send ID --step ID --channel email|sms --to ADDRESS [--customer ID]
+                                           one rendered message to ADDRESS (refused if it is suppressed)
   plan --date YYYY-MM-DD [--campaign ID]   what a run for local date D would do; writes nothing
   run --date YYYY-MM-DD [--campaign ID]    run local date D through the state machine and send locally
   deliveries [--campaign ID] [--customer ID]   the ledger
+  deliveries release --campaign ID --step ID --customer ID --channel email|sms --occasion O
+                                           free an unknown touch's key once the provider's logs show it was not sent
   suppression add ADDRESS --reason bounced|complained|unsubscribed
   suppression remove ADDRESS | suppression list
   serve [--port N]                         the local API, mailbox and SMS pages until Ctrl-C
   partner add|rotate ID | partner list     webhook partners and their whsec_ secrets
+  partner rotate ID --now | partner revoke ID
+                                           cut a leaked secret off at once (revoke: no secret stays valid)
   customer show|export|erase ID            one customer: profile, tier, consent, touches / GDPR export / erase
   demo [--once]                            what \`npm start\` runs: demo data, a simulated month, then serve
   stop                                     stop the data dir's background stack (or serve); nothing stays running

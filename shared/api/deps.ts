@@ -3,6 +3,7 @@
 
 import type { EmailSender, SmsSender } from '../ports/channels.js';
 import type { Clock } from '../ports/clock.js';
+import type { PersonalDataStore } from '../ports/customer-data.js';
 import type { EventPublisher } from '../ports/events.js';
 import type { ImportUploads } from '../ports/import-jobs.js';
 import type { Stores } from '../store/stores.js';
@@ -36,6 +37,11 @@ export interface ApiDeps {
   runs: RunStarter;
   /** Large imports through an upload URL (S3 presigned in the cloud, the local API locally); absent: 501. */
   uploads?: ImportUploads;
+  /**
+   * Stores outside the table that hold personal data and forget an erased customer: locally the
+   * bus log and the outbox; none in the cloud (docs/personal-data.md).
+   */
+  personalData?: readonly PersonalDataStore[];
   log: ApiLog;
   config: {
     /** Bearer token for the marketing-ops endpoints (local development; IAM/Cognito in the cloud). */

@@ -41,6 +41,7 @@ export const PROBLEM_TYPES = {
   throttled: 'https://touchpoint.dev/problems/throttled',
   unsupportedMedia: 'https://touchpoint.dev/problems/unsupported-media-type',
   internal: 'https://touchpoint.dev/problems/internal',
+  unavailable: 'https://touchpoint.dev/problems/unavailable',
 } as const;
 
 export function problem(c: Context, p: ProblemInput, headers: Record<string, string> = {}): Response {

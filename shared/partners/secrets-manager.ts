@@ -110,26 +110,35 @@ export class SecretsManagerPartnerStore implements PartnerStore {
     return partner;
   }
 
-  async rotatePartnerSecret(
+  rotatePartnerSecret(id: string, next: PartnerSecret, rolloverMs: number): Promise<Partner | undefined> {
+    return this.changeSecrets(id, (secrets) => rotateSecrets(secrets, next, rolloverMs));
+  }
+
+  /** Every secret dropped at once. Other warm instances stop accepting them when their cache expires. */
+  revokePartnerSecrets(id: string): Promise<Partner | undefined> {
+    return this.changeSecrets(id, () => []);
+  }
+
+  private async changeSecrets(
     id: string,
-    next: PartnerSecret,
-    rolloverMs: number,
+    change: (secrets: PartnerSecret[]) => PartnerSecret[],
   ): Promise<Partner | undefined> {
     const name = this.secretName(id);
     // Secrets Manager has no conditional write, but a client request token names the version a
-    // write creates: deriving it from the version read means two rotations racing from the same
-    // read cannot both land (the second gets ResourceExistsException, re-reads and retries).
+    // write creates: deriving it from the version read means two changes racing from the same read
+    // (two rotations, or a rotation and a revoke) cannot both land: the second gets
+    // ResourceExistsException, re-reads and retries, so a revoke is never undone by a stale rotation.
     for (let attempt = 0; attempt < ROTATE_ATTEMPTS; attempt++) {
       const read = await this.read(id);
       if (!read) return undefined;
-      const secrets = rotateSecrets(read.doc.secrets, next, rolloverMs);
+      const secrets = change(read.doc.secrets);
       const doc: SecretDocument = { createdAt: read.doc.createdAt, secrets };
       try {
         await this.opts.client.send(
           new PutSecretValueCommand({
             SecretId: name,
             SecretString: JSON.stringify(doc),
-            ClientRequestToken: `rotate-after-${read.versionId}`,
+            ClientRequestToken: `change-after-${read.versionId}`,
           }),
         );
         this.cache.delete(id);

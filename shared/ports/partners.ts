@@ -28,6 +28,11 @@ export interface PartnerStore {
    * after `next.createdAt`, those already expired are dropped. Undefined when there is no such partner.
    */
   rotatePartnerSecret(id: string, next: PartnerSecret, rolloverMs: number): Promise<Partner | undefined>;
+  /**
+   * Drops every secret of the partner at once (a leaked secret): the partner stays, with none valid,
+   * until a rotation gives it a new one. Undefined when there is no such partner.
+   */
+  revokePartnerSecrets(id: string): Promise<Partner | undefined>;
   getPartner(id: string): Promise<Partner | undefined>;
   listPartners(): Promise<Partner[]>;
 }

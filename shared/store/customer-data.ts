@@ -11,25 +11,29 @@ import {
   type Contract,
   type Customer,
   type CustomerEvent,
-  contractSchema,
-  eventSchema,
+  storedContractSchema,
+  storedEventSchema,
 } from '../domain/documents.js';
 import type { Delivery } from '../domain/touch.js';
 import type {
   CustomerDataStore,
   DeliveryPage,
   DeliveryPageRequest,
+  ErasureReceipt,
   ErasureReport,
 } from '../ports/customer-data.js';
+import { assertPositionFits } from './delivery-position.js';
 import { parseCustomer } from './documents.js';
 import { CorruptItemError } from './errors.js';
-import { deliveryItemSchema, keys, parseItem } from './items.js';
+import { deliveryItemSchema, keys, parseItem, RUN_REF_PREFIX, runRefItemSchema } from './items.js';
 import { attr, index, shardOf } from './keys.js';
+import { anonymiseRunItems } from './run-item-erasure.js';
 import type { Item, Key, Table } from './table.js';
 
 const REF_CONTRACT = 'REF#CONTRACT#';
 const REF_EVENT = 'REF#EVENT#';
 const TOUCH = 'TOUCH#';
+const ERASURES = 'ERASURES';
 
 const refKey = (customerId: string, prefix: string, id: string): Key => ({
   pk: keys.customer(customerId).pk,
@@ -46,9 +50,9 @@ function parseDoc<S extends z.ZodType>(schema: S, item: Item, value: unknown): z
   return parsed.data;
 }
 
-const parseContract = (item: Item): Contract => parseDoc(contractSchema, item, item.doc);
+const parseContract = (item: Item): Contract => parseDoc(storedContractSchema, item, item.doc);
 const parseEvent = (item: Item): CustomerEvent =>
-  parseDoc(eventSchema, item, {
+  parseDoc(storedEventSchema, item, {
     id: item.id,
     customerId: item.customerId,
     type: item.type,
@@ -105,6 +109,7 @@ export class CustomerData implements CustomerDataStore {
     filter: { campaignId?: string; customerId?: string },
     page: DeliveryPageRequest,
   ): Promise<DeliveryPage> {
+    if (page.after !== undefined) assertPositionFits(filter, page.after);
     if (filter.customerId !== undefined) {
       const out = await this.queryPage(
         {
@@ -156,7 +161,8 @@ export class CustomerData implements CustomerDataStore {
 
   /**
    * GDPR erasure. Ledger rows move to the partition of `anonymousId` without address, provider id
-   * and error, their occasion replaced by `pseudonym(occasion)`; the profile, the contracts and
+   * and error, their occasion replaced by `pseudonym(occasion)`; the customer's touches in run items
+   * are anonymised the same way in place (run-item-erasure.ts); the profile, the contracts and
    * events that name the customer, the references and the activity registration are deleted.
    * Anonymised copies are written before originals are deleted, and the pseudonyms are
    * deterministic, so a rerun after a crash completes the erasure without double-counting.
@@ -179,6 +185,11 @@ export class CustomerData implements CustomerDataStore {
       .map((i) => parseItem(deliveryItemSchema, i));
     const anonymised = touches.map((d) => anonymisedRow(d, anonymousId, pseudonym));
     await this.table.batchPut(anonymised);
+    // Run items copy addresses and anchor records for 90 days: anonymised before the references go.
+    const runRefs = items
+      .filter((i) => String(i.sk).startsWith(RUN_REF_PREFIX))
+      .map((i) => parseItem(runRefItemSchema, i));
+    const runTouches = await anonymiseRunItems(this.table, runRefs, { customerId, anonymousId, pseudonym });
 
     const refs = await this.refs(customerId);
     const [contracts, events] = await Promise.all([
@@ -200,7 +211,13 @@ export class CustomerData implements CustomerDataStore {
       ledgerRows: anonymised.length,
       contracts: ownContracts.length,
       events: ownEvents.length,
+      runTouches,
     };
+  }
+
+  /** `ERASURES` / `<anonymousId>`: one small item per erasure, no TTL (docs/personal-data.md). */
+  async recordErasure(receipt: ErasureReceipt): Promise<void> {
+    await this.table.put({ pk: ERASURES, sk: receipt.anonymousId, ...receipt });
   }
 
   private async refs(customerId: string): Promise<{ contracts: string[]; events: string[] }> {
@@ -273,6 +290,8 @@ function anonymisedRow(d: Delivery, anonymousId: string, pseudonym: (value: stri
     tier: d.tier,
     locale: d.locale,
     updatedAt: d.updatedAt,
+    // A reservation's lease (wall clock) goes along, so the copy is reviewed as the original was.
+    leasedAt: d.leasedAt,
     events: d.events,
     anonymised: true,
     // No capKey: an anonymous row never counts for anyone's frequency cap.

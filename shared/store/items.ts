@@ -29,7 +29,17 @@ export const keys = {
     pk: `RUN#${runId}`,
     sk: `SUPPRESSED#${String(n).padStart(5, '0')}`,
   }),
+  /** A customer's pointer to a run item that lists their touches: erase finds run items without a Scan. */
+  runRef: (customerId: string, runItem: Key): Key => ({
+    pk: `CUSTOMER#${customerId}`,
+    sk: `REF#${runItem.pk}#${runItem.sk}`,
+  }),
 };
+
+/** Sort keys of run references start so: run item keys start with `RUN#`. */
+export const RUN_REF_PREFIX = 'REF#RUN#';
+/** The run item a `runRef` points at (kept as attributes, so the sort key is never parsed). */
+export const runRefItemSchema = z.object({ runPk: z.string(), runSk: z.string() });
 
 export const CUSTOMER_PREFIX = 'CUSTOMER#';
 export const CONTRACT_PREFIX = 'CONTRACT#';

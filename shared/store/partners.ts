@@ -84,16 +84,24 @@ export class Partners implements PartnerStore, WebhookReceipts {
     return item && toPartner(item);
   }
 
-  async rotatePartnerSecret(
+  rotatePartnerSecret(id: string, next: PartnerSecret, rolloverMs: number): Promise<Partner | undefined> {
+    return this.changeSecrets(id, (secrets) => rotateSecrets(secrets, next, rolloverMs));
+  }
+
+  revokePartnerSecrets(id: string): Promise<Partner | undefined> {
+    return this.changeSecrets(id, () => []);
+  }
+
+  private async changeSecrets(
     id: string,
-    next: PartnerSecret,
-    rolloverMs: number,
+    change: (secrets: PartnerSecret[]) => PartnerSecret[],
   ): Promise<Partner | undefined> {
-    // Optimistic: a rotation racing another must not lose the other's new secret.
+    // Optimistic: a rotation racing another must not lose the other's new secret, and a rotation
+    // from a read before a revoke must not bring the revoked secrets back.
     for (let attempt = 0; attempt < ROTATE_ATTEMPTS; attempt++) {
       const item = await this.getItem(id);
       if (!item) return undefined;
-      const secrets = rotateSecrets(item.secrets, next, rolloverMs);
+      const secrets = change(item.secrets);
       try {
         await this.table.update(partnerKeys.partner(id), {
           UpdateExpression: 'SET secrets = :secrets, rev = :next',

@@ -2,6 +2,7 @@
 // below the 256 KB state limit). They expire after 90 days through the table's TTL.
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import * as z from 'zod';
+import { chunkByJsonSize, MAX_RUN_ITEM_TOUCH_BYTES } from '../domain/limits.js';
 import type { PlannedTouch } from '../domain/touch.js';
 import type { Clock } from '../ports/clock.js';
 import type { RunBatch, RunMeta, RunStore } from '../ports/runs.js';
@@ -14,7 +15,7 @@ import {
   runSummarySchema,
   runSuppressedSchema,
 } from './items.js';
-import { chunk, type Table } from './table.js';
+import type { Item, Key, Table } from './table.js';
 
 const RETENTION_SECONDS = 90 * 24 * 3600;
 
@@ -37,6 +38,24 @@ const FIRST_SCHEDULED_KEY = { pk: RUN_DATES, sk: 'FIRST_SCHEDULED' };
 const firstScheduledSchema = z.object({ date: z.string() });
 const SUPPRESSED_CHUNK = 100;
 
+/**
+ * One reference per customer and run item that lists their touches (`keys.runRef`), expiring with
+ * the run: the GDPR erase reads the customer's partition and reaches exactly those items.
+ */
+function runRefs(
+  items: readonly { key: Key; touches: readonly { customerId: string }[] }[],
+  expiresAt: number,
+): Item[] {
+  return items.flatMap(({ key, touches }) =>
+    [...new Set(touches.map((t) => t.customerId))].map((customerId) => ({
+      ...keys.runRef(customerId, key),
+      runPk: key.pk,
+      runSk: key.sk,
+      expiresAt,
+    })),
+  );
+}
+
 export class Runs implements RunStore {
   constructor(
     private readonly table: Table,
@@ -58,6 +77,9 @@ export class Runs implements RunStore {
 
   async putRunBatches(batches: readonly RunBatch[]): Promise<void> {
     const expiresAt = this.expiresAt();
+    const items = batches.map((b) => ({ key: keys.runBatch(b.runId, b.batchId), touches: b.touches }));
+    // References first: no run item names a customer that erase could not find.
+    await this.table.batchPut(runRefs(items, expiresAt));
     await this.table.batchPut(
       batches.map((b) => ({ ...keys.runBatch(b.runId, b.batchId), ...b, expiresAt })),
     );
@@ -66,7 +88,14 @@ export class Runs implements RunStore {
   /** Replaces the run's suppressed list (idempotent, so a retried planning step leaves no stale chunk). */
   async putRunSuppressed(runId: string, touches: readonly PlannedTouch[]): Promise<void> {
     const expiresAt = this.expiresAt();
-    const chunks = chunk(touches, SUPPRESSED_CHUNK);
+    // By count and by size: suppressed touches carry their event too.
+    const chunks = chunkByJsonSize(touches, SUPPRESSED_CHUNK, MAX_RUN_ITEM_TOUCH_BYTES);
+    await this.table.batchPut(
+      runRefs(
+        chunks.map((c, n) => ({ key: keys.runSuppressed(runId, n), touches: c })),
+        expiresAt,
+      ),
+    );
     await this.table.batchPut(
       chunks.map((c, n) => ({ ...keys.runSuppressed(runId, n), touches: c, expiresAt })),
     );

@@ -58,8 +58,10 @@ export async function customerCommand(ctx: CommandContext): Promise<void> {
       const report = erasureReportSchema.parse(await call(ctx, id, 'DELETE'));
       ctx.out.data({ ok: true, ...report });
       ctx.out.text(
-        `customer ${id} erased (now ${report.anonymousId}): ${report.ledgerRows} ledger rows kept anonymously, ${report.contracts} contracts and ${report.events} events removed`,
+        `customer ${id} erased (now ${report.anonymousId}): ${report.ledgerRows} ledger rows and ${report.runTouches} run touches kept anonymously, ${report.contracts} contracts and ${report.events} events removed`,
       );
+      const elsewhere = Object.entries(report.elsewhere).map(([store, n]) => `${store} ${n}`);
+      if (elsewhere.length > 0) ctx.out.text(`also removed: ${elsewhere.join(', ')}`);
       return;
     }
     default:

@@ -1,8 +1,10 @@
-// touchpoint partner add|rotate ID, partner list: clients of /v1/partners (the table locally,
+// touchpoint partner add|rotate|revoke ID, partner list: clients of /v1/partners (the table locally,
 // Secrets Manager in the cloud). A secret is printed once, when it is made; `list` never shows one.
+// `rotate --now` and `revoke` cut a leaked secret off at once.
 import {
   partnerAddedSchema,
   partnerListSchema,
+  partnerRevokedSchema,
   partnerRotatedSchema,
 } from '../../../shared/usecases/partners/schemas.js';
 import type { CommandContext } from '../context.js';
@@ -10,7 +12,7 @@ import { RefusedError, UsageError } from '../errors.js';
 import { table } from '../output.js';
 import { ApiProblem, withApi } from '../remote/client.js';
 
-const USAGE = 'touchpoint partner add ID | partner rotate ID | partner list';
+const USAGE = 'touchpoint partner add ID | partner rotate ID [--now] | partner revoke ID | partner list';
 
 /** The API's refusals of a partner request, as the CLI words them. */
 function refused(e: unknown, id: string): unknown {
@@ -48,20 +50,42 @@ export async function partnerCommand(ctx: CommandContext): Promise<void> {
     }
     case 'rotate': {
       if (!id) throw new UsageError(`usage: ${USAGE}`);
+      const now = ctx.options.now === true;
       await withApi(ctx, async (api) => {
         const path = `/v1/partners/${encodeURIComponent(id)}/rotate`;
+        const query = { now: now ? 'true' : undefined };
         const rotated = partnerRotatedSchema.parse(
           (
-            await api.call('POST', path).catch((e: unknown) => {
+            await api.call('POST', path, { query }).catch((e: unknown) => {
               throw refused(e, id);
             })
           ).body,
         );
         ctx.out.data({ ok: true, ...rotated });
         ctx.out.text(
-          `New signing secret of ${rotated.id} (shown once; the previous one stays valid until ${rotated.previousValidUntil}):`,
+          now
+            ? `New signing secret of ${rotated.id} (shown once; the previous ones are no longer valid):`
+            : `New signing secret of ${rotated.id} (shown once; the previous one stays valid until ${rotated.previousValidUntil}):`,
         );
         ctx.out.text(rotated.secret);
+      });
+      return;
+    }
+    case 'revoke': {
+      if (!id) throw new UsageError(`usage: ${USAGE}`);
+      await withApi(ctx, async (api) => {
+        const path = `/v1/partners/${encodeURIComponent(id)}/revoke`;
+        const revoked = partnerRevokedSchema.parse(
+          (
+            await api.call('POST', path).catch((e: unknown) => {
+              throw refused(e, id);
+            })
+          ).body,
+        );
+        ctx.out.data({ ok: true, ...revoked });
+        ctx.out.text(
+          `Every secret of ${revoked.id} is revoked: its webhooks get 401 until \`touchpoint partner rotate ${revoked.id}\` gives it a new one.`,
+        );
       });
       return;
     }

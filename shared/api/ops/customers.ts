@@ -1,7 +1,7 @@
 // Customers and contracts one at a time: get, replace, export and erase (GDPR).
 
 import type { OpenAPIHono } from '@hono/zod-openapi';
-import { createRoute, z } from '@hono/zod-openapi';
+import { createRoute } from '@hono/zod-openapi';
 import { contractSchema, customerSchema } from '../../domain/documents.js';
 import { eraseCustomer } from '../../usecases/customers/erase-customer.js';
 import { exportCustomer } from '../../usecases/customers/export-customer.js';
@@ -23,17 +23,11 @@ import {
   unprocessable,
   unprocessableResponse,
 } from './common.js';
+import { idParam } from './params.js';
 
 // Domain schemas may be created before @hono/zod-openapi extends zod (the CLI imports the domain
 // first); such instances lack .openapi(), so the API documents clones made after the extension.
 
-const idParam = z.object({
-  id: z
-    .string()
-    .min(1)
-    .max(1024)
-    .openapi({ param: { name: 'id', in: 'path' } }),
-});
 const customerDoc = customerSchema.clone().openapi('Customer');
 const contractDoc = contractSchema.clone().openapi('Contract');
 
@@ -149,9 +143,23 @@ export function customerRoutes(deps: ApiDeps): OpenAPIHono {
     }),
     async (c) => {
       const { id } = c.req.valid('param');
-      const report = await eraseCustomer({ store: deps.store, pseudonymKey: deps.config.pseudonymKey }, id);
+      const report = await eraseCustomer(
+        {
+          store: deps.store,
+          clock: deps.clock,
+          pseudonymKey: deps.config.pseudonymKey,
+          ...(deps.personalData && { elsewhere: deps.personalData }),
+        },
+        id,
+      );
       if (!report) throw notFound(`Customer ${id}`);
-      deps.log.info('customer erased', { anonymousId: report.anonymousId, ledgerRows: report.ledgerRows });
+      // The audit line: counts and the anonymous id, never the customer id or an address.
+      deps.log.info('customer erased', {
+        anonymousId: report.anonymousId,
+        ledgerRows: report.ledgerRows,
+        runTouches: report.runTouches,
+        elsewhere: report.elsewhere,
+      });
       return c.json(report, 200);
     },
   );

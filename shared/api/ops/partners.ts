@@ -1,14 +1,16 @@
 // Webhook partners: add (the secret is in this answer only), rotate (the previous secret stays valid
-// for the rollover window), list (never a secret). The PartnerStore behind them is the table
-// locally and Secrets Manager in the cloud. Rules in shared/usecases/partners/.
+// for the rollover window, or not at all with `?now=true`), revoke (no secret valid), list (never a
+// secret). The PartnerStore behind them is the table locally and Secrets Manager in the cloud.
+// Rules in shared/usecases/partners/.
 
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { createRoute, z } from '@hono/zod-openapi';
 import { partnerId } from '../../partners/secrets.js';
-import { addPartner, listPartners, rotatePartner } from '../../usecases/partners/partners.js';
+import { addPartner, listPartners, revokePartner, rotatePartner } from '../../usecases/partners/partners.js';
 import {
   partnerAddedSchema,
   partnerListSchema,
+  partnerRevokedSchema,
   partnerRotatedSchema,
 } from '../../usecases/partners/schemas.js';
 import type { ApiDeps } from '../deps.js';
@@ -26,6 +28,15 @@ import {
 const tags = ['partners'];
 const idParam = z.object({
   id: partnerId.clone().openapi({ param: { name: 'id', in: 'path' }, example: 'acme' }),
+});
+const rotateQuery = z.object({
+  now: z
+    .enum(['true', 'false'])
+    .optional()
+    .openapi({
+      param: { name: 'now', in: 'query' },
+      description: 'true: the previous secrets stop being valid at once (a leaked secret)',
+    }),
 });
 
 export function partnerRoutes(deps: ApiDeps): OpenAPIHono {
@@ -67,8 +78,8 @@ export function partnerRoutes(deps: ApiDeps): OpenAPIHono {
       tags,
       security,
       summary:
-        'A new secret for a partner (shown once); the previous one stays valid for the rollover window',
-      request: { params: idParam },
+        'A new secret for a partner (shown once); the previous one stays valid for the rollover window, or with now=true not at all',
+      request: { params: idParam, query: rotateQuery },
       responses: {
         200: jsonContent(partnerRotatedSchema.clone().openapi('PartnerRotated'), 'Rotated'),
         ...commonErrors,
@@ -77,8 +88,35 @@ export function partnerRoutes(deps: ApiDeps): OpenAPIHono {
     }),
     async (c) => {
       const { id } = c.req.valid('param');
-      const result = await rotatePartner({ ...ports, rolloverMs: deps.config.secretRolloverMs }, id);
+      const { now } = c.req.valid('query');
+      const result = await rotatePartner({ ...ports, rolloverMs: deps.config.secretRolloverMs }, id, {
+        now: now === 'true',
+      });
       if (!result.ok) throw notFound(`Partner ${id}`);
+      return c.json(result.value, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/v1/partners/{id}/revoke',
+      tags,
+      security,
+      summary:
+        'Every secret of a partner invalid at once (a leaked secret); the partner stays, and rotate gives it a new one',
+      request: { params: idParam },
+      responses: {
+        200: jsonContent(partnerRevokedSchema.clone().openapi('PartnerRevoked'), 'Revoked'),
+        ...commonErrors,
+        ...notFoundResponse,
+      },
+    }),
+    async (c) => {
+      const { id } = c.req.valid('param');
+      const result = await revokePartner(ports, id);
+      if (!result.ok) throw notFound(`Partner ${id}`);
+      deps.log.info('partner secrets revoked', { partnerId: id });
       return c.json(result.value, 200);
     },
   );

@@ -4,12 +4,14 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import { opsAuth } from '../auth.js';
+import { refuseDeepJson } from '../body-nesting.js';
 import type { ApiDeps } from '../deps.js';
 import { PROBLEM_TYPES, problem } from '../problem.js';
 import { campaignRoutes } from './campaigns.js';
 import { opsApp } from './common.js';
 import { customerRoutes } from './customers.js';
 import { deliveryRoutes } from './deliveries.js';
+import { deliveryReleaseRoutes } from './delivery-release.js';
 import { importRoutes } from './imports.js';
 import { partnerRoutes } from './partners.js';
 import { previewRoutes } from './preview.js';
@@ -41,6 +43,8 @@ export function opsRoutes(deps: ApiDeps): OpenAPIHono {
         }),
     }),
   );
+  // Then, still before any route parses it, a JSON body nested beyond any document is refused.
+  app.use('/v1/*', refuseDeepJson());
   for (const part of [
     campaignRoutes,
     previewRoutes,
@@ -48,6 +52,7 @@ export function opsRoutes(deps: ApiDeps): OpenAPIHono {
     importRoutes,
     customerRoutes,
     deliveryRoutes,
+    deliveryReleaseRoutes,
     uploadRoutes,
     partnerRoutes,
     suppressionRoutes,

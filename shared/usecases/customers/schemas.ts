@@ -2,7 +2,12 @@
 // export and the erasure report.
 import * as z from 'zod';
 import { deliverySchema } from '../../domain/delivery-schema.js';
-import { contractSchema, customerSchema, eventSchema } from '../../domain/documents.js';
+// What the store holds, read with the rules it was written under (a document may predate a limit).
+import {
+  storedContractSchema as contractSchema,
+  storedCustomerSchema as customerSchema,
+  storedEventSchema as eventSchema,
+} from '../../domain/documents.js';
 
 /** `customer show ID --json` (README "The CLI"). */
 export const customerViewSchema = z.object({
@@ -44,4 +49,8 @@ export const erasureReportSchema = z.object({
   ledgerRows: z.number().int(),
   contracts: z.number().int(),
   events: z.number().int(),
+  /** The customer's touches in run items (90-day plans of runs), anonymised. */
+  runTouches: z.number().int(),
+  /** Records removed from stores outside the table, by store (locally `localBusLog`, `localOutbox`). */
+  elsewhere: z.record(z.string(), z.number().int()),
 });

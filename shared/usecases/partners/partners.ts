@@ -1,11 +1,17 @@
-// partner add|rotate|list: webhook partners and their `whsec_` secrets, over the PartnerStore port
-// (the table locally, Secrets Manager in the cloud). A rotated secret's predecessor stays valid for
-// the rollover window, so a partner can switch without dropping events.
+// partner add|rotate|revoke|list: webhook partners and their `whsec_` secrets, over the PartnerStore
+// port (the table locally, Secrets Manager in the cloud). A rotated secret's predecessor stays valid
+// for the rollover window, so a partner can switch without dropping events; a leaked secret is cut
+// off at once by a rotation with `now` (the new secret only) or a revoke (no secret at all).
 import type { z } from 'zod';
 import { newPartner, newSecret, validSecrets } from '../../partners/secrets.js';
 import type { Clock } from '../../ports/clock.js';
 import type { Partner, PartnerStore } from '../../ports/partners.js';
-import type { partnerAddedSchema, partnerRotatedSchema, partnerSummarySchema } from './schemas.js';
+import type {
+  partnerAddedSchema,
+  partnerRevokedSchema,
+  partnerRotatedSchema,
+  partnerSummarySchema,
+} from './schemas.js';
 
 type Deps = { partners: PartnerStore; clock: Clock };
 
@@ -21,18 +27,38 @@ export async function addPartner(
   };
 }
 
+/**
+ * A new secret. The previous ones stay valid for the rollover window, or, with `now` (a leaked
+ * secret), stop being valid at once: `previousValidUntil` is then the rotation's own instant.
+ */
 export async function rotatePartner(
   deps: Deps & { rolloverMs: number },
   id: string,
+  opts: { now?: boolean } = {},
 ): Promise<{ ok: true; value: z.infer<typeof partnerRotatedSchema> } | { ok: false; reason: 'not-found' }> {
   const next = newSecret(deps.clock.now());
-  const rotated = await deps.partners.rotatePartnerSecret(id, next, deps.rolloverMs);
+  const rolloverMs = opts.now ? 0 : deps.rolloverMs;
+  const rotated = await deps.partners.rotatePartnerSecret(id, next, rolloverMs);
   if (!rotated) return { ok: false, reason: 'not-found' };
-  const previousValidUntil = new Date(Date.parse(next.createdAt) + deps.rolloverMs).toISOString();
+  const previousValidUntil = new Date(Date.parse(next.createdAt) + rolloverMs).toISOString();
   return {
     ok: true,
     value: { id: rotated.id, secret: next.secret, createdAt: next.createdAt, previousValidUntil },
   };
+}
+
+/**
+ * Every secret of the partner invalid at once. The partner is kept (its id, its webhook receipts,
+ * `partner list`), so `rotate` can later give it a new secret; until then each webhook gets 401.
+ */
+export async function revokePartner(
+  deps: Deps,
+  id: string,
+): Promise<{ ok: true; value: z.infer<typeof partnerRevokedSchema> } | { ok: false; reason: 'not-found' }> {
+  const revokedAt = deps.clock.now().toISOString();
+  const revoked = await deps.partners.revokePartnerSecrets(id);
+  if (!revoked) return { ok: false, reason: 'not-found' };
+  return { ok: true, value: { id: revoked.id, revokedAt, validSecrets: 0 } };
 }
 
 /** What a listing shows of a partner: never a secret. */

@@ -242,6 +242,37 @@ describe('touchpoint --api', () => {
     });
   });
 
+  it('cuts a leaked partner secret off: partner rotate --now, partner revoke', async () => {
+    const leaked = z
+      .object({ secret: z.string() })
+      .parse(json(await remote(['partner', 'add', 'initech', '--json'])));
+    const now = await remote(['partner', 'rotate', 'initech', '--now', '--json']);
+    const rotated = z
+      .object({
+        ok: z.literal(true),
+        secret: z.string(),
+        createdAt: z.string(),
+        previousValidUntil: z.string(),
+      })
+      .parse(json(now));
+    expect(rotated.secret).not.toBe(leaked.secret);
+    expect(rotated.previousValidUntil).toBe(rotated.createdAt);
+    const listed = () => remote(['partner', 'list', '--json']);
+    expect(json(await listed())).toMatchObject({
+      partners: expect.arrayContaining([
+        { id: 'initech', createdAt: expect.any(String), secretCreatedAt: rotated.createdAt, validSecrets: 1 },
+      ]),
+    });
+    const revoked = await remote(['partner', 'revoke', 'initech']);
+    expect(revoked.code).toBe(0);
+    expect(revoked.stdout).toContain('partner rotate initech');
+    expect(revoked.stdout).not.toContain('whsec_');
+    expect(json(await listed())).toMatchObject({
+      partners: expect.arrayContaining([expect.objectContaining({ id: 'initech', validSecrets: 0 })]),
+    });
+    expect((await remote(['partner', 'revoke', 'nobody'])).code).toBe(1);
+  });
+
   it('keeps the exit codes: unknown campaign 1, API down 1, body too large 1, no route 2', async () => {
     // serve accepts 256 KiB a request; ~300 KB of valid customers is refused whole.
     const big = join(work, 'big.ndjson');

@@ -2,7 +2,7 @@
 // table: from DynamoDB's ConsumedCapacity, the plan's reads stay within 2x of BatchGet'ing only the
 // due customers' profiles plus the ledger, cap and suppression lookups they need.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type Customer, settingsSchema } from '../../../shared/domain/documents.js';
+import { type Customer, defaultSettings } from '../../../shared/domain/documents.js';
 import type { DynamoStores } from '../../../shared/store/stores.js';
 import { planDayTouches } from '../../../shared/usecases/plan-day.js';
 import { createTestStore } from '../support/ddb.js';
@@ -17,7 +17,7 @@ const dueIds: string[] = [];
 
 beforeAll(async () => {
   ({ store } = await createTestStore());
-  await store.settings.putSettings(settingsSchema.parse({}));
+  await store.settings.putSettings(defaultSettings());
   await store.campaigns.putCampaign(exampleCampaign('birthday'));
   const customers: Customer[] = [];
   for (let i = 0; i < TOTAL; i++) {

@@ -8,8 +8,9 @@ import { z } from 'zod';
 import type { Deps } from '../../../functions/commons/deps.js';
 import { executeRun } from '../../../local/run-executor.js';
 import { type Embedded, openEmbedded } from '../../../local/runtime.js';
-import { type Customer, settingsSchema } from '../../../shared/domain/documents.js';
+import { type Customer, defaultSettings } from '../../../shared/domain/documents.js';
 import { touchKeyString } from '../../../shared/domain/touch.js';
+import type { Clock } from '../../../shared/ports/clock.js';
 import type { DynamoStores } from '../../../shared/store/stores.js';
 import { type ReportedTouch, runReport } from '../../../shared/usecases/run/summarize-run.js';
 import { createTestStore } from '../support/ddb.js';
@@ -37,10 +38,16 @@ export async function openEngineEnv(name: string): Promise<EngineEnv> {
   };
 }
 
-/** Deps over a fresh table of its own, sharing the file's local SES and SMS sink. */
-export async function freshDeps(env: Embedded): Promise<{ deps: Deps; store: DynamoStores }> {
-  const { store } = await createTestStore();
-  await store.settings.putSettings(settingsSchema.parse({}));
+/**
+ * Deps over a fresh table of its own, sharing the file's local SES and SMS sink. `wallClock` is the
+ * store's own clock (it stamps and judges ledger leases); the run's clock stays the simulated one.
+ */
+export async function freshDeps(
+  env: Embedded,
+  opts: { wallClock?: Clock } = {},
+): Promise<{ deps: Deps; store: DynamoStores }> {
+  const { store } = await createTestStore(opts.wallClock ? { clock: opts.wallClock } : {});
+  await store.settings.putSettings(defaultSettings());
   await store.campaigns.putCampaign(exampleCampaign('birthday'));
   return { deps: { ...env.deps, store }, store };
 }

@@ -10,14 +10,15 @@ import {
   type Contract,
   type Customer,
   type CustomerEvent,
+  defaultSettings,
   type Settings,
-  settingsSchema,
 } from '../../../shared/domain/documents.js';
 import type { Delivery } from '../../../shared/domain/touch.js';
 import type {
   CustomerDataStore,
   DeliveryPage,
   DeliveryPageRequest,
+  ErasureReceipt,
   ErasureReport,
 } from '../../../shared/ports/customer-data.js';
 import type { DocumentStore } from '../../../shared/ports/documents.js';
@@ -25,15 +26,20 @@ import type { DueReader } from '../../../shared/ports/due.js';
 import type { SettingsStore } from '../../../shared/ports/settings.js';
 import { UnknownCustomerError } from '../../../shared/store/errors.js';
 import type { MemoryLedger } from './memory-ledger.js';
+import type { MemoryRuns } from './memory-runs.js';
 
 export class MemoryDocuments implements DocumentStore, SettingsStore, DueReader, CustomerDataStore {
-  settings: Settings = settingsSchema.parse({});
+  settings: Settings = defaultSettings();
   readonly customers = new Map<string, Customer>();
   readonly contracts = new Map<string, Contract>();
   readonly events = new Map<string, CustomerEvent>();
   private readonly activity = new Map<string, ActivityByType>();
 
-  constructor(private readonly ledger: MemoryLedger) {}
+  constructor(
+    private readonly ledger: MemoryLedger,
+    /** Run items, so an erasure reaches the touches they copy (the adapter finds them through references). */
+    private readonly runs?: MemoryRuns,
+  ) {}
 
   async getSettings(): Promise<Settings> {
     return structuredClone(this.settings);
@@ -125,6 +131,10 @@ export class MemoryDocuments implements DocumentStore, SettingsStore, DueReader,
     const next = start + deliveries.length;
     return { deliveries, ...(next < all.length && { after: { lastKey: { offset: String(next) } } }) };
   }
+  readonly erasures = new Map<string, ErasureReceipt>();
+  async recordErasure(receipt: ErasureReceipt): Promise<void> {
+    this.erasures.set(receipt.anonymousId, structuredClone(receipt));
+  }
   async eraseCustomer(
     customerId: string,
     anonymousId: string,
@@ -149,6 +159,7 @@ export class MemoryDocuments implements DocumentStore, SettingsStore, DueReader,
       ledgerRows: rows.length,
       contracts: contracts.length,
       events: events.length,
+      runTouches: this.runs?.anonymise(customerId, anonymousId, pseudonym) ?? 0,
     };
   }
 }

@@ -57,4 +57,29 @@ export class MemoryRuns implements RunStore {
   async firstScheduledDate(): Promise<string | undefined> {
     return this.firstScheduled;
   }
+
+  /** The erase's reach into run items: the customer's touches keep their planning facts only. */
+  anonymise(customerId: string, anonymousId: string, pseudonym: (occasion: string) => string): number {
+    let count = 0;
+    const anonymised = (t: PlannedTouch): PlannedTouch => {
+      if (t.customerId !== customerId) return t;
+      count++;
+      const { address: _a, contract: _c, event: _e, ...kept } = t;
+      return { ...kept, customerId: anonymousId, occasion: pseudonym(t.occasion) };
+    };
+    for (const batch of this.batches.values()) {
+      batch.touches = batch.touches.map(anonymised);
+      batch.results = batch.results?.map((r) =>
+        r.key.customerId === customerId
+          ? {
+              key: { ...r.key, customerId: anonymousId, occasion: pseudonym(r.key.occasion) },
+              status: r.status,
+              ...(r.reason !== undefined && { reason: r.reason }),
+            }
+          : r,
+      );
+    }
+    for (const [runId, touches] of this.suppressed) this.suppressed.set(runId, touches.map(anonymised));
+    return count;
+  }
 }

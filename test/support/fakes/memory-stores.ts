@@ -73,6 +73,10 @@ export class MemorySuppression implements SuppressionStore {
   async suppressedAmong(addresses: readonly string[]): Promise<Set<string>> {
     return new Set(addresses.filter((a) => this.entries.has(a)));
   }
+  async getSuppression(address: string): Promise<SuppressionEntry | undefined> {
+    const entry = this.entries.get(address);
+    return entry && { ...entry };
+  }
 }
 
 export class MemoryPartners implements PartnerStore, WebhookReceipts {
@@ -93,6 +97,13 @@ export class MemoryPartners implements PartnerStore, WebhookReceipts {
     const rotated = { ...partner, secrets: rotateSecrets(partner.secrets, next, rolloverMs) };
     this.partners.set(id, rotated);
     return structuredClone(rotated);
+  }
+  async revokePartnerSecrets(id: string): Promise<Partner | undefined> {
+    const partner = this.partners.get(id);
+    if (!partner) return undefined;
+    const revoked = { ...partner, secrets: [] };
+    this.partners.set(id, revoked);
+    return structuredClone(revoked);
   }
   async getPartner(id: string): Promise<Partner | undefined> {
     return structuredClone(this.partners.get(id));
@@ -144,7 +155,8 @@ export type MemoryStores = Stores & {
 
 export function memoryStores(clock: Clock = { now: () => new Date() }): MemoryStores {
   const ledger = new MemoryLedger(clock);
-  const documents = new MemoryDocuments(ledger);
+  const runs = new MemoryRuns();
+  const documents = new MemoryDocuments(ledger, runs);
   const partners = new MemoryPartners();
   return {
     due: documents,
@@ -154,7 +166,7 @@ export function memoryStores(clock: Clock = { now: () => new Date() }): MemorySt
     campaigns: new MemoryCampaigns(clock),
     suppression: new MemorySuppression(),
     ledger,
-    runs: new MemoryRuns(),
+    runs,
     partners,
     receipts: partners,
     importJobs: new MemoryImportJobs(clock),

@@ -170,6 +170,39 @@ describe('SecretsManagerPartnerStore', () => {
     expect(sm).toHaveReceivedCommandTimes(PutSecretValueCommand, 3);
   });
 
+  it('a rotation with no rollover window (rotate --now) keeps only the new secret', async () => {
+    const s = store();
+    const partner = newPartner('acme', now);
+    await s.addPartner(partner);
+    const leaked = partner.secrets[0]?.secret ?? '';
+    const next = newSecret(now);
+    expect((await s.rotatePartnerSecret('acme', next, 0))?.secrets).toEqual([next]);
+    expect(await verifies(s, 'acme', leaked)).toBe(false);
+    expect(await verifies(s, 'acme', next.secret)).toBe(true);
+  });
+
+  it('a revoke drops every secret at once, and a rotation racing it from an older read cannot bring them back', async () => {
+    const s = store();
+    const partner = newPartner('acme', now);
+    await s.addPartner(partner);
+    const leaked = partner.secrets[0]?.secret ?? '';
+    const next = newSecret(now);
+    // Both read the same version; the revoke lands first, the rotation is refused and re-reads.
+    await Promise.all([s.revokePartnerSecrets('acme'), s.rotatePartnerSecret('acme', next, 24 * HOUR)]);
+    expect(sm).toHaveReceivedCommandTimes(PutSecretValueCommand, 3);
+    expect((await s.getPartner('acme'))?.secrets.map((k) => k.secret)).toEqual([next.secret]);
+    expect(await verifies(s, 'acme', leaked)).toBe(false);
+
+    expect(await s.revokePartnerSecrets('acme')).toEqual({
+      id: 'acme',
+      createdAt: partner.createdAt,
+      secrets: [],
+    });
+    expect(await verifies(s, 'acme', next.secret)).toBe(false);
+    expect((await s.listPartners()).map((p) => [p.id, p.secrets.length])).toEqual([['acme', 0]]);
+    expect(await s.revokePartnerSecrets('nobody')).toBeUndefined();
+  });
+
   it('gives up after repeated conflicts with a typed error', async () => {
     const s = store();
     await s.addPartner(newPartner('acme', now));
