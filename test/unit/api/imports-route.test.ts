@@ -2,36 +2,11 @@
 // answered with a 503 problem saying how far it got, never a bare 500, and the same request again
 // completes the import.
 import { describe, expect, it } from 'vitest';
-import { createApp } from '../../../shared/api/app.js';
-import { manualClock, memoryStores } from '../../support/fakes/memory-stores.js';
-
-const TOKEN = 'test-token';
+import { memoryApi } from '../../support/fakes/memory-api.js';
 
 function app() {
-  const clock = manualClock('2026-11-26T09:00:00Z');
-  const store = memoryStores(clock);
-  const api = createApp({
-    store,
-    email: { send: async () => ({ ok: true, providerMessageId: 'e' }) },
-    sms: { send: async () => ({ ok: true, providerMessageId: 's' }) },
-    events: { publish: async () => undefined },
-    clock,
-    runs: { start: async () => ({ executionId: 'x' }), status: async () => undefined },
-    log: { info: () => undefined, error: () => undefined },
-    config: {
-      opsToken: TOKEN,
-      secretRolloverMs: 86_400_000,
-      maxBodyBytes: 1_000_000,
-      unsubscribeSecret: 'u'.repeat(32),
-      pseudonymKey: 'p'.repeat(32),
-    },
-  });
-  const post = (body: string) =>
-    api.request('/v1/customers:import', {
-      method: 'POST',
-      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/x-ndjson' },
-      body,
-    });
+  const { store, call } = memoryApi();
+  const post = (body: string) => call('POST', '/v1/customers:import', body, 'application/x-ndjson');
   return { store, post };
 }
 

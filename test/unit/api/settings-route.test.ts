@@ -1,39 +1,11 @@
 // PUT /v1/settings over in-memory stores: the route and `touchpoint settings apply` (its client)
 // replace the settings through one schema and one use case.
 import { describe, expect, it } from 'vitest';
-import { createApp } from '../../../shared/api/app.js';
-import { manualClock, memoryStores } from '../../support/fakes/memory-stores.js';
-
-const TOKEN = 'test-token';
+import { memoryApi } from '../../support/fakes/memory-api.js';
 
 function app() {
-  const clock = manualClock('2026-11-26T09:00:00Z');
-  const store = memoryStores(clock);
-  const api = createApp({
-    store,
-    email: { send: async () => ({ ok: true, providerMessageId: 'e' }) },
-    sms: { send: async () => ({ ok: true, providerMessageId: 's' }) },
-    events: { publish: async () => undefined },
-    clock,
-    runs: {
-      start: async () => ({ executionId: 'x' }),
-      status: async () => undefined,
-    },
-    log: { info: () => undefined, error: () => undefined },
-    config: {
-      opsToken: TOKEN,
-      secretRolloverMs: 86_400_000,
-      maxBodyBytes: 1_000_000,
-      unsubscribeSecret: 'u'.repeat(32),
-      pseudonymKey: 'p'.repeat(32),
-    },
-  });
-  const put = (body: unknown) =>
-    api.request('/v1/settings', {
-      method: 'PUT',
-      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    });
+  const { store, call } = memoryApi();
+  const put = (body: unknown) => call('PUT', '/v1/settings', JSON.stringify(body));
   return { store, put };
 }
 
