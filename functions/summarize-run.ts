@@ -13,11 +13,18 @@ import {
 import type { Clock } from '../shared/ports/clock.js';
 import { Runs } from '../shared/store/runs.js';
 import type { Stores } from '../shared/store/stores.js';
-import { completeRun, runReport } from '../shared/usecases/run/summarize-run.js';
+import {
+  completeRun,
+  failRun,
+  recordFailedBatches,
+  runReport,
+} from '../shared/usecases/run/summarize-run.js';
 import { lazyHandler } from './commons/deps.js';
 import { cloudTable, systemClock } from './commons/table.js';
 
 const input = z.object({ runId: z.string().min(1) });
+/** The state machine's catch after PlanRun or SummarizeRun failed (MarkRunFailed). */
+const failure = z.object({ runId: z.string().min(1), failed: z.literal(true), error: z.string().optional() });
 
 export const createHandler =
   (
@@ -26,10 +33,17 @@ export const createHandler =
     publish: (points: readonly MetricPoint[]) => void = publishMetrics,
   ) =>
   async (event: unknown) => {
+    const failed = failure.safeParse(event);
+    if (failed.success) {
+      const marked = await failRun(deps.store, failed.data.runId);
+      log.with({ runId: failed.data.runId }).error('run failed', { error: failed.data.error, ...marked });
+      return marked;
+    }
     const { runId } = input.parse(event);
     // The report's touches (campaign, channel, outcome) feed the metrics, and its summary completes
     // the run: one read of the run's items serves both.
-    const report = await runReport(deps.store, runId);
+    // Batches the Map caught failing are recorded first, so the metrics see their touches `failed`.
+    const report = await recordFailedBatches(deps.store, await runReport(deps.store, runId));
     const result = await completeRun(deps, report);
     const durationMs = deps.clock.now().getTime() - Date.parse(report.meta.startedAt);
     publish([

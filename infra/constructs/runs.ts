@@ -4,13 +4,16 @@ import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import {
   DefinitionBody,
+  Fail,
   type IChainable,
   JitterType,
   JsonPath,
   LogLevel,
   Map as MapState,
+  Pass,
   StateMachine,
   StateMachineType,
+  Succeed,
   TaskInput,
   Wait,
   WaitTime,
@@ -19,6 +22,7 @@ import { EventBridgePutEvents, LambdaInvoke } from 'aws-cdk-lib/aws-stepfunction
 import { Construct } from 'constructs';
 import { ENV } from '../../shared/config/env.js';
 import { EVENT_NAMES } from '../../shared/config/events.js';
+import { RUN_TIMEOUT_HOURS } from '../../shared/domain/schedule-dates.js';
 import { HouseFunction } from './house-function.js';
 import type { Messaging } from './messaging.js';
 
@@ -38,8 +42,13 @@ export const RUN_STATES = {
   sendBatches: 'SendBatches',
   waitForSendTime: 'WaitForSendTime',
   sendBatch: 'SendBatch',
+  /** Catches a batch whose retries are spent, so the Map goes on with the others. */
+  batchFailed: 'BatchFailed',
   summarizeRun: 'SummarizeRun',
   publishRunCompleted: 'PublishRunCompleted',
+  /** PlanRun or SummarizeRun failed after its retries: the run is marked failed, then the execution fails. */
+  markRunFailed: 'MarkRunFailed',
+  runFailed: 'RunFailed',
 } as const;
 
 /** Lambda's own transient failures: retried with backoff and full jitter so parallel batches spread out. */
@@ -83,7 +92,10 @@ export class Runs extends Construct {
     this.sendBatch = new HouseFunction(this, 'SendBatchFn', {
       name: 'send-batch',
       description: 'Reserves, renders and sends one batch of touches',
-      timeout: Duration.minutes(5),
+      // Every sending instance shares one rate (shared/channels/rate-budget.ts), so a batch takes
+      // about touches x batches in flight / rate: 50 SMS x 8 (two executions at MaxConcurrency 4) at
+      // 1/s is 400 s. Lambda's longest timeout keeps that inside one invocation.
+      timeout: Duration.minutes(15),
     })
       .bindTable(table)
       .bindEmail({
@@ -103,8 +115,9 @@ export class Runs extends Construct {
     this.stateMachine = new StateMachine(this, 'RunMachine', {
       stateMachineType: StateMachineType.STANDARD,
       definitionBody: DefinitionBody.fromChainable(this.definition(props)),
-      // Sends wait for each batch's send time: up to a day after the run starts, plus lookback.
-      timeout: Duration.days(3),
+      // Sends wait for each batch's send time: D's last window closes up to ~75 h after the firing
+      // (docs/scheduling.md); Schedules refuses a schedule whose runs could outlast this.
+      timeout: Duration.hours(RUN_TIMEOUT_HOURS),
       tracingEnabled: true,
       // Execution data holds addresses: the log keeps state transitions, not payloads.
       logs: { destination: logs, level: LogLevel.ALL, includeExecutionData: false },
@@ -139,6 +152,18 @@ export class Runs extends Construct {
       backoffRate: 3,
       jitterStrategy: JitterType.FULL,
     });
+    // A batch that still fails after its retries is recorded, not fatal: the Map goes on with the
+    // other batches (other zones, other campaigns), and SummarizeRun reports it in `failedBatches`.
+    sendBatch.addCatch(
+      new Pass(this, RUN_STATES.batchFailed, {
+        parameters: {
+          batchId: JsonPath.stringAt('$.batchId'),
+          failed: true,
+          error: JsonPath.stringAt('$.failure.Error'),
+        },
+      }),
+      { errors: ['States.ALL'], resultPath: '$.failure' },
+    );
     const perBatch = new Wait(this, RUN_STATES.waitForSendTime, {
       time: WaitTime.timestampPath('$.sendAt'),
     }).next(sendBatch);
@@ -167,16 +192,31 @@ export class Runs extends Construct {
       resultPath: JsonPath.DISCARD,
     });
 
-    return invoke(RUN_STATES.selectRun, this.selectRun)
-      .next(invoke(RUN_STATES.planRun, this.planRun))
-      .next(sendBatches)
-      .next(
-        invoke(
-          RUN_STATES.summarizeRun,
-          this.summarizeRun,
-          TaskInput.fromObject({ runId: JsonPath.stringAt('$.runId') }),
-        ),
-      )
-      .next(publish);
+    // One run per firing: a Scheduler retry or replay of a firing that already started a run ends here.
+    const selectRun = invoke(RUN_STATES.selectRun, this.selectRun).addCatch(
+      new Succeed(this, 'FiringAlreadyStarted'),
+      { errors: ['FiringAlreadyStartedError'] },
+    );
+    // A run that cannot finish is marked failed, so catch-up re-runs its dates (docs/scheduling.md);
+    // the execution still fails, for the alarm and the operator.
+    const markFailed = invoke(
+      RUN_STATES.markRunFailed,
+      this.summarizeRun,
+      TaskInput.fromObject({
+        runId: JsonPath.stringAt('$.runId'),
+        failed: true,
+        error: JsonPath.stringAt('$.failure.Error'),
+      }),
+    ).next(
+      new Fail(this, RUN_STATES.runFailed, { error: 'RunFailed', cause: 'PlanRun or SummarizeRun failed' }),
+    );
+    const onFailure = { errors: ['States.ALL'], resultPath: '$.failure' };
+    const planRun = invoke(RUN_STATES.planRun, this.planRun).addCatch(markFailed, onFailure);
+    const summarizeRun = invoke(
+      RUN_STATES.summarizeRun,
+      this.summarizeRun,
+      TaskInput.fromObject({ runId: JsonPath.stringAt('$.runId') }),
+    ).addCatch(markFailed, onFailure);
+    return selectRun.next(planRun).next(sendBatches).next(summarizeRun).next(publish);
   }
 }

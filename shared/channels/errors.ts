@@ -1,20 +1,21 @@
-// One place decides which provider failures are worth another attempt, so SES and SMS agree.
+// One place decides which provider failures are worth another attempt, so SES and SMS agree:
+// throttling (429) and refused connections are retried, a definite refusal (4xx) is `failed`, and a
+// 5xx or a timeout, after which the message may have been accepted, is `maybeSent` (settled `unknown`).
 import type { SendResult } from '../ports/channels.js';
 
-/** Error names both providers use for "slow down" or "try again later". */
-const RETRYABLE_NAMES = new Set([
+/** Error names both providers use for "slow down": the request was refused, nothing was sent. */
+const THROTTLED_NAMES = new Set([
   'ThrottlingException',
   'TooManyRequestsException',
   'Throttling',
   'ThrottledException',
   'RequestThrottled',
   'SlowDown',
-  'InternalServiceErrorException',
-  'InternalServerException',
-  'InternalFailure',
-  'ServiceUnavailable',
-  'ServiceUnavailableException',
 ]);
+
+/** Timeouts and resets: the request may have reached the provider and the message be on its way. */
+const MAYBE_SENT_CODES = new Set(['ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ECONNABORTED']);
+const MAYBE_SENT_NAMES = new Set(['TimeoutError', 'AbortError', 'RequestTimeout', 'RequestTimeoutException']);
 
 /**
  * Socket errors raised before any byte reached the provider: nothing can have been sent, so a retry
@@ -46,13 +47,26 @@ export const failureFrom = (error: unknown): Failure => {
   const message = stringField(error, 'message') ?? '';
   const code = stringField(error, 'code');
   const status = statusOf(error);
-  const retryable =
-    RETRYABLE_NAMES.has(name) ||
-    // The SDK marks errors its own retry strategy would retry (throttling, transient).
-    ('$retryable' in error && Boolean(error.$retryable)) ||
+  const throttling =
+    THROTTLED_NAMES.has(name) ||
     status === 429 ||
-    (status !== undefined && status >= 500) ||
-    (code !== undefined && NOT_SENT_CODES.has(code));
+    // The SDK marks throttling errors its own retry strategy would retry.
+    ('$retryable' in error &&
+      typeof error.$retryable === 'object' &&
+      error.$retryable !== null &&
+      'throttling' in error.$retryable &&
+      error.$retryable.throttling === true);
+  const notSent = code !== undefined && NOT_SENT_CODES.has(code);
+  // A 5xx, a timeout or a reset after the request left: the provider may have accepted the message,
+  // so it is neither retried (that could send it twice) nor called failed (DESIGN decision 2).
+  const maybeSent =
+    !throttling &&
+    !notSent &&
+    ((status !== undefined && status >= 500) ||
+      (code !== undefined && MAYBE_SENT_CODES.has(code)) ||
+      MAYBE_SENT_NAMES.has(name));
+  const retryable = throttling || notSent;
   const label = status === undefined ? name : `${name} (${status})`;
-  return { ok: false, retryable, error: message ? `${label}: ${message}` : label };
+  const text = message ? `${label}: ${message}` : label;
+  return maybeSent ? { ok: false, retryable, error: text, maybeSent } : { ok: false, retryable, error: text };
 };

@@ -24,8 +24,9 @@ describe('stateMachineFromTemplate', () => {
   it('lists the task states, nested Map ones included, with their functions and entries', () => {
     const byName = Object.fromEntries(machine.taskStates.map((t) => [t.stateName, t]));
     expect(Object.keys(byName).sort()).toEqual(
-      ['PlanRun', 'PublishRunCompleted', 'SelectRun', 'SendBatch', 'SummarizeRun'].sort(),
+      ['MarkRunFailed', 'PlanRun', 'PublishRunCompleted', 'SelectRun', 'SendBatch', 'SummarizeRun'].sort(),
     );
+    expect(byName.MarkRunFailed?.entry).toBe('functions/summarize-run.ts');
     expect(byName.SendBatch).toMatchObject({ kind: 'lambda', entry: 'functions/send-batch.ts' });
     expect(byName.SelectRun?.entry).toBe('functions/select-run.ts');
     expect(byName.PublishRunCompleted).toEqual({ stateName: 'PublishRunCompleted', kind: 'putEvents' });

@@ -180,6 +180,25 @@ describe('run state machine', () => {
     expect(tasks.SendBatch.Retry[1]).toMatchObject({ ErrorEquals: ['States.TaskFailed'], MaxAttempts: 2 });
   });
 
+  it('catches a batch that still fails after its retries, so the Map goes on with the other batches', () => {
+    const states = definition().States.SendBatches.ItemProcessor.States;
+    expect(states.SendBatch.Catch).toEqual([
+      { ErrorEquals: ['States.ALL'], ResultPath: '$.failure', Next: 'BatchFailed' },
+    ]);
+    expect(states.BatchFailed).toMatchObject({ Type: 'Pass', End: true });
+  });
+
+  it('marks the run failed when planning or summarizing fails after its retries, then fails the execution', () => {
+    const states = definition().States;
+    for (const name of ['PlanRun', 'SummarizeRun'])
+      expect(states[name].Catch).toEqual([
+        { ErrorEquals: ['States.ALL'], ResultPath: '$.failure', Next: 'MarkRunFailed' },
+      ]);
+    expect(states.MarkRunFailed).toMatchObject({ Type: 'Task', Next: 'RunFailed' });
+    expect(JSON.stringify(states.MarkRunFailed.Parameters)).toContain('"failed":true');
+    expect(states.RunFailed).toMatchObject({ Type: 'Fail', Error: 'RunFailed' });
+  });
+
   it('publishes RunCompleted to the project bus, and logs and traces executions', () => {
     const [[busId] = ['']] = resourcesOfType(template, 'AWS::Events::EventBus');
     template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
@@ -202,13 +221,19 @@ describe('run state machine', () => {
 describe('schedule', () => {
   it('starts the state machine on the configured expression and time zone, with retries and a DLQ', () => {
     const [[machineId] = ['']] = resourcesOfType(template, 'AWS::StepFunctions::StateMachine');
-    template.resourceCountIs('AWS::Scheduler::Schedule', 1);
+    // The daily run and the hourly intraday run (asserted in intraday-schedule.test.ts).
+    template.resourceCountIs('AWS::Scheduler::Schedule', 2);
     template.hasResourceProperties('AWS::Scheduler::Schedule', {
       ScheduleExpression: TEST_CONTEXT.scheduleExpression,
       ScheduleExpressionTimezone: TEST_CONTEXT.scheduleTimeZone,
       Target: {
         Arn: { Ref: machineId },
-        Input: JSON.stringify({ scheduledTime: '<aws.scheduler.scheduled-time>' }),
+        // D = local date of the scheduled time in the schedule's zone + daysAhead (08:30 Berlin: 1).
+        Input: JSON.stringify({
+          scheduledTime: '<aws.scheduler.scheduled-time>',
+          scheduleTimeZone: TEST_CONTEXT.scheduleTimeZone,
+          daysAhead: 1,
+        }),
         RetryPolicy: Match.objectLike({ MaximumRetryAttempts: Match.anyValue() }),
         DeadLetterConfig: { Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('Dlq'), 'Arn'] } },
         RoleArn: Match.anyValue(),

@@ -102,8 +102,11 @@ export async function runCommand(ctx: CommandContext): Promise<void> {
     const s = result.summary;
     ctx.out.data(result);
     const unknown = s.unknown ? `, ${s.unknown} unknown` : '';
+    const partly = s.failedBatches
+      ? ` (partly failed: ${s.failedBatches} batch${s.failedBatches === 1 ? '' : 'es'} failed)`
+      : '';
     ctx.out.text(
-      `Run ${runId} for ${date}: ${s.sent} sent, ${s.suppressed} suppressed, ${s.failed} failed${unknown}`,
+      `Run ${runId} for ${date}: ${s.sent} sent, ${s.suppressed} suppressed, ${s.failed} failed${unknown}${partly}`,
     );
     ctx.out.text(table(result.touches, COLUMNS));
     const steps = unknownNextSteps(result);

@@ -39,6 +39,8 @@ export const runResultSchema = z.object({
     expired: z.number().int().optional(),
     /** Touches held by a reservation nobody confirmed (status `unknown`): check, then release or keep. */
     unknown: z.number().int().optional(),
+    /** Batches that failed after their retries (the run partly failed; their touches are `failed`). */
+    failedBatches: z.number().int().optional(),
     byReason,
   }),
 });

@@ -11,6 +11,7 @@ import type { EmailSender, SendResult, SmsSender } from '../../ports/channels.js
 import type { Clock } from '../../ports/clock.js';
 import { UNKNOWN_REASONS } from '../../ports/ledger.js';
 import type { RunBatch } from '../../ports/runs.js';
+import { DeliveryNotFoundError } from '../../store/errors.js';
 import type { Stores } from '../../store/stores.js';
 
 export interface SendBatchDeps {
@@ -134,6 +135,8 @@ async function sendTouch(
   const key = keyOf(touch);
   const now = deps.clock.now();
   // Facts can change between planning and the send time: consent withdrawn, campaign paused.
+  // Erased since planning: nothing that identifies them is written, and the batch goes on.
+  if (!customer) return { key, status: 'suppressed', reason: 'no-consent' };
   const recheck = recheckAtSendTime(touch, customer, record);
   if (recheck) {
     await deps.store.ledger.recordSuppressed(
@@ -169,18 +172,54 @@ async function sendTouch(
         : again;
     }
   }
-  const result = await deliver(deps, touch, customer, record?.campaign);
+  return settleResult(deps, touch, runId, await deliver(deps, touch, customer, record?.campaign));
+}
+
+const errorText = (error: unknown): string =>
+  error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+
+/** The reserved row takes the provider's answer; a row erased meanwhile is left alone. */
+async function settleResult(
+  deps: SendBatchDeps,
+  touch: PlannedTouch,
+  runId: string,
+  result: SendResult,
+): Promise<Outcome> {
+  const key = keyOf(touch);
   const settledAt = deps.clock.now().toISOString();
-  if (result.ok) {
-    await deps.store.ledger.settle(
-      key,
-      { status: 'sent', providerMessageId: result.providerMessageId },
-      settledAt,
-    );
-    return { key, status: 'sent', providerMessageId: result.providerMessageId };
+  try {
+    if (result.ok) {
+      await deps.store.ledger.settle(
+        key,
+        { status: 'sent', providerMessageId: result.providerMessageId },
+        settledAt,
+      );
+      return { key, status: 'sent', providerMessageId: result.providerMessageId };
+    }
+    if (result.windowClosed) {
+      await deps.store.ledger.settle(key, { status: 'expired', error: result.error }, settledAt);
+      return { key, status: 'expired', reason: 'send window closed while waiting to send' };
+    }
+    if (result.maybeSent) {
+      // The provider may have accepted it: held as `unknown` for review, never resent blindly.
+      const row = await deps.store.ledger.getDelivery(key);
+      if (row) await deps.store.ledger.markUnknown(row, row.runId === runId, settledAt);
+      return {
+        key,
+        status: 'unknown',
+        reason: UNKNOWN_REASONS.notConfirmed,
+        error: `${result.error}: the provider may have accepted it; check its logs, then release the key if it was not sent`,
+      };
+    }
+    await deps.store.ledger.settle(key, { status: 'failed', error: result.error }, settledAt);
+    return { key, status: 'failed', error: result.error };
+  } catch (error) {
+    // The customer was erased during the send: erase moved the row away, and nothing is rewritten.
+    if (!(error instanceof DeliveryNotFoundError)) throw error;
+    return result.ok
+      ? { key, status: 'sent', providerMessageId: result.providerMessageId }
+      : { key, status: 'failed', error: 'customer erased during the send' };
   }
-  await deps.store.ledger.settle(key, { status: 'failed', error: result.error }, settledAt);
-  return { key, status: 'failed', error: result.error };
 }
 
 /**
@@ -249,12 +288,20 @@ async function deliver(
     customer.id,
     touch.channel,
   );
-  const message = await renderMessage(campaign, touch, {
-    customer,
-    ...(touch.contract && { contract: touch.contract }),
-    ...(touch.event && { event: touch.event }),
-    unsubscribeUrl: link,
-  });
+  // A failure before the provider is called (a template renamed since planning) is a failed send:
+  // the row settles `failed`, its key free. A throw from the provider call itself is not caught
+  // here: the message may be out, so the row stays held (docs/exactly-once.md, the crash case).
+  let message: Awaited<ReturnType<typeof renderMessage>>;
+  try {
+    message = await renderMessage(campaign, touch, {
+      customer,
+      ...(touch.contract && { contract: touch.contract }),
+      ...(touch.event && { event: touch.event }),
+      unsubscribeUrl: link,
+    });
+  } catch (error) {
+    return { ok: false, retryable: false, error: `not sent: ${errorText(error)}` };
+  }
   const tags = { campaign: touch.campaignId, step: touch.stepId };
   if (touch.channel === 'email') {
     return deps.email.send({
@@ -264,7 +311,14 @@ async function deliver(
       ...(message.html && { html: message.html }),
       unsubscribeUrl: link,
       tags,
+      notAfter: touch.windowEnd,
     });
   }
-  return deps.sms.send({ to: address, text: message.text, messageType: 'PROMOTIONAL', tags });
+  return deps.sms.send({
+    to: address,
+    text: message.text,
+    messageType: 'PROMOTIONAL',
+    tags,
+    notAfter: touch.windowEnd,
+  });
 }

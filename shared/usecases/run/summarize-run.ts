@@ -23,7 +23,13 @@ export interface RunReport {
   meta: RunMeta;
   touches: ReportedTouch[];
   summary: RunSummary;
+  /** Batches with no recorded results: still to send, or, once the Map is done, failed. */
+  unfinished: RunBatch[];
 }
+
+/** Why a touch of a batch that failed (its retries spent, caught by the Map) is reported `failed`. */
+export const BATCH_FAILED_ERROR =
+  'its batch failed before recording results: keys it reserved stay held (a rerun reports them unknown), the rest a rerun may send';
 
 const sameKey = (a: PlannedTouch, b: NonNullable<RunBatch['results']>[number]['key']) =>
   a.campaignId === b.campaignId &&
@@ -54,7 +60,46 @@ export async function runReport(store: Pick<Stores, 'runs'>, runId: string): Pro
     ),
   ];
   touches.sort((a, b) => (a.seq ?? 0) - (b.seq ?? 0));
-  return { meta: report.meta, touches, summary: summarize(touches) };
+  const unfinished = report.batches.filter((b) => !b.results);
+  return { meta: report.meta, touches, summary: summarize(touches), unfinished };
+}
+
+/**
+ * After the Map: a batch with no results failed (the state machine caught it so the other batches
+ * went on). Its touches are recorded `failed` with the reason, and the summary counts the batch in
+ * `failedBatches`, so the run says it partly failed. Touches the batch reserved stay held.
+ */
+export async function recordFailedBatches(
+  store: Pick<Stores, 'runs'>,
+  report: RunReport,
+): Promise<RunReport> {
+  if (report.unfinished.length === 0) return report;
+  for (const b of report.unfinished)
+    await store.runs.putRunBatchResults(
+      b.runId,
+      b.batchId,
+      b.touches.map((t) => ({
+        key: {
+          campaignId: t.campaignId,
+          stepId: t.stepId,
+          customerId: t.customerId,
+          channel: t.channel,
+          occasion: t.occasion,
+        },
+        status: 'failed',
+        reason: 'batch-failed',
+        error: BATCH_FAILED_ERROR,
+      })),
+    );
+  // Only the touches of batches with no results are still `planned` in the report.
+  const touches = report.touches.map(
+    (t): ReportedTouch =>
+      t.outcome === 'planned'
+        ? { ...t, outcome: 'failed', outcomeReason: 'batch-failed', error: BATCH_FAILED_ERROR }
+        : t,
+  );
+  const summary = { ...summarize(touches), failedBatches: report.unfinished.length };
+  return { ...report, touches, summary, unfinished: [] };
 }
 
 export function summarize(touches: readonly ReportedTouch[]): RunSummary {
@@ -92,13 +137,15 @@ export async function summarizeRun(
 /** Marks the run completed with its summary, from a report the caller already read. */
 export async function completeRun(
   deps: { store: Pick<Stores, 'runs'>; clock: Clock },
-  report: RunReport,
+  read: RunReport,
 ): Promise<{ runId: string; date: string; summary: RunSummary }> {
+  const report = await recordFailedBatches(deps.store, read);
   const completedAt = deps.clock.now().toISOString();
   await deps.store.runs.putRunMeta({ ...report.meta, status: 'completed', summary: report.summary });
   // A date is done once an all-campaign run for it completed: the schedule's catch-up skips it.
   const { meta } = report;
-  if (meta.campaignId === undefined) {
+  // An intraday run plans only a slice of the day (docs/scheduling.md): it marks nothing done.
+  if (meta.campaignId === undefined && meta.intraday !== true) {
     await deps.store.runs.markDatesCompleted([...(meta.catchUp ?? []), meta.date], {
       runId: meta.runId,
       scheduled: meta.scheduled === true,
@@ -106,4 +153,21 @@ export async function completeRun(
     });
   }
   return { runId: meta.runId, date: meta.date, summary: report.summary };
+}
+
+/**
+ * Marks a run failed when its execution failed in planning or summarizing (the state machine's
+ * catch), so the schedule's catch-up re-runs its dates instead of leaving them to a run that will
+ * never finish (docs/scheduling.md). A run already completed stays completed; an unknown run is
+ * nothing to mark (SelectRun failed before writing it).
+ */
+export async function failRun(
+  store: Pick<Stores, 'runs'>,
+  runId: string,
+): Promise<{ runId: string; status: 'failed' | 'completed' | 'unknown' }> {
+  const meta = await store.runs.getRunMeta(runId);
+  if (!meta) return { runId, status: 'unknown' };
+  if (meta.status === 'completed') return { runId, status: 'completed' };
+  await store.runs.putRunMeta({ ...meta, status: 'failed' });
+  return { runId, status: 'failed' };
 }

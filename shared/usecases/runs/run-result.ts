@@ -42,6 +42,7 @@ export async function runResult(deps: { runs: RunStore }, runId: string): Promis
       failed: count('failed'),
       ...(count('expired') > 0 && { expired: count('expired') }),
       ...(count('unknown') > 0 && { unknown: count('unknown') }),
+      ...(report.meta.summary?.failedBatches && { failedBatches: report.meta.summary.failedBatches }),
       byReason: countByReason(rows),
     },
   };

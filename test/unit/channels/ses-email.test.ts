@@ -84,14 +84,6 @@ describe('SesEmailSender', () => {
       new TooManyRequestsException({ message: 'Rate exceeded', $metadata: meta(429) }),
     ],
     [
-      'InternalServiceErrorException',
-      new InternalServiceErrorException({ message: 'oops', $metadata: meta(500) }),
-    ],
-    [
-      'an unmodelled 503',
-      new SESv2ServiceException({ name: 'ServiceUnavailable', $fault: 'server', $metadata: meta(503) }),
-    ],
-    [
       'a refused connection',
       Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' }),
     ],
@@ -99,6 +91,22 @@ describe('SesEmailSender', () => {
     ses.on(SendEmailCommand).rejects(error);
     const result = await sender().send(email);
     expect(result).toMatchObject({ ok: false, retryable: true });
+  });
+
+  it.each([
+    [
+      'InternalServiceErrorException',
+      new InternalServiceErrorException({ message: 'oops', $metadata: meta(500) }),
+    ],
+    [
+      'an unmodelled 503',
+      new SESv2ServiceException({ name: 'ServiceUnavailable', $fault: 'server', $metadata: meta(503) }),
+    ],
+    ['a socket reset', Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' })],
+  ])('maps %s to a maybe-sent failure: not retried, settled unknown', async (_label, error) => {
+    ses.on(SendEmailCommand).rejects(error);
+    const result = await sender().send(email);
+    expect(result).toMatchObject({ ok: false, retryable: false, maybeSent: true });
   });
 
   it.each([

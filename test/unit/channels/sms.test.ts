@@ -70,10 +70,16 @@ describe('EndUserMessagingSmsSender', () => {
 
   it.each([
     ['ThrottlingException', new ThrottlingException({ message: 'Rate exceeded', $metadata: meta(400) })],
-    ['InternalServerException', new InternalServerException({ message: 'oops', $metadata: meta(500) })],
   ])('maps %s to a retryable failure', async (_label, error) => {
     sms.on(SendTextMessageCommand).rejects(error);
     expect(await sender().send(message)).toMatchObject({ ok: false, retryable: true });
+  });
+
+  it('maps an InternalServerException (500) to a maybe-sent failure: not retried, settled unknown', async () => {
+    sms
+      .on(SendTextMessageCommand)
+      .rejects(new InternalServerException({ message: 'oops', $metadata: meta(500) }));
+    expect(await sender().send(message)).toMatchObject({ ok: false, retryable: false, maybeSent: true });
   });
 
   it.each([
