@@ -83,6 +83,11 @@ export function localDate(instant: string, timeZone: string): string {
  * showing this wall time lies in that range, and real zones never change offset twice in it.
  */
 export function resolveLocal(wallMs: number, timeZone: string): number {
+  return resolveWall(wallMs, timeZone).ms;
+}
+
+/** `resolveLocal`, and whether the wall time fell in a gap (so the instant shows a later wall time). */
+function resolveWall(wallMs: number, timeZone: string): { ms: number; inGap: boolean } {
   const zone = zoneOf(timeZone);
   const offsets = new Set([zone.offset(wallMs - DAY_MS), zone.offset(wallMs), zone.offset(wallMs + DAY_MS)]);
   let earliest: number | undefined;
@@ -90,11 +95,11 @@ export function resolveLocal(wallMs: number, timeZone: string): number {
     const t = wallMs - o * MINUTE_MS;
     if (zone.offset(t) === o && (earliest === undefined || t < earliest)) earliest = t;
   }
-  if (earliest !== undefined) return earliest;
+  if (earliest !== undefined) return { ms: earliest, inGap: false };
   // A gap: read the wall time with the offset in force before the jump, which lands after the
   // jump at the wall time moved forward by the gap's length (02:30 → 03:30).
   const before = Math.min(...offsets);
-  return wallMs - before * MINUTE_MS;
+  return { ms: wallMs - before * MINUTE_MS, inGap: true };
 }
 
 function wallTimeMs(date: string, hhmm: string): number {
@@ -107,15 +112,26 @@ function wallTimeMs(date: string, hhmm: string): number {
   return Date.UTC(year, month - 1, day, hour, minute);
 }
 
-/** The send window of local date `date` in `timeZone`, as UTC ISO instants (with milliseconds). */
+/**
+ * The send window of local date `date` in `timeZone`, as UTC ISO instants (with milliseconds).
+ *
+ * DST (docs/scheduling.md): a start inside a spring-forward gap moves forward by the gap, and the
+ * whole window moves with it, so it keeps its length (New York 2027-03-14 02:00–03:00 is sent
+ * 03:00–04:00 EDT; 02:30–03:00 becomes 03:30–04:00) instead of collapsing to nothing. An end alone
+ * inside the gap moves forward by the gap too (01:00–02:30 ends at 03:30 EDT, 1 h 30 after 01:00 EST).
+ * In an autumn overlap both ends take the earlier (first) instant, so a window spanning the repeated
+ * hour is that hour longer in elapsed time.
+ */
 export function sendWindowUtc(
   date: string,
   timeZone: string,
   window: { start: string; end: string },
 ): { sendAt: string; windowEnd: string } {
-  const sendAt = resolveLocal(wallTimeMs(date, window.start), timeZone);
-  const windowEnd = resolveLocal(wallTimeMs(date, window.end), timeZone);
-  return { sendAt: new Date(sendAt).toISOString(), windowEnd: new Date(windowEnd).toISOString() };
+  const startWall = wallTimeMs(date, window.start);
+  const endWall = wallTimeMs(date, window.end);
+  const start = resolveWall(startWall, timeZone);
+  const windowEnd = start.inGap ? start.ms + (endWall - startWall) : resolveLocal(endWall, timeZone);
+  return { sendAt: new Date(start.ms).toISOString(), windowEnd: new Date(windowEnd).toISOString() };
 }
 
 /** `MM-DD` of a birthday given as `MM-DD` or `YYYY-MM-DD`. */

@@ -25,6 +25,7 @@ export const deliverySchema = touchKeySchema.extend({
   status: deliveryStatus,
   reason: z.string().optional(),
   dueDate: z.string(),
+  sendDate: z.string().optional(),
   sendAt: z.string(),
   runId: z.string(),
   tier: z.string().optional(),

@@ -27,11 +27,20 @@ export interface CampaignToPlan {
 export interface PlanInput {
   /** The local date D. */
   date: string;
+  /**
+   * The local date the touches go out on, when later than D (catch-up, docs/scheduling.md): they keep
+   * D as their due date and occasion, are timed into this date's send window, and count for caps
+   * on it, as everything counts on the day it goes out.
+   */
+  sendDate?: string;
   settings: Settings;
   campaigns: CampaignToPlan[];
   /** Existing ledger rows for candidate keys, by touchKeyString. */
   ledger: Map<string, Delivery>;
-  /** Due dates of counted (sent/reserved/unknown) ledger messages; may cover more days than a cap's window. */
+  /**
+   * Send days (`capDate`) of counted (sent/reserved/unknown) ledger messages; may cover more days than a
+   * cap's window.
+   */
   countedDueDates: (customerId: string, channel: Channel) => string[];
   /** Normalized addresses on the suppression list. */
   suppressedAddresses: ReadonlySet<string>;
@@ -59,6 +68,8 @@ function safeAddress(customer: Customer, channel: Channel): string | undefined {
     throw err;
   }
 }
+
+const sendDateOf = (input: PlanInput): string => input.sendDate ?? input.date;
 
 /** Counts touches planned earlier in this run, per customer and channel, across campaigns. */
 class RunCounts {
@@ -96,11 +107,13 @@ function firstReason(
   const row = input.ledger.get(touchKeyString(key));
   if (row && HOLDS_KEY.has(row.status)) return 'already-sent';
   if (c.frequencyCap) {
+    // The perDays local days ending on the day this touch goes out.
     const { max, perDays } = c.frequencyCap;
-    const from = addDays(input.date, -(perDays - 1));
+    const sendDate = sendDateOf(input);
+    const from = addDays(sendDate, -(perDays - 1));
     const inLedger = input
       .countedDueDates(customer.id, key.channel)
-      .filter((d) => d >= from && d <= input.date).length;
+      .filter((d) => d >= from && d <= sendDate).length;
     if (inLedger + ctx.runCounts.get(customer.id, key.channel) + 1 > max) return 'frequency-cap';
   }
   return undefined;
@@ -115,7 +128,7 @@ function planStep(ctx: Context, campaign: CampaignToPlan, step: Step, out: Plann
     if (tier === undefined || !inAudience(customer, tier, c.audience)) continue;
     const channels = step.channels[tier];
     if (!channels || channels.length === 0) continue;
-    const window = sendWindowUtc(ctx.input.date, customer.timeZone, c.sendWindow);
+    const window = sendWindowUtc(sendDateOf(ctx.input), customer.timeZone, c.sendWindow);
     for (const channel of channels) {
       const key: TouchKey = {
         campaignId: c.id,
@@ -134,6 +147,7 @@ function planStep(ctx: Context, campaign: CampaignToPlan, step: Step, out: Plann
         tier,
         locale: customer.locale,
         dueDate: ctx.input.date,
+        ...(sendDateOf(ctx.input) !== ctx.input.date && { sendDate: sendDateOf(ctx.input) }),
         sendAt: window.sendAt,
         windowEnd: window.windowEnd,
         status: reason ? 'suppressed' : 'planned',

@@ -13,8 +13,9 @@ export interface Ledger {
   /** Ledger rows for these keys (by touchKeyString). */
   getDeliveries(keys: readonly TouchKey[]): Promise<Map<string, Delivery>>;
   /**
-   * Due dates (YYYY-MM-DD, one entry per message) of the customer's messages on `channel` that count
-   * for frequency caps (sent, reserved, unknown), with dueDate in [fromDay, toDay].
+   * The days (YYYY-MM-DD, one entry per message) the customer's messages on `channel` that count for
+   * frequency caps (sent, reserved, unknown) go out on, in [fromDay, toDay]: each message's local
+   * send day (`capDate`), which for a caught-up touch is later than its due date.
    */
   countedDueDates(customerId: string, channel: Channel, fromDay: string, toDay: string): Promise<string[]>;
   /**

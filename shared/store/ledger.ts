@@ -4,6 +4,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import type { Channel } from '../domain/documents.js';
 import {
+  capDate,
   type Delivery,
   deliveryOf,
   type PlannedTouch,
@@ -43,8 +44,9 @@ function deliveryItem(
   return {
     ...keys.touch(touch),
     ...d,
-    // Only counted messages carry capKey, so the cap index holds nothing else (sparse LSI).
-    [attr.capKey]: d.status === 'reserved' ? `${d.channel}#${d.dueDate}` : undefined,
+    // Only counted messages carry capKey, so the cap index holds nothing else (sparse LSI). A message
+    // counts on the local day it goes out, not the day it was due (a caught-up touch is later).
+    [attr.capKey]: d.status === 'reserved' ? `${d.channel}#${capDate(d)}` : undefined,
     [attr.ledgerCampaign]: d.campaignId,
     [attr.ledgerCampaignSk]: `${d.dueDate}#${d.customerId}#${d.stepId}#${d.channel}#${d.occasion}`,
   };

@@ -18,6 +18,7 @@ const KEPT_TOUCH_FIELDS = [
   'tier',
   'locale',
   'dueDate',
+  'sendDate',
   'sendAt',
   'windowEnd',
   'status',

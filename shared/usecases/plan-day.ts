@@ -8,10 +8,10 @@ import {
   dueQuery,
   eventOccurrences,
 } from '../domain/anchors.js';
-import { addDays, sendWindowUtc } from '../domain/calendar.js';
-import type { Channel, Customer, CustomerEvent, Settings } from '../domain/documents.js';
+import { addDays } from '../domain/calendar.js';
+import type { Anchor, Channel, Customer, CustomerEvent, Settings } from '../domain/documents.js';
 import { type CampaignToPlan, candidateKeys, planDay } from '../domain/planner.js';
-import type { CampaignRecord, Occurrence, PlannedTouch } from '../domain/touch.js';
+import { type CampaignRecord, capDate, type Occurrence, type PlannedTouch } from '../domain/touch.js';
 import type { IndexedContract } from '../ports/due.js';
 import type { Stores } from '../store/stores.js';
 
@@ -27,11 +27,14 @@ export interface PlanDayCommand {
   campaignId?: string;
   /**
    * Catch-up (docs/scheduling.md): the touches keep `date` as their due date and occasion, but are
-   * timed into the send window of this later local date, so nothing goes out outside a window.
+   * timed into the send window of this later local date, so nothing goes out outside a window, and
+   * frequency caps count them on it (the day they go out, `sendDate`).
    */
   sendOn?: string;
   /** Touches the same run planned for other dates: they count for frequency caps like sent ones. */
   alreadyPlanned?: readonly PlannedTouch[];
+  /** Only campaigns with these anchor types (the intraday run, docs/scheduling.md); all if absent. */
+  anchorTypes?: readonly Anchor['type'][];
 }
 
 /** The ports planning reads. */
@@ -110,10 +113,14 @@ function occurrencesOf(
 
 export async function planDayTouches(deps: PlanDayDeps, cmd: PlanDayCommand): Promise<PlannedTouch[]> {
   const { store } = deps;
-  const [settings, records] = await Promise.all([
+  const [settings, allRecords] = await Promise.all([
     store.settings.getSettings(),
     campaignsToRun(store, cmd.campaignId),
   ]);
+  const { anchorTypes } = cmd;
+  const records = anchorTypes
+    ? allRecords.filter((r) => anchorTypes.includes(r.campaign.anchor.type))
+    : allRecords;
 
   // One read per distinct index day, however many campaigns and steps share it.
   const queries = new Map<string, DueQuery>();
@@ -144,7 +151,9 @@ export async function planDayTouches(deps: PlanDayDeps, cmd: PlanDayCommand): Pr
 
   const keys = candidateKeys(plans, settings);
   const maxPerDays = Math.max(1, ...records.map((r) => r.campaign.frequencyCap?.perDays ?? 1));
-  const from = addDays(cmd.date, -(maxPerDays - 1));
+  // Caps count each message on the day it goes out: the windows end on the send day.
+  const sendDate = cmd.sendOn ?? cmd.date;
+  const from = addDays(sendDate, -(maxPerDays - 1));
   const capPairs = new Map<string, { customerId: string; channel: Channel }>();
   for (const k of keys)
     capPairs.set(`${k.customerId}|${k.channel}`, { customerId: k.customerId, channel: k.channel });
@@ -161,7 +170,7 @@ export async function planDayTouches(deps: PlanDayDeps, cmd: PlanDayCommand): Pr
     Promise.all(
       [...capPairs].map(
         async ([pair, p]) =>
-          [pair, await store.ledger.countedDueDates(p.customerId, p.channel, from, cmd.date)] as const,
+          [pair, await store.ledger.countedDueDates(p.customerId, p.channel, from, sendDate)] as const,
       ),
     ),
   ]);
@@ -169,24 +178,17 @@ export async function planDayTouches(deps: PlanDayDeps, cmd: PlanDayCommand): Pr
   for (const t of cmd.alreadyPlanned ?? []) {
     if (t.status !== 'planned') continue;
     const pair = `${t.customerId}|${t.channel}`;
-    countedByPair.set(pair, [...(countedByPair.get(pair) ?? []), t.dueDate]);
+    countedByPair.set(pair, [...(countedByPair.get(pair) ?? []), capDate(t)]);
   }
 
-  const touches = planDay({
+  return planDay({
     date: cmd.date,
+    sendDate,
     settings,
     campaigns: plans,
     ledger,
     suppressedAddresses,
     countedDueDates: (customerId, channel) => countedByPair.get(`${customerId}|${channel}`) ?? [],
-  });
-  const { sendOn } = cmd;
-  if (sendOn === undefined || sendOn === cmd.date) return touches;
-  const windowOf = new Map(records.map((r) => [r.campaign.id, r.campaign.sendWindow]));
-  return touches.map((t) => {
-    const zone = customers.get(t.customerId)?.timeZone;
-    const window = windowOf.get(t.campaignId);
-    return zone && window ? { ...t, ...sendWindowUtc(sendOn, zone, window) } : t;
   });
 }
 

@@ -115,6 +115,25 @@ describe('ledger', () => {
     expect(await store.ledger.countedDueDates(c, 'email', '2026-11-02', '2026-11-02')).toEqual([]);
   });
 
+  it('counts a caught-up message on the day it goes out, not the day it was due (cap index byChannelDay)', async () => {
+    const caught = touch({
+      customerId: 'cap-send',
+      dueDate: '2026-11-25',
+      sendDate: '2026-11-26',
+      occasion: 'o-c',
+    });
+    expect(await store.ledger.reserve(caught, 'r', NOW)).toBe(true);
+    await store.ledger.settle(caught, { status: 'sent' }, NOW);
+    expect(await store.ledger.countedDueDates('cap-send', 'email', '2026-11-26', '2026-11-26')).toEqual([
+      '2026-11-26',
+    ]);
+    expect(await store.ledger.countedDueDates('cap-send', 'email', '2026-11-25', '2026-11-25')).toEqual([]);
+    expect((await store.ledger.getDeliveries([caught])).get(touchKeyString(caught))).toMatchObject({
+      dueDate: '2026-11-25',
+      sendDate: '2026-11-26',
+    });
+  });
+
   it('lists deliveries by campaign, by customer, by both, and all', async () => {
     const a1 = touch({ campaignId: 'list-a', customerId: 'l-1', dueDate: '2026-11-02', occasion: 'x' });
     const a2 = touch({ campaignId: 'list-a', customerId: 'l-2', dueDate: '2026-11-01', occasion: 'x' });

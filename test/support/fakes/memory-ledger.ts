@@ -3,6 +3,7 @@
 // method's check-and-set without interleaving, as DynamoDB runs one conditional write.
 import type { Channel } from '../../../shared/domain/documents.js';
 import {
+  capDate,
   type Delivery,
   deliveryOf,
   type PlannedTouch,
@@ -95,10 +96,10 @@ export class MemoryLedger implements Ledger {
           d.customerId === customerId &&
           d.channel === channel &&
           HELD.has(d.status) &&
-          d.dueDate >= fromDay &&
-          d.dueDate <= toDay,
+          capDate(d) >= fromDay &&
+          capDate(d) <= toDay,
       )
-      .map((d) => d.dueDate);
+      .map(capDate);
   }
 
   async reserve(touch: PlannedTouch, runId: string, now: string): Promise<boolean> {

@@ -207,6 +207,79 @@ describe('sendWindowUtc', () => {
     expect(gaps).toBeGreaterThan(0);
   });
 
+  it('shifts a send window that starts in a spring-forward gap by the gap as a whole, instead of collapsing it (New York 2027-03-14)', () => {
+    const ny = 'America/New_York';
+    // 02:00–03:00 EST does not exist: sent 03:00–04:00 EDT (07:00–08:00 UTC), not 03:00–03:00.
+    expect(sendWindowUtc('2027-03-14', ny, { start: '02:00', end: '03:00' })).toEqual({
+      sendAt: '2027-03-14T07:00:00.000Z',
+      windowEnd: '2027-03-14T08:00:00.000Z',
+    });
+    // 02:30–03:00 started after it ended: now 03:30–04:00 EDT.
+    expect(sendWindowUtc('2027-03-14', ny, { start: '02:30', end: '03:00' })).toEqual({
+      sendAt: '2027-03-14T07:30:00.000Z',
+      windowEnd: '2027-03-14T08:00:00.000Z',
+    });
+    // Both ends in the gap: 02:10–02:40 → 03:10–03:40 EDT.
+    expect(sendWindowUtc('2027-03-14', ny, { start: '02:10', end: '02:40' })).toEqual({
+      sendAt: '2027-03-14T07:10:00.000Z',
+      windowEnd: '2027-03-14T07:40:00.000Z',
+    });
+    // Only the end in the gap: the start exists (the contract's sendAt), the end moves by the gap.
+    expect(sendWindowUtc('2027-03-14', ny, { start: '01:00', end: '02:30' })).toEqual({
+      sendAt: '2027-03-14T06:00:00.000Z',
+      windowEnd: '2027-03-14T07:30:00.000Z',
+    });
+    // Autumn overlap: both ends take the first occurrence (01:30 EDT), the window keeps its length.
+    expect(sendWindowUtc('2027-11-07', ny, { start: '01:00', end: '01:30' })).toEqual({
+      sendAt: '2027-11-07T05:00:00.000Z',
+      windowEnd: '2027-11-07T05:30:00.000Z',
+    });
+  });
+
+  it('keeps every window open on the days a zone changes its offset: a window touching a gap keeps its length, any length', {
+    timeout: 60_000,
+  }, () => {
+    const days: [string, string][] = [
+      ['America/New_York', '2027-03-14'],
+      ['America/Los_Angeles', '2026-03-08'],
+      ['Europe/London', '2026-03-29'],
+      ['Australia/Lord_Howe', '2026-10-04'],
+      ['Pacific/Chatham', '2026-09-27'],
+      ['America/St_Johns', '2026-03-08'],
+      ['America/Sao_Paulo', '2018-11-04'],
+      ['Pacific/Apia', '2011-12-30'],
+      ['America/New_York', '2027-11-07'],
+      ['Europe/London', '2026-10-25'],
+    ];
+    let touched = 0;
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...days),
+        fc
+          .integer({ min: 0, max: 23 * 60 + 58 })
+          .chain((start) => fc.integer({ min: start + 1, max: 23 * 60 + 59 }).map((end) => ({ start, end }))),
+        ([zoneName, date], w) => {
+          const zone = IANAZone.create(zoneName);
+          const window = { start: hhmm(w.start), end: hhmm(w.end) };
+          const { sendAt, windowEnd } = sendWindowUtc(date, zoneName, window);
+          const sendMs = Date.parse(sendAt);
+          const endMs = Date.parse(windowEnd);
+          expect(endMs).toBeGreaterThan(sendMs);
+          const inGap = (wall: number): boolean =>
+            offsetsAround(wall, zone).every((o) => localWall(wall - o * MIN, zone) !== wall);
+          const startWall = wallMs(date, window.start);
+          const endWall = wallMs(date, window.end);
+          if (inGap(startWall) || inGap(endWall)) {
+            touched++;
+            expect(endMs - sendMs).toBe(endWall - startWall);
+          }
+        },
+      ),
+      { numRuns: 2000 },
+    );
+    expect(touched).toBeGreaterThan(0);
+  });
+
   it('finds real gaps and overlaps in the generated range (the property above is not vacuous)', () => {
     const zone = IANAZone.create('Australia/Lord_Howe');
     const gapWall = wallMs('2026-10-04', '02:15');

@@ -1,7 +1,13 @@
 // Builders for planner tests: a PlanInput with empty ledger and suppression list by default.
 import type { Campaign, Channel, Customer } from '../../../shared/domain/documents.js';
 import type { CampaignToPlan, PlanInput } from '../../../shared/domain/planner.js';
-import type { Delivery, DeliveryStatus, Occurrence, PlannedTouch } from '../../../shared/domain/touch.js';
+import {
+  capDate,
+  type Delivery,
+  type DeliveryStatus,
+  type Occurrence,
+  type PlannedTouch,
+} from '../../../shared/domain/touch.js';
 import { SETTINGS } from './fixtures.js';
 
 export const D = '2026-11-26';
@@ -35,7 +41,7 @@ export const delivery = (t: PlannedTouch, status: DeliveryStatus): Delivery => (
   updatedAt: t.sendAt,
 });
 
-/** Ledger-derived counts the way the store answers them: counted statuses, by due date. */
+/** Ledger-derived counts the way the store answers them: counted statuses, by the day each goes out. */
 export const countedFrom = (rows: readonly Delivery[]) => (customerId: string, channel: Channel) =>
   rows
     .filter(
@@ -44,4 +50,4 @@ export const countedFrom = (rows: readonly Delivery[]) => (customerId: string, c
         r.channel === channel &&
         ['sent', 'reserved', 'unknown'].includes(r.status),
     )
-    .map((r) => r.dueDate);
+    .map(capDate);
