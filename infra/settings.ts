@@ -135,7 +135,11 @@ export const TouchpointSettings = z.object({
     .union([z.boolean(), z.enum(['true', 'false'])])
     .transform((v) => v === true || v === 'true')
     .default(false),
-  /** When the daily run starts (EventBridge Scheduler expression). */
+  /**
+   * When the daily run starts (EventBridge Scheduler expression): a cron with one minute and one
+   * hour (one firing a local day); rate(), at() and several firings a day are refused at synth
+   * (Schedules, shared/domain/schedule-dates.ts, docs/scheduling.md).
+   */
   scheduleExpression: scheduleExpression.default('cron(0 9 * * ? *)'),
   /** IANA zone the schedule expression is read in (DST-aware). */
   scheduleTimeZone: z.string().refine(isTimeZone, 'expected an IANA time zone').default('UTC'),

@@ -83,7 +83,17 @@ export interface ExecutionResult {
 export async function executeRun(
   template: CfnTemplate,
   deps: Deps,
-  input: { date?: string; campaignId?: string; scheduledTime?: string; runId?: string },
+  input: {
+    date?: string;
+    campaignId?: string;
+    scheduledTime?: string;
+    /** A daily schedule's zone and day count, as its input carries them (shared/domain/schedule-dates.ts). */
+    scheduleTimeZone?: string;
+    daysAhead?: number;
+    runId?: string;
+    /** `intraday`: the hourly run for event and contract-start anchors (docs/scheduling.md). */
+    kind?: 'daily' | 'intraday';
+  },
 ): Promise<ExecutionResult> {
   const { definition, taskStates, waitStates } = stateMachineFromTemplate(template);
   const handlers = await loadHandlers(template, deps);

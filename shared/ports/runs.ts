@@ -27,6 +27,8 @@ export interface RunMeta {
   scheduled?: boolean;
   /** Earlier local dates this scheduled run catches up, re-timed into `date`'s window (docs/scheduling.md). */
   catchUp?: string[];
+  /** An intraday run (event and contract-start anchors, docs/scheduling.md): marks no date completed. */
+  intraday?: boolean;
 }
 
 export interface RunSummary {
@@ -38,6 +40,11 @@ export interface RunSummary {
   expired?: number;
   /** Held by a reservation that was never settled: listed for review, never resent. */
   unknown?: number;
+  /**
+   * Batches that failed after their retries (present only when non-zero): the run partly failed;
+   * their touches are reported `failed` (reason `batch-failed`) and the other batches went on.
+   */
+  failedBatches?: number;
   byReason: Record<string, number>;
 }
 
@@ -66,4 +73,19 @@ export interface RunStore {
   completedDates(fromDay: string, toDay: string): Promise<Set<string>>;
   /** The local date of the first scheduled run that ever completed (catch-up never reaches before it). */
   firstScheduledDate(): Promise<string | undefined>;
+  /** Records that an all-campaign run started planning these dates (it holds them while it runs). */
+  claimDates(dates: readonly string[], run: { runId: string; startedAt: string }): Promise<void>;
+  /** Every claim on a date in [fromDay, toDay]. */
+  dateClaims(fromDay: string, toDay: string): Promise<DateClaim[]>;
+  /**
+   * Records that a schedule firing starts run `runId`, unless it already started one (a Scheduler
+   * retry or a replay of it): returns the run id that holds the firing, `runId` the first time.
+   */
+  recordFiring(firing: string, runId: string): Promise<string>;
+}
+
+export interface DateClaim {
+  date: string;
+  runId: string;
+  startedAt: string;
 }

@@ -5,7 +5,7 @@ import * as z from 'zod';
 import { chunkByJsonSize, MAX_RUN_ITEM_TOUCH_BYTES } from '../domain/limits.js';
 import type { PlannedTouch } from '../domain/touch.js';
 import type { Clock } from '../ports/clock.js';
-import type { RunBatch, RunMeta, RunStore } from '../ports/runs.js';
+import type { DateClaim, RunBatch, RunMeta, RunStore } from '../ports/runs.js';
 import { RunItemNotFoundError } from './errors.js';
 import {
   keys,
@@ -22,10 +22,15 @@ const RETENTION_SECONDS = 90 * 24 * 3600;
 /** The run meta with the scheduling fields (docs/scheduling.md) and the late/unknown counts. */
 const runMetaRead = runMetaSchema.extend({
   summary: runSummarySchema
-    .extend({ expired: z.number().optional(), unknown: z.number().optional() })
+    .extend({
+      expired: z.number().optional(),
+      unknown: z.number().optional(),
+      failedBatches: z.number().optional(),
+    })
     .optional(),
   scheduled: z.boolean().optional(),
   catchUp: z.array(z.string()).optional(),
+  intraday: z.boolean().optional(),
 });
 
 /**
@@ -36,6 +41,10 @@ const RUN_DATES = 'RUNDATES';
 const runDateKey = (date: string) => ({ pk: RUN_DATES, sk: `DATE#${date}` });
 const FIRST_SCHEDULED_KEY = { pk: RUN_DATES, sk: 'FIRST_SCHEDULED' };
 const firstScheduledSchema = z.object({ date: z.string() });
+/** A run's claim on a date it plans: `CLAIM#<date>#<runId>`, next to the completion marks. */
+const claimKey = (date: string, runId: string) => ({ pk: RUN_DATES, sk: `CLAIM#${date}#${runId}` });
+const firingSchema = z.object({ runId: z.string() });
+const claimSchema = z.object({ date: z.string(), runId: z.string(), startedAt: z.string() });
 const SUPPRESSED_CHUNK = 100;
 
 /**
@@ -191,5 +200,40 @@ export class Runs implements RunStore {
   async firstScheduledDate(): Promise<string | undefined> {
     const item = await this.table.get(FIRST_SCHEDULED_KEY, { ConsistentRead: true });
     return item ? parseItem(firstScheduledSchema, item).date : undefined;
+  }
+
+  async claimDates(dates: readonly string[], run: { runId: string; startedAt: string }): Promise<void> {
+    const expiresAt = this.expiresAt();
+    await this.table.batchPut(
+      dates.map((date) => ({ ...claimKey(date, run.runId), date, ...run, expiresAt })),
+    );
+  }
+
+  async dateClaims(fromDay: string, toDay: string): Promise<DateClaim[]> {
+    const items = await this.table.query({
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+      ExpressionAttributeValues: {
+        ':pk': RUN_DATES,
+        ':from': `CLAIM#${fromDay}#`,
+        ':to': `CLAIM#${toDay}#\uffff`,
+      },
+      ConsistentRead: true,
+    });
+    return items.map((i) => parseItem(claimSchema, i));
+  }
+
+  async recordFiring(firing: string, runId: string): Promise<string> {
+    const key = { pk: RUN_DATES, sk: `FIRING#${firing}` };
+    try {
+      await this.table.put(
+        { ...key, firing, runId, expiresAt: this.expiresAt() },
+        { ConditionExpression: 'attribute_not_exists(pk)' },
+      );
+      return runId;
+    } catch (err) {
+      if (!(err instanceof ConditionalCheckFailedException)) throw err;
+      const held = await this.table.get(key, { ConsistentRead: true });
+      return held ? parseItem(firingSchema, held).runId : runId;
+    }
   }
 }

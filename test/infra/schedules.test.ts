@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { stateMachineFromTemplate } from '../../local/assembly-asl.js';
 import {
   nextFireTimes,
   renderScheduleInput,
@@ -7,13 +9,17 @@ import {
   UnsupportedScheduleError,
 } from '../../local/assembly-schedules.js';
 import { parseTemplate } from '../../local/cfn-template.js';
-import { synthTemplate, TEST_CONTEXT } from './synth-helper.js';
+import { UnworkableScheduleError } from '../../shared/domain/schedule-dates.js';
+import { dateForScheduledTime, startRunInput } from '../../shared/usecases/run/start-run.js';
+import { buildApp, synthTemplate, TEST_CONTEXT } from './synth-helper.js';
 
 const at = (iso: string) => new Date(iso);
 
 describe('schedulesFromTemplate + nextFireTimes', () => {
   it("fires the template's schedule at the same local time across a DST change", () => {
-    const schedules = schedulesFromTemplate(parseTemplate(synthTemplate().template.toJSON()));
+    const schedules = schedulesFromTemplate(parseTemplate(synthTemplate().template.toJSON())).filter((s) =>
+      s.logicalId.includes('DailyRun'),
+    );
     expect(schedules).toHaveLength(1);
     const [daily] = schedules;
     expect(daily).toMatchObject({
@@ -37,7 +43,59 @@ describe('schedulesFromTemplate + nextFireTimes', () => {
     const input = JSON.parse(
       renderScheduleInput(daily as TemplateSchedule, fires[0] ?? at('2000-01-01T00:00:00Z')),
     );
-    expect(input).toEqual({ scheduledTime: '2026-03-26T07:30:00Z' });
+    expect(input).toEqual({
+      scheduledTime: '2026-03-26T07:30:00Z',
+      scheduleTimeZone: 'Europe/Berlin',
+      daysAhead: 1,
+    });
+  });
+});
+
+describe('the daily schedule at synth (issue 10, item 6)', () => {
+  it('passes the scheduled time (not now), the zone and the day count, so a late or replayed start plans the same D', () => {
+    const daily = schedulesFromTemplate(
+      parseTemplate(
+        synthTemplate({
+          ...TEST_CONTEXT,
+          scheduleExpression: 'cron(0 9 * * ? *)',
+          scheduleTimeZone: 'America/New_York',
+        }).template.toJSON(),
+      ),
+    ).find((s) => s.logicalId.includes('DailyRun'));
+    if (!daily) throw new Error('no daily schedule');
+    // Before: { scheduledTime } alone, read as D = UTC date + 1: 13:00Z on 06-01 planned 06-02, whose
+    // windows in Kiritimati (from 06-01 10:00Z), Tonga and Auckland had already opened.
+    expect(JSON.parse(daily.input)).toEqual({
+      scheduledTime: '<aws.scheduler.scheduled-time>',
+      scheduleTimeZone: 'America/New_York',
+      daysAhead: 2,
+    });
+    const firing = at('2026-06-01T13:00:00Z');
+    const input = startRunInput.parse(JSON.parse(renderScheduleInput(daily, firing)));
+    const late = startRunInput.parse(JSON.parse(renderScheduleInput(daily, firing, 3)));
+    expect(dateForScheduledTime(input.scheduledTime ?? '', input.scheduleTimeZone, input.daysAhead)).toBe(
+      '2026-06-03',
+    );
+    expect(late).toEqual(input);
+  });
+
+  it('ends a second execution of the same firing as a success: SelectRun catches FiringAlreadyStartedError', () => {
+    const { definition } = stateMachineFromTemplate(parseTemplate(synthTemplate().template.toJSON()));
+    const states = z
+      .record(z.string(), z.looseObject({ Type: z.string(), Catch: z.array(z.unknown()).optional() }))
+      .parse(Reflect.get(definition, 'States'));
+    expect(states.SelectRun?.Catch).toEqual([
+      { ErrorEquals: ['FiringAlreadyStartedError'], Next: 'FiringAlreadyStarted' },
+    ]);
+    expect(states.FiringAlreadyStarted?.Type).toBe('Succeed');
+  });
+
+  it('refuses at synth a schedule with no single local firing a day (rate, several firings), which would plan a date twice', () => {
+    for (const scheduleExpression of ['rate(1 day)', 'cron(0 */6 * * ? *)', 'cron(0,30 9 * * ? *)']) {
+      expect(() => buildApp({ ...TEST_CONTEXT, scheduleExpression }), scheduleExpression).toThrow(
+        UnworkableScheduleError,
+      );
+    }
   });
 });
 

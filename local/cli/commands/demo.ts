@@ -5,8 +5,14 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { campaignSchema, customerSchema, settingsSchema } from '../../../shared/domain/documents.js';
 import { importFile } from '../../../shared/import/import-file.js';
+import { startRunInput } from '../../../shared/usecases/run/start-run.js';
 import { runReport } from '../../../shared/usecases/run/summarize-run.js';
-import { nextFireTimes, schedulesFromTemplate } from '../../assembly-schedules.js';
+import {
+  nextFireTimes,
+  renderScheduleInput,
+  schedulesFromTemplate,
+  type TemplateSchedule,
+} from '../../assembly-schedules.js';
 import { executeRun } from '../../run-executor.js';
 import { type Embedded, PROJECT_ROOT } from '../../runtime.js';
 import { readOutbox } from '../../stack/outbox.js';
@@ -45,14 +51,15 @@ function demoZones(): Map<string, string> {
   );
 }
 
-/** The daily schedule's firings whose runs cover the demo period (a run plans the next UTC day). */
-function demoFirings(env: Embedded): Date[] {
-  const [schedule] = schedulesFromTemplate(env.template);
+/** The daily schedule's firings whose runs cover the demo period (each plans its local date + daysAhead). */
+function demoFirings(env: Embedded): { schedule: TemplateSchedule; fires: Date[] } {
+  // The daily schedule only: the hourly intraday one (docs/scheduling.md) answers late events in the cloud.
+  const schedule = schedulesFromTemplate(env.template).find((s) => s.logicalId.includes('DailyRun'));
   if (!schedule) throw new Error('the synthesized template has no schedule');
   const from = new Date(`${DEMO_PERIOD.from}T00:00:00Z`);
   from.setUTCDate(from.getUTCDate() - 1);
   const until = new Date(`${DEMO_PERIOD.to}T00:00:00Z`);
-  return nextFireTimes(schedule, from, until);
+  return { schedule, fires: nextFireTimes(schedule, from, until) };
 }
 
 export async function demoCommand(ctx: CommandContext): Promise<void> {
@@ -71,8 +78,11 @@ export async function demoCommand(ctx: CommandContext): Promise<void> {
     let firstDelivery: number | undefined;
     let total = 0;
     const notSent: DemoTouch[] = [];
-    for (const firing of demoFirings(env)) {
-      const { output } = await executeRun(env.template, env.deps, { scheduledTime: firing.toISOString() });
+    const { schedule, fires } = demoFirings(env);
+    for (const firing of fires) {
+      // The schedule's own input, as Scheduler renders it: the run plans the date the cloud would.
+      const input = startRunInput.parse(JSON.parse(renderScheduleInput(schedule, firing)));
+      const { output } = await executeRun(env.template, env.deps, input);
       const runId =
         typeof output === 'object' && output !== null && 'runId' in output ? String(output.runId) : '';
       const { meta, touches } = await runReport(env.deps.store, runId);

@@ -2,6 +2,7 @@
 // next scheduled run, re-timed into that run's window, and a later `run --date` of the missed day
 // sends nothing twice; (e) a batch that runs after its window closed records `expired`, unheld.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { executeRun } from '../../../local/run-executor.js';
 import { sendWindowUtc } from '../../../shared/domain/calendar.js';
 import { planRun } from '../../../shared/usecases/run/plan-run.js';
 import { sendBatch } from '../../../shared/usecases/run/send-batch.js';
@@ -102,5 +103,58 @@ describe('a batch that runs after its window closed', () => {
     const rerun = await runAndReport(env, deps, { date: '2025-07-01' });
     expect(rerun.touches.filter((t) => t.outcome === 'sent')).toHaveLength(5);
     expect((await mailsTo(env, 'late-')).size).toBe(4);
+  });
+});
+
+describe('overlapping executions (issue 10, item 8)', () => {
+  it('leaves a date to the execution still running it, and catches it up once that run failed', async () => {
+    const { store } = await freshDeps(engine.env);
+    const at = (iso: string) => ({ now: () => new Date(iso) });
+    await store.runs.markDatesCompleted(['2025-08-01'], {
+      runId: 'r0',
+      scheduled: true,
+      completedAt: '2025-08-01T23:00:00Z',
+    });
+    // Yesterday's execution plans 08-02 and is still waiting for the western windows of that date.
+    const yesterday = await startRun(
+      { store, clock: at('2025-08-01T09:00:05Z') },
+      { scheduledTime: '2025-08-01T09:00:00Z' },
+    );
+    expect(yesterday.date).toBe('2025-08-02');
+    // Today's plans 08-03. Before: it also caught up 08-02 (doubled batches, inflated planned).
+    const today = await startRun(
+      { store, clock: at('2025-08-02T09:00:05Z') },
+      { scheduledTime: '2025-08-02T09:00:00Z' },
+    );
+    expect(today).toMatchObject({ date: '2025-08-03' });
+    expect(today.catchUp).toBeUndefined();
+    expect(await store.runs.dateClaims('2025-08-02', '2025-08-03')).toEqual([
+      { date: '2025-08-02', runId: yesterday.runId, startedAt: '2025-08-01T09:00:05.000Z' },
+      { date: '2025-08-03', runId: today.runId, startedAt: '2025-08-02T09:00:05.000Z' },
+    ]);
+    // Once yesterday's run has failed, its date is caught up by the next scheduled run.
+    const meta = await store.runs.getRunMeta(yesterday.runId);
+    if (!meta) throw new Error('no run meta');
+    await store.runs.putRunMeta({ ...meta, status: 'failed' });
+    const tomorrow = await startRun(
+      { store, clock: at('2025-08-03T09:00:05Z') },
+      { scheduledTime: '2025-08-03T09:00:00Z' },
+    );
+    expect(tomorrow).toMatchObject({ date: '2025-08-04', catchUp: ['2025-08-02'] });
+  });
+
+  it('runs a firing once: a Scheduler retry or replay of the same scheduled time ends as a success and plans nothing', async () => {
+    const { env } = engine;
+    const { deps, store } = await freshDeps(env);
+    await store.documents.putCustomers(birthdayCustomers('replay', 3, '09-02'));
+    const first = await runAndReport(env, deps, { scheduledTime: '2025-09-01T09:00:00Z' });
+    expect(first.touches.filter((t) => t.outcome === 'sent')).toHaveLength(
+      dueTouches(birthdayCustomers('replay', 3, '09-02')),
+    );
+    // Before: a second execution of the firing planned and reported the same date again.
+    const replay = await executeRun(env.template, deps, { scheduledTime: '2025-09-01T09:00:00Z' });
+    expect(replay.output).toMatchObject({ Error: 'FiringAlreadyStartedError' });
+    expect(await store.runs.dateClaims('2025-09-02', '2025-09-02')).toHaveLength(1);
+    expect([...(await mailsTo(env, 'replay-')).values()].every((n) => n === 1)).toBe(true);
   });
 });

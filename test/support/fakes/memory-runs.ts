@@ -1,6 +1,6 @@
 // An in-memory RunStore: run meta, batches with their results, suppressed touches, completed dates.
 import type { PlannedTouch } from '../../../shared/domain/touch.js';
-import type { RunBatch, RunMeta, RunStore } from '../../../shared/ports/runs.js';
+import type { DateClaim, RunBatch, RunMeta, RunStore } from '../../../shared/ports/runs.js';
 
 export class MemoryRuns implements RunStore {
   readonly metas = new Map<string, RunMeta>();
@@ -56,6 +56,19 @@ export class MemoryRuns implements RunStore {
   }
   async firstScheduledDate(): Promise<string | undefined> {
     return this.firstScheduled;
+  }
+  readonly claims: DateClaim[] = [];
+  async claimDates(dates: readonly string[], run: { runId: string; startedAt: string }): Promise<void> {
+    for (const date of dates) this.claims.push({ date, ...run });
+  }
+  readonly firings = new Map<string, string>();
+  async recordFiring(firing: string, runId: string): Promise<string> {
+    const held = this.firings.get(firing) ?? runId;
+    this.firings.set(firing, held);
+    return held;
+  }
+  async dateClaims(fromDay: string, toDay: string): Promise<DateClaim[]> {
+    return this.claims.filter((c) => c.date >= fromDay && c.date <= toDay).map((c) => ({ ...c }));
   }
 
   /** The erase's reach into run items: the customer's touches keep their planning facts only. */
