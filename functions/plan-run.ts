@@ -2,7 +2,7 @@
 // returns batch references for the Map state.
 import * as z from 'zod';
 import { parseEnv } from '../shared/config/env.js';
-import { calendarDate } from '../shared/domain/documents.js';
+import { calendarDate, isoInstant } from '../shared/domain/documents.js';
 import { createLog, type Log } from '../shared/observability/log.js';
 import { metricService } from '../shared/observability/metric-names.js';
 import type { Clock } from '../shared/ports/clock.js';
@@ -25,6 +25,7 @@ const input = z.object({
   campaignId: z.string().min(1).optional(),
   scheduled: z.boolean().optional(),
   catchUp: z.array(calendarDate).optional(),
+  intraday: z.object({ at: isoInstant }).optional(),
 });
 
 export const createHandler =

@@ -13,6 +13,14 @@ export const SUPPRESSION_REASONS = [
 ] as const;
 export type SuppressionReasonCode = (typeof SUPPRESSION_REASONS)[number];
 
+/**
+ * Every reason a ledger row or run report may carry: the plan's, and `window-missed`, which only the
+ * intraday run records (docs/scheduling.md): the step's window closed before its event or contract
+ * was indexed. It is never a reason of `run --date`'s plan and does not hold the key.
+ */
+export const RECORDED_REASONS = [...SUPPRESSION_REASONS, 'window-missed'] as const;
+export type RecordedReasonCode = (typeof RECORDED_REASONS)[number];
+
 /** The identity of a touch: the ledger holds at most one send per key. */
 export interface TouchKey {
   campaignId: string;
@@ -40,12 +48,17 @@ export interface PlannedTouch extends TouchKey {
   locale: string;
   /** The local date D the step is due on. */
   dueDate: string;
+  /**
+   * The local date it goes out on: `dueDate`, or the later run date a caught-up touch is timed
+   * into. Frequency caps count the message on this day (absent on rows written before: `dueDate`).
+   */
+  sendDate?: string;
   /** UTC instant, ISO with milliseconds. */
   sendAt: string;
   /** End of the send window on D, UTC instant: nothing is sent after it. */
   windowEnd: string;
   status: 'planned' | 'suppressed';
-  reason?: SuppressionReasonCode;
+  reason?: RecordedReasonCode;
   /** The address the touch goes to (normalized), when the customer has one. */
   address?: string;
   template: string;
@@ -70,6 +83,8 @@ export interface Delivery extends TouchKey {
   status: DeliveryStatus;
   reason?: string;
   dueDate: string;
+  /** The local day the message goes out on, which frequency caps count (absent: `dueDate`). */
+  sendDate?: string;
   sendAt: string;
   runId: string;
   tier?: string;
@@ -87,6 +102,9 @@ export interface Delivery extends TouchKey {
   events?: { type: string; at: string }[];
 }
 
+/** The day a touch or ledger row counts on for frequency caps: the local day it goes out. */
+export const capDate = (t: { dueDate: string; sendDate?: string }): string => t.sendDate ?? t.dueDate;
+
 /** The ledger row a touch becomes: its key and planning facts, with the write's own fields. */
 export function deliveryOf(
   touch: PlannedTouch,
@@ -99,6 +117,7 @@ export function deliveryOf(
     channel: touch.channel,
     occasion: touch.occasion,
     dueDate: touch.dueDate,
+    ...(touch.sendDate !== undefined && { sendDate: touch.sendDate }),
     sendAt: touch.sendAt,
     tier: touch.tier,
     locale: touch.locale,

@@ -3,7 +3,7 @@
 import * as z from 'zod';
 import { deliverySchema, deliveryStatus, touchKeySchema } from '../domain/delivery-schema.js';
 import { contractStatus, suppressionReason } from '../domain/documents.js';
-import { SUPPRESSION_REASONS, type TouchKey } from '../domain/touch.js';
+import { RECORDED_REASONS, type TouchKey } from '../domain/touch.js';
 import { CorruptItemError } from './errors.js';
 import type { Item, Key } from './table.js';
 
@@ -91,10 +91,11 @@ export const plannedTouchSchema = touchKeySchema.extend({
   tier: z.string(),
   locale: z.string(),
   dueDate: z.string(),
+  sendDate: z.string().optional(),
   sendAt: z.string(),
   windowEnd: z.string(),
   status: z.enum(['planned', 'suppressed']),
-  reason: z.enum(SUPPRESSION_REASONS).optional(),
+  reason: z.enum(RECORDED_REASONS).optional(),
   address: z.string().optional(),
   template: z.string(),
   seq: z.number().optional(),

@@ -9,6 +9,7 @@ import type { RunBatch } from '../../ports/runs.js';
 import type { Stores } from '../../store/stores.js';
 import type { PlanStores } from '../plan-day.js';
 import { planDayTouches } from '../plan-day.js';
+import { planIntradayTouches } from './intraday.js';
 import type { StartedRun } from './start-run.js';
 
 export const BATCH_SIZE = 50;
@@ -105,7 +106,10 @@ export async function planRun(
   run: StartedRun,
 ): Promise<PlannedRun> {
   const { store, clock } = deps;
-  const touches = await carryHeldForReview(store.ledger, await planRunTouches(store, run));
+  const { intraday } = run;
+  const touches = intraday
+    ? await planIntradayTouches(store, { ...run, intraday })
+    : await carryHeldForReview(store.ledger, await planRunTouches(store, run));
   const planned = touches.filter((t) => t.status === 'planned');
   const suppressed = touches.filter((t) => t.status === 'suppressed');
   const now = clock.now().toISOString();

@@ -102,7 +102,7 @@ const runOutput = z.object({ runId: z.string() });
 export async function runAndReport(
   env: Embedded,
   deps: Deps,
-  input: { date?: string; scheduledTime?: string },
+  input: { date?: string; scheduledTime?: string; kind?: 'daily' | 'intraday' },
 ): Promise<{ runId: string; touches: ReportedTouch[] }> {
   const { output } = await executeRun(env.template, deps, input);
   const { runId } = runOutput.parse(output);
