@@ -9,10 +9,12 @@ import { startDynamoDbLocal } from '../local/dynamodb-local.js';
 import { LOCAL_AWS, PROJECT_ROOT } from '../local/runtime.js';
 import { loadTemplate } from '../local/synth.js';
 import { dynamoStores } from '../shared/store/stores.js';
+import { Table } from '../shared/store/table.js';
 import { BATCH_SIZE } from '../shared/usecases/run/plan-run.js';
 import { benchBundles } from './bundles.js';
 import { benchCliSection } from './cli.js';
 import { benchDayIndex } from './day-index.js';
+import { benchDispatchSection } from './dispatch.js';
 import { benchLedger } from './ledger.js';
 import { benchTransitions } from './transitions.js';
 
@@ -107,6 +109,10 @@ ${table}
     console.error('wrote bench/RESULTS.md');
     await benchBundles(fileURLToPath(new URL('./RESULTS.md', import.meta.url)));
     await benchCliSection(fileURLToPath(new URL('./RESULTS.md', import.meta.url)));
+    await benchDispatchSection(
+      new Table(client, tableName),
+      fileURLToPath(new URL('./RESULTS.md', import.meta.url)),
+    );
   } finally {
     base.destroy();
     await ddb.stop();

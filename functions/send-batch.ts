@@ -9,6 +9,7 @@ import { traced } from '../shared/observability/tracer.js';
 import { Campaigns } from '../shared/store/campaigns.js';
 import { DueReads } from '../shared/store/due-reader.js';
 import { LedgerRows } from '../shared/store/ledger.js';
+import { RateScheduleRows } from '../shared/store/rate-budget.js';
 import { Runs } from '../shared/store/runs.js';
 import { type SendBatchDeps, sendBatch } from '../shared/usecases/run/send-batch.js';
 import { cloudChannels } from './commons/channels.js';
@@ -39,7 +40,7 @@ export const handler = lazyHandler(async () => {
       ledger: new LedgerRows(table, campaigns, systemClock),
       runs: new Runs(table, systemClock),
     },
-    ...cloudChannels(env, traced),
+    ...cloudChannels(env, new RateScheduleRows(table), traced),
     clock: systemClock,
     links: {
       unsubscribeBaseUrl: env.UNSUBSCRIBE_BASE_URL,

@@ -21,6 +21,7 @@ import { createLog, type Log } from '../../shared/observability/log.js';
 import { metricService } from '../../shared/observability/metric-names.js';
 import { traced } from '../../shared/observability/tracer.js';
 import { SecretsManagerPartnerStore } from '../../shared/partners/secrets-manager.js';
+import { RateScheduleRows } from '../../shared/store/rate-budget.js';
 import { dynamoStores } from '../../shared/store/stores.js';
 import { S3ImportUploads } from '../../shared/usecases/imports/s3-uploads.js';
 import { cloudChannels } from './channels.js';
@@ -122,7 +123,7 @@ export async function apiCloudDeps(): Promise<ApiDeps> {
   ]);
   return {
     store,
-    ...cloudChannels(e, traced),
+    ...cloudChannels(e, new RateScheduleRows(table), traced),
     events: new EventBridgePublisher({
       client: traced(new EventBridgeClient({})),
       busName: e.EVENT_BUS_NAME,

@@ -50,7 +50,8 @@ export const TABLE_ACCESS: Readonly<Record<FunctionRole, TableAccess>> = {
     indexes: PLANNING_INDEXES,
   },
   // Batch, campaign and held ledger row (Get); profiles (BatchGet); reserve, suppressed and
-  // expired rows (conditional Put); settle and the batch's results (conditional Update).
+  // expired rows (conditional Put); settle and the batch's results (conditional Update); the
+  // channels' shared send schedule (conditional Update, Get when it is booked up).
   'send-batch': { table: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem'], indexes: [] },
   // getRunReport (Get meta, Query its items); putRunMeta and the first scheduled date (Put);
   // markDatesCompleted (BatchWrite).

@@ -1,5 +1,7 @@
-// Keeps sends under the provider's rate (a token bucket per channel) and retries throttled sends
-// with exponential backoff and full jitter, so parallel batches spread out instead of retrying in step.
+// Keeps sends under the provider's rate (a limiter per channel: the shared budget of rate-budget.ts
+// in the cloud, a token bucket where one process sends alone) and retries throttled sends with
+// exponential backoff and full jitter, so parallel batches spread out instead of retrying in step;
+// a message with a window end keeps retrying until its window closes.
 import { GetAccountCommand, type SESv2Client } from '@aws-sdk/client-sesv2';
 import type { SendResult } from '../ports/channels.js';
 
@@ -95,6 +97,11 @@ export interface RetryOptions {
   /** In [0, 1); Math.random by default. */
   random?: () => number;
   sleep?: (ms: number) => Promise<void>;
+  /**
+   * Asked once the attempts are used up: true while another retry may still be worth it (the send
+   * window is open). Throttling is not the touch's fault, so it waits for the window, not a count.
+   */
+  keepGoing?: () => boolean;
 }
 
 /** Calls `fn` until it succeeds, fails for good, or runs out of attempts; returns the last result. */
@@ -112,7 +119,8 @@ export const withRetry = async (
   const random = options.random ?? Math.random;
   const sleep = options.sleep ?? sleepWithTimer;
   let result = await fn(1);
-  for (let attempt = 1; attempt < attempts && !result.ok && result.retryable; attempt += 1) {
+  const more = (attempt: number) => attempt < attempts || (options.keepGoing?.() ?? false);
+  for (let attempt = 1; !result.ok && result.retryable && more(attempt); attempt += 1) {
     const ceiling = Math.min(maxMs, baseMs * 2 ** (attempt - 1));
     await sleep(Math.floor(random() * ceiling));
     result = await fn(attempt + 1);
@@ -125,13 +133,40 @@ export interface Sender<M> {
   send(message: M): Promise<SendResult>;
 }
 
-/** Every attempt, retries included, takes a token: a retry is a request the provider counts. */
-export const throttled = <M>(sender: Sender<M>, limiter: RateLimiter, retry: RetryOptions): Sender<M> => ({
-  send: (message) =>
-    withRetry(async () => {
-      await limiter.acquire();
-      return sender.send(message);
-    }, retry),
+export interface WindowRetryOptions extends RetryOptions {
+  /**
+   * How long one message keeps retrying a throttled send inside its window (`notAfter`), in all: a
+   * batch must end before its Lambda's timeout. Without it (or without `notAfter`), `attempts` rules.
+   */
+  retryWithinWindowMs?: number;
+  /** Epoch ms; Date.now by default. */
+  now?: () => number;
+}
+
+/**
+ * Every attempt, retries included, takes a token: a retry is a request the provider counts. A message
+ * with a window end (`notAfter`) keeps retrying throttled sends until the window closes (or
+ * `retryWithinWindowMs` runs out), not just `attempts` times. The window end itself is checked at
+ * the provider call by windowGuarded (window-guard.ts), wrapped inside: no attempt goes out after it.
+ */
+export const throttled = <M extends object>(
+  sender: Sender<M>,
+  limiter: RateLimiter,
+  retry: WindowRetryOptions,
+): Sender<M> => ({
+  send: (message) => {
+    const now = retry.now ?? Date.now;
+    const notAfter: unknown = Reflect.get(message, 'notAfter');
+    const windowEnd = typeof notAfter === 'string' ? Date.parse(notAfter) : Number.NaN;
+    const giveUpAt = Math.min(windowEnd, now() + (retry.retryWithinWindowMs ?? 0));
+    return withRetry(
+      async () => {
+        await limiter.acquire();
+        return sender.send(message);
+      },
+      Number.isNaN(giveUpAt) ? retry : { ...retry, keepGoing: () => now() < giveUpAt },
+    );
+  },
 });
 
 /** The account's SES send rate (messages per second), for the email bucket. */
