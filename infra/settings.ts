@@ -143,6 +143,11 @@ export const TouchpointSettings = z.object({
   scheduleExpression: scheduleExpression.default('cron(0 9 * * ? *)'),
   /** IANA zone the schedule expression is read in (DST-aware). */
   scheduleTimeZone: z.string().refine(isTimeZone, 'expected an IANA time zone').default('UTC'),
+  /**
+   * SMS messages per second the origination identity may send (its MPS in End User Messaging: 1 for a
+   * new toll-free or 10DLC number unless raised). Every sender shares it (shared/channels/rate-budget.ts).
+   */
+  smsMaxPerSecond: z.coerce.number().positive().max(1000).default(1),
   /** Batches sent in parallel by the run's Map state: the channels' send rate bound. */
   sendConcurrency: z.coerce.number().int().min(1).max(40).default(4),
   /** Past local days a scheduled run also plans, to catch up missed runs (the ledger makes it idempotent). */

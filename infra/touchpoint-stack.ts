@@ -55,6 +55,7 @@ export class TouchpointStack extends Stack {
       senderEmail: settings.senderEmail,
       senderDomain: settings.senderDomain,
       smsOriginationIdentity: smsIdentity,
+      smsMaxPerSecond: settings.smsMaxPerSecond,
     });
     const { bus, defaultBus, configurationSet } = this.messaging;
 
@@ -88,6 +89,7 @@ export class TouchpointStack extends Stack {
         configurationSetName: configurationSet.configurationSetName,
       },
       smsOriginationIdentity: smsIdentity,
+      smsMaxPerSecond: settings.smsMaxPerSecond,
       envName: settings.envName,
       settings: settings.api ?? ApiSettings.parse({}),
       secrets: this.secrets,

@@ -39,6 +39,8 @@ export interface ApiProps {
   /** Test sends (never to a customer) go through the same channels as runs. */
   email: { senderEmail: string; configurationSetName: string };
   smsOriginationIdentity: string | undefined;
+  /** The SMS identity's messages per second, shared with the runs' senders. */
+  smsMaxPerSecond: number;
   envName: string;
   settings: ApiSettings;
   secrets: AppSecrets;
@@ -124,7 +126,7 @@ export class Api extends Construct {
       .bindTable(props.table)
       .bindBus(props.bus)
       .bindEmail(props.email)
-      .bindSms(props.smsOriginationIdentity)
+      .bindSms(props.smsOriginationIdentity, props.smsMaxPerSecond)
       .bindSecret(ENV.unsubscribeSecretArn, props.secrets.unsubscribeKey)
       .bindSecret(ENV.pseudonymSecretArn, props.secrets.pseudonymKey);
     this.grantRuns(props.stateMachine);

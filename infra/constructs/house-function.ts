@@ -241,13 +241,17 @@ export class HouseFunction<R extends FunctionRole = FunctionRole> extends Nodejs
     return this.put(key, secret.secretArn);
   }
 
-  /** sms-voice:SendTextMessage on the origination identity; without one, SMS stays disabled. */
-  bindSms(originationIdentityArn: string | undefined): this {
+  /**
+   * sms-voice:SendTextMessage on the origination identity, and the identity's messages per second
+   * (one rate every sender shares); without an identity, SMS stays disabled.
+   */
+  bindSms(originationIdentityArn: string | undefined, maxPerSecond: number): this {
     if (originationIdentityArn === undefined) return this;
     this.addToRolePolicy(
       new PolicyStatement({ actions: ['sms-voice:SendTextMessage'], resources: [originationIdentityArn] }),
     );
     this.put(ENV.smsOriginationIdentity, originationIdentityArn);
+    this.put(ENV.smsMaxPerSecond, String(maxPerSecond));
     return this;
   }
 }

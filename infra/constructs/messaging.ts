@@ -16,6 +16,8 @@ export interface MessagingProps {
   senderDomain?: string;
   /** End User Messaging SMS origination identity ARN; undefined disables SMS sends. */
   smsOriginationIdentity?: string;
+  /** The SMS identity's messages per second, shared by every sender. */
+  smsMaxPerSecond: number;
 }
 
 /**
@@ -31,11 +33,13 @@ export class Messaging extends Construct {
   readonly configurationSet: ConfigurationSet;
   readonly senderEmail: string;
   readonly smsOriginationIdentity: string | undefined;
+  readonly smsMaxPerSecond: number;
 
   constructor(scope: Construct, id: string, props: MessagingProps) {
     super(scope, id);
     this.senderEmail = props.senderEmail;
     this.smsOriginationIdentity = props.smsOriginationIdentity;
+    this.smsMaxPerSecond = props.smsMaxPerSecond;
     this.bus = new EventBus(this, 'Bus', { description: 'Touchpoint: runs, partner events, touches' });
     this.defaultBus = EventBus.fromEventBusArn(
       this,

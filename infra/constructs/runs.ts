@@ -102,7 +102,7 @@ export class Runs extends Construct {
         senderEmail: messaging.senderEmail,
         configurationSetName: messaging.configurationSet.configurationSetName,
       })
-      .bindSms(messaging.smsOriginationIdentity);
+      .bindSms(messaging.smsOriginationIdentity, messaging.smsMaxPerSecond);
     this.summarizeRun = new HouseFunction(this, 'SummarizeRunFn', {
       name: 'summarize-run',
       description: 'Summarizes a run from its batches',

@@ -5,12 +5,13 @@ import { InvalidSettingsError, settingsFromContext } from '../../infra/settings.
 const settings = (context: Record<string, unknown>) => settingsFromContext(new App({ context }).node);
 
 describe('settingsFromContext', () => {
-  it('documents its defaults: daily 09:00 UTC, 4 batches in parallel, SMS off', () => {
+  it('documents its defaults: daily 09:00 UTC, 4 batches in parallel, SMS off (1 message a second once on)', () => {
     expect(settings({})).toEqual({
       senderEmail: 'outreach@example.com',
       scheduleExpression: 'cron(0 9 * * ? *)',
       scheduleTimeZone: 'UTC',
       sendConcurrency: 4,
+      smsMaxPerSecond: 1,
       lookbackDays: 2,
       envName: 'dev',
       sandbox: false,

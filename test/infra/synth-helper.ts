@@ -12,6 +12,7 @@ export const TEST_CONTEXT = {
   scheduleExpression: 'cron(30 8 ? * MON-FRI *)',
   scheduleTimeZone: 'Europe/Berlin',
   sendConcurrency: '7',
+  smsMaxPerSecond: '20',
   lookbackDays: '3',
   envName: 'test',
 };

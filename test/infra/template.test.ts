@@ -111,6 +111,8 @@ describe('functions', () => {
     expect(variables).toMatchObject({
       SENDER_EMAIL: TEST_CONTEXT.senderEmail,
       SMS_ORIGINATION_IDENTITY: TEST_CONTEXT.smsOriginationIdentity,
+      // The identity's MPS from the stack settings: every sender shares it (rate-budget.ts).
+      SMS_MAX_PER_SECOND: TEST_CONTEXT.smsMaxPerSecond,
       SES_CONFIGURATION_SET: { Ref: expect.anything() },
       TABLE_NAME: { Ref: expect.anything() },
     });
