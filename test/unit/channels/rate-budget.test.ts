@@ -212,21 +212,28 @@ describe('throttled touches retry within their window', () => {
     error: 'TooManyRequestsException (429)',
   };
 
-  it('retries a throttled touch until it goes out inside its window, instead of failing after five tries', async () => {
+  /** A sender over a provider that throttles `throttles` times, retrying within `retryWithinWindowMs`. */
+  function throttledSender(throttles: number, retryWithinWindowMs: number, opts: { guarded?: boolean } = {}) {
     const clock = new VirtualTime();
     const calls: number[] = [];
     const provider = recordingProvider(
       clock,
       calls,
       20,
-      Array.from({ length: 8 }, () => throttledByProvider),
+      Array.from({ length: throttles }, () => throttledByProvider),
     );
-    const sender = throttled(provider, new TokenBucket({ ratePerSecond: 14, clock }), {
+    const inner = opts.guarded ? windowGuarded(provider, { now: () => new Date(clock.now()) }) : provider;
+    const sender = throttled(inner, new TokenBucket({ ratePerSecond: 14, clock }), {
       ...RETRY,
       sleep: (ms) => clock.sleep(ms),
       now: () => clock.now(),
-      retryWithinWindowMs: 120_000,
+      retryWithinWindowMs,
     });
+    return { clock, calls, sender };
+  }
+
+  it('retries a throttled touch until it goes out inside its window, instead of failing after five tries', async () => {
+    const { clock, calls, sender } = throttledSender(8, 120_000);
     const notAfter = new Date(START + 3_600_000).toISOString();
     const result = await clock.run(sender.send({ to: '+15550001', notAfter }));
     expect(result.ok).toBe(true);
@@ -235,21 +242,7 @@ describe('throttled touches retry within their window', () => {
   });
 
   it('stops retrying a throttled touch when its window closes, and never calls the provider after it', async () => {
-    const clock = new VirtualTime();
-    const calls: number[] = [];
-    const provider = recordingProvider(
-      clock,
-      calls,
-      20,
-      Array.from({ length: 1000 }, () => throttledByProvider),
-    );
-    const guarded = windowGuarded(provider, { now: () => new Date(clock.now()) });
-    const sender = throttled(guarded, new TokenBucket({ ratePerSecond: 14, clock }), {
-      ...RETRY,
-      sleep: (ms) => clock.sleep(ms),
-      now: () => clock.now(),
-      retryWithinWindowMs: 120_000,
-    });
+    const { clock, calls, sender } = throttledSender(1000, 120_000, { guarded: true });
     const notAfter = new Date(START + 30_000).toISOString();
     const result = await clock.run(sender.send({ to: '+15550001', notAfter }));
     expect(result).toMatchObject({ ok: false, retryable: false, windowClosed: true });
@@ -258,20 +251,7 @@ describe('throttled touches retry within their window', () => {
   });
 
   it('gives up a throttled touch after its retry budget so the batch ends before the Lambda timeout', async () => {
-    const clock = new VirtualTime();
-    const calls: number[] = [];
-    const provider = recordingProvider(
-      clock,
-      calls,
-      20,
-      Array.from({ length: 1000 }, () => throttledByProvider),
-    );
-    const sender = throttled(provider, new TokenBucket({ ratePerSecond: 14, clock }), {
-      ...RETRY,
-      sleep: (ms) => clock.sleep(ms),
-      now: () => clock.now(),
-      retryWithinWindowMs: 60_000,
-    });
+    const { clock, sender } = throttledSender(1000, 60_000);
     const notAfter = new Date(START + 3_600_000).toISOString();
     const result = await clock.run(sender.send({ to: '+15550001', notAfter }));
     expect(result).toMatchObject({ ok: false, retryable: true });
