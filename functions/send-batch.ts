@@ -13,16 +13,18 @@ import { RateScheduleRows } from '../shared/store/rate-budget.js';
 import { Runs } from '../shared/store/runs.js';
 import { type SendBatchDeps, sendBatch } from '../shared/usecases/run/send-batch.js';
 import { cloudChannels } from './commons/channels.js';
-import { lazyHandler } from './commons/deps.js';
+import { type InvocationContext, lazyHandler } from './commons/deps.js';
 import { cloudTable, systemClock } from './commons/table.js';
 
 const input = z.object({ runId: z.string().min(1), batchId: z.string().min(1) });
 
 export const createHandler =
   (deps: SendBatchDeps, log: Log = createLog(metricService('send-batch'))) =>
-  async (event: unknown) => {
+  async (event: unknown, context?: InvocationContext) => {
     const batch = input.parse(event);
-    const result = await sendBatch(deps, batch);
+    // Stops before the function's timeout with the rest unreserved: the state machine retries it.
+    const timeLeftMs = context ? () => context.getRemainingTimeInMillis() : undefined;
+    const result = await sendBatch({ ...deps, ...(timeLeftMs && { timeLeftMs }) }, batch);
     // Per-campaign touch metrics come from summarize-run, which sees every outcome of the run.
     log.with({ runId: batch.runId, batchId: batch.batchId }).info('batch sent', { ...result });
     return result;

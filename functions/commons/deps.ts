@@ -15,7 +15,12 @@ export interface Deps {
   links: { unsubscribeBaseUrl: string; unsubscribeSecret: string };
 }
 
-type Handler<E, R> = (event: E) => Promise<R>;
+/** Lambda's context, as far as handlers use it. */
+export interface InvocationContext {
+  getRemainingTimeInMillis(): number;
+}
+
+type Handler<E, R> = (event: E, context?: InvocationContext) => Promise<R>;
 
 /**
  * The Lambda entry point: builds the handler on the first invocation (not at import, so the local
@@ -25,12 +30,12 @@ type Handler<E, R> = (event: E) => Promise<R>;
  */
 export function lazyHandler<E, R>(build: () => Handler<E, R> | Promise<Handler<E, R>>): Handler<E, R> {
   let built: Promise<Handler<E, R>> | undefined;
-  return async (event) => {
+  return async (event, context) => {
     built ??= Promise.resolve().then(build);
     const handle = await built.catch((err: unknown) => {
       built = undefined;
       throw err;
     });
-    return handle(event);
+    return handle(event, context);
   };
 }

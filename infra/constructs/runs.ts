@@ -144,6 +144,14 @@ export class Runs extends Construct {
     };
 
     const sendBatch = invoke(RUN_STATES.sendBatch, this.sendBatch);
+    // A batch that stopped before the function's timeout left the rest unreserved: go on at once.
+    // Listed before States.TaskFailed, which would match it too (retriers are tried in order).
+    sendBatch.addRetry({
+      errors: ['BatchOutOfTimeError'],
+      interval: Duration.seconds(1),
+      maxAttempts: 20,
+      backoffRate: 1,
+    });
     // A send failure that is not Lambda's: the ledger makes a retry safe (reserved keys are not resent).
     sendBatch.addRetry({
       errors: ['States.TaskFailed'],

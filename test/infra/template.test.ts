@@ -179,7 +179,10 @@ describe('run state machine', () => {
         JitterStrategy: 'FULL',
       });
     }
-    expect(tasks.SendBatch.Retry[1]).toMatchObject({ ErrorEquals: ['States.TaskFailed'], MaxAttempts: 2 });
+    expect(tasks.SendBatch.Retry.at(-1)).toMatchObject({
+      ErrorEquals: ['States.TaskFailed'],
+      MaxAttempts: 2,
+    });
   });
 
   it('catches a batch that still fails after its retries, so the Map goes on with the other batches', () => {
@@ -188,6 +191,16 @@ describe('run state machine', () => {
       { ErrorEquals: ['States.ALL'], ResultPath: '$.failure', Next: 'BatchFailed' },
     ]);
     expect(states.BatchFailed).toMatchObject({ Type: 'Pass', End: true });
+  });
+
+  it('retries a batch that stopped before its timeout at once, before the generic task-failure retrier', () => {
+    const retry: { ErrorEquals: string[] }[] =
+      definition().States.SendBatches.ItemProcessor.States.SendBatch.Retry;
+    const errors = retry.map((r) => r.ErrorEquals);
+    const outOfTime = errors.findIndex((e) => e.includes('BatchOutOfTimeError'));
+    expect(outOfTime).toBeGreaterThanOrEqual(0);
+    expect(outOfTime).toBeLessThan(errors.findIndex((e) => e.includes('States.TaskFailed')));
+    expect(retry[outOfTime]).toMatchObject({ IntervalSeconds: 1, MaxAttempts: 20 });
   });
 
   it('marks the run failed when planning or summarizing fails after its retries, then fails the execution', () => {

@@ -22,7 +22,15 @@ export interface SendBatchDeps {
   links: { unsubscribeBaseUrl: string; unsubscribeSecret: string };
   /** Waits between re-reads of a row another run holds (real time; injectable for tests). */
   sleep?: (ms: number) => Promise<void>;
+  /** Milliseconds this invocation may still run (Lambda's remaining time); absent: no limit. */
+  timeLeftMs?: () => number;
 }
+
+/**
+ * Stop reserving new touches when less than this is left: the longest one touch can take (its
+ * throttled retries inside the window, 120 s, plus a provider round trip and the results write).
+ */
+export const STOP_MARGIN_MS = 180_000;
 
 /**
  * How long a send waits for another run's fresh reservation to settle before calling it `unknown`:
@@ -43,6 +51,23 @@ export interface SendBatchResult {
   suppressed: number;
   expired: number;
   unknown: number;
+}
+
+/**
+ * The invocation stopped before its time ran out, with touches left: nothing of them was reserved,
+ * so the state machine's retry of the batch sends the rest (and reports what this attempt sent as
+ * `sent`, from the ledger rows it holds).
+ */
+export class BatchOutOfTimeError extends Error {
+  constructor(
+    readonly runId: string,
+    readonly batchId: string,
+    readonly done: number,
+    readonly left: number,
+  ) {
+    super(`batch ${batchId} of run ${runId}: ${done} touches done, ${left} left for the retry`);
+    this.name = 'BatchOutOfTimeError';
+  }
 }
 
 export class BatchNotFoundError extends Error {
@@ -104,6 +129,8 @@ async function sendTouches(deps: SendBatchDeps, batch: RunBatch): Promise<Outcom
       outcomes.push(review);
       continue;
     }
+    if (deps.timeLeftMs !== undefined && deps.timeLeftMs() < STOP_MARGIN_MS)
+      throw new BatchOutOfTimeError(batch.runId, batch.batchId, i, batch.touches.length - i);
     outcomes.push(
       await sendTouch(
         deps,
@@ -228,7 +255,7 @@ async function settleResult(
  * the ledger's wall clock → the ledger marks it `unknown` and so does the report
  * (`reserved-not-confirmed`). A live reservation of another run is a concurrent send in flight: we
  * wait briefly for it to settle so the report says what happened, and call it `unknown`
- * (`reserved-in-flight`) if it does not. Never `sent`: this run sent nothing.
+ * (`reserved-in-flight`) if it does not. `sent` only when this run's own earlier attempt sent it.
  */
 async function heldOutcome(
   deps: SendBatchDeps,
@@ -241,6 +268,13 @@ async function heldOutcome(
   for (let attempt = 0; ; attempt++) {
     const row = await deps.store.ledger.getDelivery(key);
     if (!row) return 'released';
+    // This run's own earlier attempt of the batch sent it (it stopped before its time ran out).
+    if (row.status === 'sent' && row.runId === runId)
+      return {
+        key,
+        status: 'sent',
+        ...(row.providerMessageId !== undefined && { providerMessageId: row.providerMessageId }),
+      };
     if (row.status === 'sent') return { key, status: 'suppressed', reason: 'already-sent' };
     if (row.status !== 'reserved' && row.status !== 'unknown') return 'released';
     const reserved = `reserved by run ${row.runId} at ${row.leasedAt ?? row.updatedAt}`;

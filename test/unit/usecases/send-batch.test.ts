@@ -5,7 +5,12 @@ import { type PlannedTouch, touchKeyString } from '../../../shared/domain/touch.
 import type { OutgoingEmail, SendResult } from '../../../shared/ports/channels.js';
 import { RESERVATION_TIMEOUT_MS } from '../../../shared/ports/ledger.js';
 import { planRun } from '../../../shared/usecases/run/plan-run.js';
-import { SETTLE_WAITS_MS, sendBatch } from '../../../shared/usecases/run/send-batch.js';
+import {
+  BatchOutOfTimeError,
+  SETTLE_WAITS_MS,
+  STOP_MARGIN_MS,
+  sendBatch,
+} from '../../../shared/usecases/run/send-batch.js';
 import { summarizeRun } from '../../../shared/usecases/run/summarize-run.js';
 import { type MemoryStores, manualClock, memoryStores } from '../../support/fakes/memory-stores.js';
 import { campaign, customer } from '../domain/fixtures.js';
@@ -43,6 +48,33 @@ async function plannedRun(store: MemoryStores, clock: ReturnType<typeof manualCl
 }
 
 describe('sendBatch over in-memory ports', () => {
+  it('stops before the Lambda timeout with the rest unreserved, and the retry sends the rest and reports all sent', async () => {
+    const clock = manualClock(`${D}T09:00:00Z`);
+    const store = memoryStores(clock);
+    const run = await plannedRun(store, clock, 'r-time');
+    const [batch] = run.batches;
+    if (!batch) throw new Error('no batch planned');
+    const email = recordingEmail();
+    // The first invocation has time for four touches, then less than the margin.
+    let budget = 4;
+    const timeLeftMs = () => (budget-- > 0 ? STOP_MARGIN_MS + 1 : STOP_MARGIN_MS - 1);
+    const deps = { store, email, sms: noSms, clock, links };
+    const first = sendBatch({ ...deps, timeLeftMs }, { runId: 'r-time', batchId: batch.batchId });
+    await expect(first).rejects.toBeInstanceOf(BatchOutOfTimeError);
+    expect(email.sent).toHaveLength(4);
+    // Nothing beyond what was sent is held: the rest is free for the retry.
+    expect([...store.ledger.rows.values()].map((d) => d.status)).toEqual(['sent', 'sent', 'sent', 'sent']);
+
+    const retry = await sendBatch(
+      { ...deps, timeLeftMs: () => STOP_MARGIN_MS * 10 },
+      { runId: 'r-time', batchId: batch.batchId },
+    );
+    expect(email.sent).toHaveLength(10);
+    expect(new Set(email.sent.map((m) => m.to)).size).toBe(10);
+    // What the first attempt sent is reported sent (this run sent it), not already-sent.
+    expect(retry).toMatchObject({ sent: 10, suppressed: 0, failed: 0 });
+  });
+
   it('sends each planned touch once and records the results on the batch', async () => {
     const clock = manualClock(`${D}T09:00:00Z`);
     const store = memoryStores(clock);
