@@ -9,6 +9,7 @@ import { type RunOptions, StateMachine } from 'aws-local-stepfunctions';
 import { z } from 'zod';
 import type { Deps } from '../functions/commons/deps.js';
 import type { Clock } from '../shared/ports/clock.js';
+import type { DomainEvent } from '../shared/ports/events.js';
 import { stateMachineFromTemplate } from './assembly-asl.js';
 import type { CfnTemplate } from './assembly-tables.js';
 import { PROJECT_ROOT } from './runtime.js';
@@ -54,10 +55,9 @@ async function loadHandlers(template: CfnTemplate, deps: Deps): Promise<Record<s
   for (const task of taskStates) {
     if (task.kind === 'putEvents') {
       handlers[task.stateName] = overJson(async (input) => {
-        await deps.events.publish([
-          { source: 'touchpoint', detailType: 'RunCompleted', detail: toRecord(input) },
-        ]);
-        return { Entries: [{ EventId: 'local' }], FailedEntryCount: 0 };
+        const events = putEventsEntries(input);
+        await deps.events.publish(events);
+        return { Entries: events.map((_, i) => ({ EventId: `local-${i}` })), FailedEntryCount: 0 };
       });
       continue;
     }
@@ -70,10 +70,39 @@ async function loadHandlers(template: CfnTemplate, deps: Deps): Promise<Record<s
   return handlers;
 }
 
-function toRecord(input: unknown): Record<string, unknown> {
-  return typeof input === 'object' && input !== null && !Array.isArray(input)
-    ? { ...input }
-    : { value: input };
+const PutEventsInput = z.object({
+  Entries: z
+    .array(
+      z.looseObject({
+        Source: z.string().min(1),
+        DetailType: z.string().min(1),
+        // EventBridge takes Detail as a JSON object (or its text); the state's `Detail.$` resolves to one.
+        Detail: z.union([z.record(z.string(), z.unknown()), z.string()]),
+      }),
+    )
+    .min(1),
+});
+
+/**
+ * The events a `putEvents` Task publishes: its effective input is the state's Parameters resolved
+ * against the state input (`Detail.$` included), so each entry is published as the template declares it.
+ */
+export function putEventsEntries(input: unknown): DomainEvent[] {
+  const parsed = PutEventsInput.safeParse(input);
+  if (!parsed.success) {
+    throw new RunExecutionError(`putEvents: not an Entries list: ${parsed.error.message}`);
+  }
+  return parsed.data.Entries.map((entry) => ({
+    source: entry.Source,
+    detailType: entry.DetailType,
+    detail: typeof entry.Detail === 'string' ? detailFromText(entry.Detail) : entry.Detail,
+  }));
+}
+
+function detailFromText(text: string): Record<string, unknown> {
+  const parsed = z.record(z.string(), z.unknown()).safeParse(JSON.parse(text));
+  if (!parsed.success) throw new RunExecutionError('putEvents: Detail is not a JSON object');
+  return parsed.data;
 }
 
 export interface ExecutionResult {
@@ -99,6 +128,12 @@ export async function executeRun(
   const handlers = await loadHandlers(template, deps);
   const machine = new StateMachine(definition, { validationOptions: { checkPaths: true, checkArn: false } });
   const execution = machine.run(input, {
+    // As in the cloud, an execution started for a run is named by the run's id.
+    ...(input.runId && {
+      context: {
+        Execution: { Input: input, Name: input.runId, StartTime: deps.clock.now().toISOString() },
+      },
+    }),
     overrides: {
       taskResourceLocalHandlers: handlers,
       waitTimeOverrides: Object.fromEntries(waitStates.map((s) => [s, 0])),

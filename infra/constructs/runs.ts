@@ -15,6 +15,7 @@ import {
   StateMachineType,
   Succeed,
   TaskInput,
+  Timeout,
   Wait,
   WaitTime,
 } from 'aws-cdk-lib/aws-stepfunctions';
@@ -129,6 +130,9 @@ export class Runs extends Construct {
       const task = new LambdaInvoke(this, stateName, {
         lambdaFunction: fn,
         payloadResponseOnly: true,
+        // The definition states each function's timeout, so the local runner honours the same one
+        // (aws-local-stepfunctions otherwise gives a Task 60 s).
+        ...(fn.timeout ? { taskTimeout: Timeout.duration(fn.timeout) } : {}),
         retryOnServiceExceptions: false,
         ...(payload ? { payload } : {}),
       });
