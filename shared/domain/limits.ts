@@ -138,3 +138,7 @@ export function chunkByJsonSize<T>(items: readonly T[], maxCount: number, maxByt
   if (current.length > 0) chunks.push(current);
   return chunks;
 }
+
+/** GET /v1/plan: touches per page when the client names no `limit`, and the most it may ask for. */
+export const PLAN_PAGE_DEFAULT = 1000;
+export const PLAN_PAGE_MAX = 5000;

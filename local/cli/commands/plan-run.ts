@@ -1,7 +1,9 @@
 // plan --date D (a dry run: writes nothing; GET /v1/plan) and run --date D (POST /v1/runs, the
 // state machine, then the run's result from GET /v1/run-results/{runId} once the execution is done).
 import { z } from 'zod';
+import { PLAN_PAGE_MAX } from '../../../shared/domain/limits.js';
 import {
+  type PlanReport,
   planReportSchema,
   type RunResult,
   runResultSchema,
@@ -40,16 +42,37 @@ async function refuseUnknownCampaign<T>(campaign: string | undefined, fn: () => 
   }
 }
 
+const planPage = planReportSchema.extend({ nextCursor: z.string().optional() });
+
+/**
+ * The contract's plan document for the day: every page of GET /v1/plan, touches in order, and the
+ * summary (the whole day's, on every page) once.
+ */
+export async function wholePlan(
+  api: ApiClient,
+  date: string,
+  campaign: string | undefined,
+): Promise<PlanReport> {
+  const touches: TouchRow[] = [];
+  let cursor: string | undefined;
+  for (;;) {
+    const { body } = await api.call('GET', '/v1/plan', {
+      query: { date, campaign, limit: String(PLAN_PAGE_MAX), cursor },
+    });
+    const page = planPage.parse(body);
+    touches.push(...page.touches);
+    if (page.nextCursor === undefined) return { date: page.date, touches, summary: page.summary };
+    cursor = page.nextCursor;
+  }
+}
+
 export async function planCommand(ctx: CommandContext): Promise<void> {
   const usage = 'touchpoint plan --date YYYY-MM-DD [--campaign ID] [--json]';
   rejectExtraArgs(ctx, usage);
   const date = requireDate(ctx, usage);
   const campaign = ctx.options.campaign;
   await withApi(ctx, async (api) => {
-    const { body } = await refuseUnknownCampaign(campaign, () =>
-      api.call('GET', '/v1/plan', { query: { date, campaign } }),
-    );
-    const report = planReportSchema.parse(body);
+    const report = await refuseUnknownCampaign(campaign, () => wholePlan(api, date, campaign));
     ctx.out.data(report);
     ctx.out.text(
       `Plan for ${date}: ${report.summary.planned} planned, ${report.summary.suppressed} suppressed`,

@@ -61,7 +61,7 @@ export const badRequestFrom = (error: ZodError, detail: string): ProblemError =>
 
 export const problemSchema = baseProblemSchema.clone().openapi('Problem');
 
-const problemResponse = (description: string) => ({
+export const problemResponse = (description: string) => ({
   description,
   content: { 'application/problem+json': { schema: problemSchema } },
 });

@@ -4,13 +4,23 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { createRoute, z } from '@hono/zod-openapi';
 import { calendarDate } from '../../domain/documents.js';
-import { planDay } from '../../usecases/plan/plan.js';
+import { PLAN_PAGE_DEFAULT, PLAN_PAGE_MAX } from '../../domain/limits.js';
+import { planDayPage } from '../../usecases/plan/plan.js';
 import { planReportSchema, runResultSchema } from '../../usecases/plan/report.js';
 import { runNow } from '../../usecases/runs/run-now.js';
 import { runResult } from '../../usecases/runs/run-result.js';
 import type { ApiDeps } from '../deps.js';
-import { commonErrors, jsonContent, notFound, notFoundResponse, opsApp, security } from './common.js';
+import {
+  commonErrors,
+  jsonContent,
+  notFound,
+  notFoundResponse,
+  opsApp,
+  problemResponse,
+  security,
+} from './common.js';
 import { idField, pathId, queryId } from './params.js';
+import { decodePlanCursor, encodePlanCursor, MAX_PLAN_CURSOR_CHARS, planChanged } from './plan-cursor.js';
 
 // Domain schemas may be created before @hono/zod-openapi extends zod (the CLI imports the domain
 // first); such instances lack .openapi(), so the API documents clones made after the extension.
@@ -24,6 +34,8 @@ const runStatus = z.object({
 
 const tag = ['runs'];
 
+const planPageSchema = planReportSchema.extend({ nextCursor: z.string().optional() }).openapi('PlanPage');
+
 export function runRoutes(deps: ApiDeps): OpenAPIHono {
   const app = opsApp(deps.log);
 
@@ -33,24 +45,43 @@ export function runRoutes(deps: ApiDeps): OpenAPIHono {
       path: '/v1/plan',
       tags: tag,
       security,
-      summary: 'What a run for local date D would do (the contract plan JSON); writes nothing',
+      summary:
+        "What a run for local date D would do (the contract plan JSON), a page of touches at a time; the summary is the whole day's on every page; writes nothing",
       request: {
         query: z.object({
           date: calendarDate.clone().openapi({ example: '2026-11-26' }),
           campaign: queryId().optional(),
+          cursor: z.string().min(1).max(MAX_PLAN_CURSOR_CHARS).optional(),
+          limit: z.coerce.number().int().min(1).max(PLAN_PAGE_MAX).default(PLAN_PAGE_DEFAULT),
         }),
       },
       responses: {
-        200: jsonContent(planReportSchema.clone().openapi('Plan'), 'The plan'),
+        200: jsonContent(planPageSchema, 'A page of the plan; nextCursor while touches remain'),
         ...commonErrors,
         ...notFoundResponse,
+        409: problemResponse('The plan changed since the cursor was returned: page again from the start'),
       },
     }),
     async (c) => {
-      const { date, campaign } = c.req.valid('query');
-      const result = await planDay({ store: deps.store }, { date, campaignId: campaign });
+      const { date, campaign, cursor, limit } = c.req.valid('query');
+      const query = { date, campaignId: campaign };
+      const after = cursor === undefined ? undefined : decodePlanCursor(query, cursor);
+      const result = await planDayPage(
+        { store: deps.store },
+        { ...query, offset: after?.offset ?? 0, limit },
+      );
       if (!result.ok) throw notFound(`Campaign ${result.campaignId}`);
-      return c.json(result.report, 200);
+      if (after && after.fingerprint !== result.fingerprint) throw planChanged();
+      const { nextOffset, fingerprint } = result;
+      return c.json(
+        {
+          ...result.report,
+          ...(nextOffset !== undefined && {
+            nextCursor: encodePlanCursor(query, { offset: nextOffset, fingerprint }),
+          }),
+        },
+        200,
+      );
     },
   );
 

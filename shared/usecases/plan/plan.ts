@@ -1,4 +1,5 @@
 // plan --date D: what a run for local date D would do. Writes nothing.
+import { createHash } from 'node:crypto';
 import { type PlanDayDeps, planDayTouches, UnknownCampaignError } from '../plan-day.js';
 import { type PlanReport, planReport } from './report.js';
 
@@ -21,4 +22,33 @@ export async function planDay(
       return { ok: false, reason: 'unknown-campaign', campaignId: err.campaignId };
     throw err;
   }
+}
+
+/** One page of a day's plan: a slice of its touches; the summary describes the whole day. */
+export type PlanPageResult =
+  | { ok: true; report: PlanReport; fingerprint: string; nextOffset?: number }
+  | { ok: false; reason: 'unknown-campaign'; campaignId: string };
+
+/** A digest of every touch of the plan, so a page can tell that the plan changed under its cursor. */
+export const planFingerprint = (report: PlanReport): string =>
+  createHash('sha256').update(JSON.stringify(report.touches)).digest('base64url').slice(0, 22);
+
+/**
+ * The touches [offset, offset + limit) of the day's plan. Plans are reproducible and sorted, so each
+ * page plans the day again and slices it (docs/api.md "GET /v1/plan pages": what that costs).
+ */
+export async function planDayPage(
+  deps: PlanDayDeps,
+  input: { date: string; campaignId?: string | undefined; offset: number; limit: number },
+): Promise<PlanPageResult> {
+  const result = await planDay(deps, input);
+  if (!result.ok) return result;
+  const { report } = result;
+  const end = input.offset + input.limit;
+  return {
+    ok: true,
+    report: { ...report, touches: report.touches.slice(input.offset, end) },
+    fingerprint: planFingerprint(report),
+    ...(end < report.touches.length && { nextOffset: end }),
+  };
 }

@@ -227,6 +227,8 @@ export function routeTemplates(cursors: { customer: string; campaign: string }):
     },
     { name: 'GET /v1/plan', method: 'GET', path: (s) => `/v1/plan?date=${s}&campaign=${campaign}` },
     { name: 'GET /v1/plan (campaign)', method: 'GET', path: (s) => `/v1/plan?date=2026-11-26&campaign=${s}` },
+    { name: 'GET /v1/plan (limit)', method: 'GET', path: (s) => `/v1/plan?date=2026-11-26&limit=${s}` },
+    { name: 'GET /v1/plan (cursor)', method: 'GET', path: (s) => `/v1/plan?date=2026-11-26&cursor=${s}` },
     {
       name: 'POST /v1/runs',
       method: 'POST',
