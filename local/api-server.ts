@@ -12,10 +12,11 @@ import type { ApiDeps, ApiLog, RunStarter } from '../shared/api/deps.js';
 import { ENV, maxBodyBytes } from '../shared/config/env.js';
 import { maskText, redact } from '../shared/observability/redact.js';
 import { DEFAULT_ROLLOVER_MS } from '../shared/partners/secrets.js';
-import { busRulesFromTemplate, RuleBus } from './bus-rules.js';
+import { busRulesFromTemplate, DLQ_FILE, RuleBus } from './bus-rules.js';
 import { functionEnvironment } from './cfn-template.js';
 import type { RuntimeInfo } from './data-dir.js';
 import { dataDirKey } from './keys.js';
+import { LocalBus } from './local-bus.js';
 import { executeRun } from './run-executor.js';
 import type { Embedded } from './runtime.js';
 import { LocalOutbox } from './stack/outbox.js';
@@ -73,9 +74,11 @@ export function localRunStarter(env: Pick<Embedded, 'template' | 'deps'>): RunSt
   const runs = new Map<string, NonNullable<Status>>();
   return {
     async start(input) {
+      // As SfnRunStarter does: the execution is named by the run id, which is also the run's id.
       const executionId = ulid();
       runs.set(executionId, { status: 'RUNNING' });
       executeRun(env.template, env.deps, {
+        runId: executionId,
         ...(input.date && { date: input.date }),
         ...(input.campaignId && { campaignId: input.campaignId }),
       }).then(
@@ -122,6 +125,8 @@ export function devOpsToken(dataDir: string, env: NodeJS.ProcessEnv = process.en
 export function localApiDeps(
   env: Pick<Embedded, 'template' | 'deps' | 'bus' | 'dataDir'> & {
     info?: Pick<RuntimeInfo, 'sesEndpoint' | 'smsEndpoint'>;
+    /** Retry backoff of the bus targets (tests: () => 0). */
+    busBackoffMs?: (retry: number) => number;
   },
   overrides: Partial<ApiDeps> = {},
 ): ApiDeps {
@@ -129,7 +134,10 @@ export function localApiDeps(
     inner: env.bus,
     rules: busRulesFromTemplate(env.template),
     deps: env.deps,
-    onFailure: (f) => consoleLog.error(`bus rule ${f.rule} → ${f.target} failed`, f.error),
+    deadLetterFile: join(env.dataDir, DLQ_FILE),
+    ...(env.busBackoffMs && { backoffMs: env.busBackoffMs }),
+    onFailure: (f) =>
+      consoleLog.error(`bus rule ${f.rule} → ${f.target} failed after ${f.attempts} attempts`, f.error),
   });
   return {
     store: env.deps.store,
@@ -146,6 +154,8 @@ export function localApiDeps(
     }),
     personalData: [
       env.bus,
+      // Dead-lettered bus events carry the partner event's detail (customerId at the top, as the log).
+      new LocalBus(join(env.dataDir, DLQ_FILE), 'localBusDlq'),
       new LocalOutbox({
         dataDir: env.dataDir,
         ...(env.info?.sesEndpoint && { sesEndpoint: env.info.sesEndpoint }),

@@ -21,10 +21,13 @@ function lineIsAbout(customerId: string, line: string): boolean {
 }
 
 export class LocalBus implements EventPublisher, PersonalDataStore {
-  readonly name = 'localBusLog';
   readonly published: (DomainEvent & { time: string })[] = [];
 
-  constructor(private readonly file?: string) {}
+  /** `name`: how the erasure report names the file (the bus's dead-letter file: 'localBusDlq'). */
+  constructor(
+    private readonly file?: string,
+    readonly name = 'localBusLog',
+  ) {}
 
   async publish(events: readonly DomainEvent[]): Promise<void> {
     for (const e of events) {

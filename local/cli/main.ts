@@ -41,7 +41,7 @@ const REMOTE_COMMANDS = new Set([
   'partner',
   'customer',
 ]);
-const LOCAL_ONLY = new Set(['serve', 'demo', 'stop', 'outbox']);
+const LOCAL_ONLY = new Set(['serve', 'demo', 'stop', 'outbox', 'bus']);
 
 // Loaded on demand: a command pays only for its own code (the API, the CDK app and the emulators
 // are seconds of imports that most commands never touch).
@@ -60,6 +60,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   logs: async () => (await import('./commands/logs.js')).logsCommand,
   stop: async () => (await import('./commands/stack.js')).stopCommand,
   outbox: async () => (await import('./commands/outbox.js')).outboxCommand,
+  bus: async () => (await import('./commands/bus.js')).busCommand,
 };
 
 export const USAGE = `Usage: touchpoint <command> [options]
@@ -88,6 +89,7 @@ Commands:
   stop                                     stop the data dir's background stack (or serve); nothing stays running
   logs [--run ID]                          the handlers' log lines (masked), oldest first
   outbox [--channel email|sms]             every message the local email and SMS servers received, oldest first
+  bus dlq                                  bus events a rule's target gave up on after its retries, oldest first
 
 Global options:
   --data-dir DIR   where the embedded store keeps its data (default .touchpoint/, env TOUCHPOINT_DATA_DIR)

@@ -135,6 +135,7 @@ describe('the bus consumer', () => {
     // In EventBridge PutEvents succeeds and the target fails (then retries and its DLQ); locally the
     // failure is recorded: one, with the schema's refusal, and nothing stored.
     await bus.publish([{ source: EVENT_NAMES.partnerSource, detailType: EVENT_NAMES.customerEvent, detail }]);
+    await bus.settled();
     expect(bed.busFailures).toHaveLength(1);
     expect(JSON.stringify(bed.busFailures[0])).toContain('not a storable Event document');
     expect(await storedEvent('ev-bus-deep')).toBeUndefined();

@@ -89,7 +89,13 @@ export function webhookTestBed() {
       links: { unsubscribeBaseUrl: 'http://x/', unsubscribeSecret: 's' },
     };
     const dataDir = mkdtempSync(join(tmpdir(), 'tp-webhooks-'));
-    const apiDeps = localApiDeps({ template: state().template, deps, bus: events, dataDir });
+    const apiDeps = localApiDeps({
+      template: state().template,
+      deps,
+      bus: events,
+      dataDir,
+      busBackoffMs: () => 0,
+    });
     bus = apiDeps.events instanceof RuleBus ? apiDeps.events : undefined;
     busFailures = bus ? bus.failures : ['the API events are not the local RuleBus'];
     app = createApp(apiDeps);
@@ -143,7 +149,10 @@ export function webhookTestBed() {
       };
       for (const h of opts.omit ?? []) delete headers[h];
       if (!app) throw new Error('webhookTestBed: makeApp() first');
-      return app.request(`/webhooks/${opts.partner ?? 'acme'}`, { method: 'POST', body, headers });
+      const res = await app.request(`/webhooks/${opts.partner ?? 'acme'}`, { method: 'POST', body, headers });
+      // The bus delivers after the 202, as EventBridge does; tests read the store once it has.
+      await bus?.settled();
+      return res;
     },
 
     async storedEvent(id: string, on: Table = state().table): Promise<Record<string, unknown> | undefined> {

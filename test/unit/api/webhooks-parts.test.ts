@@ -3,7 +3,12 @@
 // cache, the client's address, and local bus rule matching.
 import { Webhook } from 'standardwebhooks';
 import { describe, expect, it } from 'vitest';
-import { busRulesFromTemplate, matchesPattern } from '../../../local/bus-rules.js';
+import {
+  busRulesFromTemplate,
+  EVENTBRIDGE_DEFAULT_RETRY,
+  LAMBDA_ASYNC_DEFAULT_RETRY,
+  matchesPattern,
+} from '../../../local/bus-rules.js';
 import { clientAddress } from '../../../shared/api/webhooks/client-address.js';
 import { FailureLimiter, PartnerRateLimiter } from '../../../shared/api/webhooks/rate-limit.js';
 import { newPartner, newSecret, rotateSecrets, validSecrets } from '../../../shared/partners/secrets.js';
@@ -228,13 +233,21 @@ describe('local bus rules', () => {
     },
   };
 
-  it('reads the project bus rules with their target entries', () => {
+  it('reads the project and default bus rules with their target entries', () => {
+    const target = {
+      functionLogicalId: 'Ingest',
+      entry: 'functions/ingest-event.ts',
+      retry: EVENTBRIDGE_DEFAULT_RETRY,
+      functionRetry: LAMBDA_ASYNC_DEFAULT_RETRY,
+    };
     expect(busRulesFromTemplate(template)).toEqual([
       {
         logicalId: 'Partner',
+        bus: 'project',
         pattern: { source: ['touchpoint.partner'], 'detail-type': ['CustomerEvent'] },
-        targets: [{ functionLogicalId: 'Ingest', entry: 'functions/ingest-event.ts' }],
+        targets: [target],
       },
+      { logicalId: 'OnDefault', bus: 'default', pattern: { source: ['aws.ses'] }, targets: [target] },
     ]);
   });
 
