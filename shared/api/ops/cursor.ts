@@ -30,29 +30,42 @@ const cursorSchema = z.strictObject({
     .optional(),
 });
 
+/** A digest of a query's route and filters: what a cursor is bound to. */
+export const queryDigestOf = (parts: readonly unknown[]): string =>
+  createHash('sha256').update(JSON.stringify(parts)).digest('base64url').slice(0, 22);
+
 const queryDigest = (q: DeliveriesQuery): string =>
-  createHash('sha256')
-    .update(JSON.stringify(['GET /v1/deliveries', q.campaignId ?? null, q.customerId ?? null]))
-    .digest('base64url')
-    .slice(0, 22);
+  queryDigestOf(['GET /v1/deliveries', q.campaignId ?? null, q.customerId ?? null]);
 
 export const notOurCursor = (message: string): ProblemError =>
   badRequest('The cursor is not one this API returned.', [{ path: 'cursor', message }]);
 
-export const encodeCursor = (query: DeliveriesQuery, p: DeliveryPosition): string =>
-  Buffer.from(JSON.stringify({ q: queryDigest(query), ...p })).toString('base64url');
+/** A cursor's text: base64url of its JSON. */
+export const sealCursor = <T extends { q: string }>(value: T): string =>
+  Buffer.from(JSON.stringify(value)).toString('base64url');
 
-/** The position inside a cursor this query returned; a ProblemError (400) for any other. */
-export function decodeCursor(query: DeliveriesQuery, cursor: string): DeliveryPosition {
+/**
+ * The JSON inside a cursor, once it parses with `schema` and names the query `digest` stands for;
+ * a ProblemError (400) for any other text.
+ */
+export function openCursor<T extends { q: string }>(cursor: string, schema: z.ZodType<T>, digest: string): T {
   let value: unknown;
   try {
     value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
   } catch {
     throw notOurCursor('invalid cursor');
   }
-  const parsed = cursorSchema.safeParse(value);
+  const parsed = schema.safeParse(value);
   if (!parsed.success) throw notOurCursor('invalid cursor');
-  const { q, campaignId, lastKey } = parsed.data;
-  if (q !== queryDigest(query)) throw notOurCursor('the cursor belongs to another query');
+  if (parsed.data.q !== digest) throw notOurCursor('the cursor belongs to another query');
+  return parsed.data;
+}
+
+export const encodeCursor = (query: DeliveriesQuery, p: DeliveryPosition): string =>
+  sealCursor({ q: queryDigest(query), ...p });
+
+/** The position inside a cursor this query returned; a ProblemError (400) for any other. */
+export function decodeCursor(query: DeliveriesQuery, cursor: string): DeliveryPosition {
+  const { campaignId, lastKey } = openCursor(cursor, cursorSchema, queryDigest(query));
   return { ...(campaignId !== undefined && { campaignId }), ...(lastKey !== undefined && { lastKey }) };
 }

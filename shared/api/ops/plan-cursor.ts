@@ -3,9 +3,9 @@
 // previous page sliced. A cursor from another date's or campaign's pages is refused (400); one whose
 // plan has changed since (a campaign applied, an import, a send) is refused too (409), so paging
 // never skips or repeats a touch silently. Not signed: an offset names nothing its query may not read.
-import { createHash } from 'node:crypto';
 import * as z from 'zod';
-import { badRequest, conflict, type ProblemError } from './common.js';
+import { conflict, type ProblemError } from './common.js';
+import { openCursor, queryDigestOf, sealCursor } from './cursor.js';
 
 /** The filters of a plan query: what a cursor is bound to. */
 export interface PlanQuery {
@@ -27,31 +27,16 @@ const cursorSchema = z.strictObject({
   p: z.string().max(64),
 });
 
-const queryDigest = (q: PlanQuery): string =>
-  createHash('sha256')
-    .update(JSON.stringify(['GET /v1/plan', q.date, q.campaignId ?? null]))
-    .digest('base64url')
-    .slice(0, 22);
-
-const notOurCursor = (message: string): ProblemError =>
-  badRequest('The cursor is not one this API returned.', [{ path: 'cursor', message }]);
+const queryDigest = (q: PlanQuery): string => queryDigestOf(['GET /v1/plan', q.date, q.campaignId ?? null]);
 
 export const planChanged = (): ProblemError =>
   conflict('The plan changed since this cursor was returned; page again from the first page.');
 
 export const encodePlanCursor = (query: PlanQuery, p: PlanPosition): string =>
-  Buffer.from(JSON.stringify({ q: queryDigest(query), o: p.offset, p: p.fingerprint })).toString('base64url');
+  sealCursor({ q: queryDigest(query), o: p.offset, p: p.fingerprint });
 
 /** The position inside a cursor this query returned; a ProblemError (400) for any other. */
 export function decodePlanCursor(query: PlanQuery, cursor: string): PlanPosition {
-  let value: unknown;
-  try {
-    value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    throw notOurCursor('invalid cursor');
-  }
-  const parsed = cursorSchema.safeParse(value);
-  if (!parsed.success) throw notOurCursor('invalid cursor');
-  if (parsed.data.q !== queryDigest(query)) throw notOurCursor('the cursor belongs to another query');
-  return { offset: parsed.data.o, fingerprint: parsed.data.p };
+  const { o, p } = openCursor(cursor, cursorSchema, queryDigest(query));
+  return { offset: o, fingerprint: p };
 }
