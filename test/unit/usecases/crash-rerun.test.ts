@@ -4,30 +4,15 @@
 // one unsent in the provider's logs can release it for the next run.
 import { describe, expect, it } from 'vitest';
 import type { PlannedTouch } from '../../../shared/domain/touch.js';
-import type { OutgoingEmail, SendResult } from '../../../shared/ports/channels.js';
 import type { Clock } from '../../../shared/ports/clock.js';
 import { RESERVATION_TIMEOUT_MS } from '../../../shared/ports/ledger.js';
 import { releaseDelivery } from '../../../shared/usecases/deliveries/release.js';
 import { planRun } from '../../../shared/usecases/run/plan-run.js';
 import { sendBatch } from '../../../shared/usecases/run/send-batch.js';
 import { runResult } from '../../../shared/usecases/runs/run-result.js';
+import { TEST_LINKS as links, noSms, recordingEmail } from '../../support/fakes/channels.js';
 import { type MemoryStores, manualClock, memoryStores } from '../../support/fakes/memory-stores.js';
 import { campaign, customer } from '../domain/fixtures.js';
-
-const links = { unsubscribeBaseUrl: 'https://u.example/', unsubscribeSecret: 'test-secret-0123456789' };
-const noSms = {
-  send: async (): Promise<SendResult> => ({ ok: false, retryable: false, error: 'no sms here' }),
-};
-function recordingEmail() {
-  const sent: OutgoingEmail[] = [];
-  return {
-    sent,
-    send: async (m: OutgoingEmail): Promise<SendResult> => {
-      sent.push(m);
-      return { ok: true, providerMessageId: `msg-${sent.length}` };
-    },
-  };
-}
 
 /** Four customers last active on `date` (a lastActivity step at offset 0, email only, UTC). */
 async function seed(store: MemoryStores, date: string): Promise<void> {

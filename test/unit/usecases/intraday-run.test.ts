@@ -5,31 +5,16 @@
 // arrives after is recorded `window-missed`, and `run --date D` is unchanged.
 import { describe, expect, it } from 'vitest';
 import type { CustomerEvent } from '../../../shared/domain/documents.js';
-import type { OutgoingEmail, SendResult } from '../../../shared/ports/channels.js';
 import { planRun } from '../../../shared/usecases/run/plan-run.js';
 import { sendBatch } from '../../../shared/usecases/run/send-batch.js';
 import { startRun, startRunInput } from '../../../shared/usecases/run/start-run.js';
 import { summarizeRun } from '../../../shared/usecases/run/summarize-run.js';
 import { runResult } from '../../../shared/usecases/runs/run-result.js';
+import { TEST_LINKS as links, noSms, recordingEmail } from '../../support/fakes/channels.js';
 import { type MemoryStores, manualClock, memoryStores } from '../../support/fakes/memory-stores.js';
 import { campaign, contract, customer } from '../domain/fixtures.js';
 
 const D = '2026-12-10';
-const links = { unsubscribeBaseUrl: 'https://u.example/', unsubscribeSecret: 'test-secret-0123456789' };
-const noSms = {
-  send: async (): Promise<SendResult> => ({ ok: false, retryable: false, error: 'no sms here' }),
-};
-
-function recordingEmail() {
-  const sent: OutgoingEmail[] = [];
-  return {
-    sent,
-    send: async (m: OutgoingEmail): Promise<SendResult> => {
-      sent.push(m);
-      return { ok: true, providerMessageId: `msg-${sent.length}` };
-    },
-  };
-}
 
 const ZONES = { tokyo: 'Asia/Tokyo', ny: 'America/New_York', hnl: 'Pacific/Honolulu' } as const;
 /** 10:00 local on D in each zone, and the next hourly firing after it. */

@@ -2,7 +2,6 @@
 // the only thing standing between two runs and a double send, so every interleaving is checked.
 import { describe, expect, it } from 'vitest';
 import { type PlannedTouch, touchKeyString } from '../../../shared/domain/touch.js';
-import type { OutgoingEmail, SendResult } from '../../../shared/ports/channels.js';
 import { RESERVATION_TIMEOUT_MS } from '../../../shared/ports/ledger.js';
 import { planRun } from '../../../shared/usecases/run/plan-run.js';
 import {
@@ -12,28 +11,11 @@ import {
   sendBatch,
 } from '../../../shared/usecases/run/send-batch.js';
 import { summarizeRun } from '../../../shared/usecases/run/summarize-run.js';
+import { TEST_LINKS as links, noSms, recordingEmail } from '../../support/fakes/channels.js';
 import { type MemoryStores, manualClock, memoryStores } from '../../support/fakes/memory-stores.js';
 import { campaign, customer } from '../domain/fixtures.js';
 
 const D = '2026-11-26';
-const links = { unsubscribeBaseUrl: 'https://u.example/', unsubscribeSecret: 'test-secret-0123456789' };
-
-/** An email provider that records what it was asked to send; `gate` holds a send until released. */
-function recordingEmail(opts: { fail?: SendResult; gate?: Promise<void> } = {}) {
-  const sent: OutgoingEmail[] = [];
-  return {
-    sent,
-    send: async (m: OutgoingEmail): Promise<SendResult> => {
-      await opts.gate;
-      if (opts.fail) return opts.fail;
-      sent.push(m);
-      return { ok: true, providerMessageId: `msg-${sent.length}` };
-    },
-  };
-}
-const noSms = {
-  send: async (): Promise<SendResult> => ({ ok: false, retryable: false, error: 'no sms here' }),
-};
 
 /** Ten customers due today on a lastActivity step at offset 0, email only, planned into run `runId`. */
 async function plannedRun(store: MemoryStores, clock: ReturnType<typeof manualClock>, runId: string) {

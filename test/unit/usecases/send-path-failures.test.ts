@@ -9,27 +9,11 @@ import type { OutgoingEmail, SendResult } from '../../../shared/ports/channels.j
 import { planRun } from '../../../shared/usecases/run/plan-run.js';
 import { sendBatch } from '../../../shared/usecases/run/send-batch.js';
 import { runReport, summarizeRun } from '../../../shared/usecases/run/summarize-run.js';
+import { TEST_LINKS as links, noSms, recordingEmail } from '../../support/fakes/channels.js';
 import { type MemoryStores, manualClock, memoryStores } from '../../support/fakes/memory-stores.js';
 import { campaign, customer } from '../domain/fixtures.js';
 
 const D = '2026-11-26';
-const links = { unsubscribeBaseUrl: 'https://u.example/', unsubscribeSecret: 'test-secret-0123456789' };
-const noSms = {
-  send: async (): Promise<SendResult> => ({ ok: false, retryable: false, error: 'no sms here' }),
-};
-
-function recordingEmail(answer?: (m: OutgoingEmail) => Promise<SendResult | undefined>) {
-  const sent: OutgoingEmail[] = [];
-  return {
-    sent,
-    send: async (m: OutgoingEmail): Promise<SendResult> => {
-      const given = await answer?.(m);
-      if (given) return given;
-      sent.push(m);
-      return { ok: true, providerMessageId: `msg-${sent.length}` };
-    },
-  };
-}
 
 /** `n` customers due today (window 09:00–18:00 UTC), email only, planned into run `runId`. */
 async function plannedRun(store: MemoryStores, clock: ReturnType<typeof manualClock>, runId: string, n = 3) {
@@ -199,9 +183,11 @@ describe('a customer erased during a run', () => {
     const clock = manualClock(`${D}T09:00:00Z`);
     const store = memoryStores(clock);
     const run = await plannedRun(store, clock, 'r1');
-    const email = recordingEmail(async (m) => {
-      if (m.to === 'c1@example.com') await store.customers.eraseCustomer('c1', 'anon-c1', pseudonym);
-      return undefined;
+    const email = recordingEmail({
+      before: async (m) => {
+        if (m.to === 'c1@example.com') await store.customers.eraseCustomer('c1', 'anon-c1', pseudonym);
+        return undefined;
+      },
     });
     const [batch] = run.batches;
     if (!batch) throw new Error('no batch planned');
