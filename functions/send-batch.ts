@@ -10,7 +10,10 @@ import { Campaigns } from '../shared/store/campaigns.js';
 import { DueReads } from '../shared/store/due-reader.js';
 import { LedgerRows } from '../shared/store/ledger.js';
 import { RateScheduleRows } from '../shared/store/rate-budget.js';
+import { ReputationRows } from '../shared/store/reputation.js';
 import { Runs } from '../shared/store/runs.js';
+import { SettingsReader } from '../shared/store/settings-reader.js';
+import { Suppressions } from '../shared/store/suppression.js';
 import { type SendBatchDeps, sendBatch } from '../shared/usecases/run/send-batch.js';
 import { cloudChannels } from './commons/channels.js';
 import { type InvocationContext, lazyHandler } from './commons/deps.js';
@@ -41,6 +44,9 @@ export const handler = lazyHandler(async () => {
       due: new DueReads(table),
       ledger: new LedgerRows(table, campaigns, systemClock),
       runs: new Runs(table, systemClock),
+      settings: new SettingsReader(table),
+      suppression: new Suppressions(table),
+      reputation: new ReputationRows(table),
     },
     ...cloudChannels(env, new RateScheduleRows(table), traced),
     clock: systemClock,

@@ -34,6 +34,7 @@ export function acknowledgeNagFindings(stack: TouchpointStack): void {
     stack.runs.summarizeRun,
     stack.inbound.ingestEvent,
     stack.inbound.deliveryEvents,
+    stack.twoWaySms.fn,
   ];
   for (const fn of functions) {
     ack(

@@ -1,4 +1,4 @@
-import { type App, Stack, type StackProps, Tags, Validations } from 'aws-cdk-lib';
+import { type App, CfnOutput, Stack, type StackProps, Tags, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { Construct } from 'constructs';
 import { ENV } from '../shared/config/env.js';
@@ -11,6 +11,7 @@ import { Runs } from './constructs/runs.js';
 import { Schedules } from './constructs/schedules.js';
 import { AppSecrets } from './constructs/secrets.js';
 import { Store } from './constructs/store.js';
+import { TwoWaySms } from './constructs/two-way-sms.js';
 import { Uploads } from './constructs/uploads.js';
 import { acknowledgeNagFindings } from './nag.js';
 /** The stack's construct id: also the name of its template in cdk.out. */
@@ -30,6 +31,7 @@ export class TouchpointStack extends Stack {
   readonly runs: Runs;
   readonly schedules: Schedules;
   readonly inbound: Inbound;
+  readonly twoWaySms: TwoWaySms;
   readonly observability: Observability;
   readonly api: Api;
   readonly uploads: Uploads;
@@ -78,6 +80,17 @@ export class TouchpointStack extends Stack {
       bus,
       defaultBus,
       configurationSetName: configurationSet.configurationSetName,
+      smsEvents: this.messaging.smsEvents,
+    });
+
+    this.twoWaySms = new TwoWaySms(this, 'TwoWaySms', {
+      table,
+      smsOriginationIdentity: smsIdentity,
+      smsMaxPerSecond: settings.smsMaxPerSecond,
+    });
+    new CfnOutput(this, 'InboundSmsTopicArn', {
+      value: this.twoWaySms.topic.topicArn,
+      description: "Two-way SMS: set it as the phone number's two-way destination (docs/two-way-sms.md)",
     });
 
     this.api = new Api(this, 'Api', {
@@ -109,6 +122,7 @@ export class TouchpointStack extends Stack {
       SummarizeRun: this.runs.summarizeRun,
       IngestEvent: this.inbound.ingestEvent,
       DeliveryEvents: this.inbound.deliveryEvents,
+      InboundSms: this.twoWaySms.fn,
       Api: this.api.fn,
       ImportUpload: this.uploads.importer,
     };

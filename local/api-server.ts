@@ -9,12 +9,16 @@ import { createAdaptorServer } from '@hono/node-server';
 import { ulid } from 'ulid';
 import { createApp } from '../shared/api/app.js';
 import type { ApiDeps, ApiLog, RunStarter } from '../shared/api/deps.js';
-import { ENV, maxBodyBytes } from '../shared/config/env.js';
+import { LOCAL_UPLOAD_PREFIX } from '../shared/api/ops/uploads.js';
+import { ENV, maxBodyBytes, partnerBurstLimit, partnerRateLimit } from '../shared/config/env.js';
 import { maskText, redact } from '../shared/observability/redact.js';
 import { DEFAULT_ROLLOVER_MS } from '../shared/partners/secrets.js';
+import { ScheduledPartnerThrottle } from '../shared/usecases/webhooks/partner-throttle.js';
 import { busRulesFromTemplate, DLQ_FILE, RuleBus } from './bus-rules.js';
-import { functionEnvironment } from './cfn-template.js';
+import { type CfnTemplateJson, functionEnvironment } from './cfn-template.js';
 import type { RuntimeInfo } from './data-dir.js';
+import { apiFromTemplate } from './edge/api-template.js';
+import { localEdge } from './edge/edge.js';
 import { dataDirKey } from './keys.js';
 import { LocalBus } from './local-bus.js';
 import { executeRun } from './run-executor.js';
@@ -22,7 +26,6 @@ import type { Embedded } from './runtime.js';
 import { LocalOutbox } from './stack/outbox.js';
 import { LocalUploads } from './uploads.js';
 
-/** EventBridge's own entry limit; API Gateway's payload limit is larger. */
 /** The port `serve` and `npm start` try first; the default unsubscribe links point at it. */
 export const DEFAULT_API_PORT = 8787;
 
@@ -39,9 +42,35 @@ export interface ApiServer {
   stop(): Promise<void>;
 }
 
-export async function startApiServer(opts: { deps: ApiDeps; port?: number }): Promise<ApiServer> {
-  const app = createApp(opts.deps);
-  const server = createAdaptorServer({ fetch: app.fetch, hostname: '127.0.0.1' });
+/**
+ * The local API as the cloud answers it: the template's API Gateway (local/edge/) in front of the
+ * same Hono app the Lambda runs.
+ */
+export function localApiFetch(template: CfnTemplateJson, deps: ApiDeps): ApiFetch {
+  const app = createApp(deps);
+  const opsToken = deps.config.opsToken;
+  if (!opsToken) throw new Error('the local API needs the development token (deps.config.opsToken)');
+  return localEdge({
+    api: apiFromTemplate(template),
+    opsToken,
+    app: (req, env) => app.fetch(req, env),
+    // The upload URL stands in for S3's presigned PUT (docs/local-vs-cloud.md).
+    standIns: [{ method: 'PUT', prefix: LOCAL_UPLOAD_PREFIX }],
+  });
+}
+
+export type ApiFetch = (req: Request, env?: object) => Response | Promise<Response>;
+
+/** `template`: behind the local API Gateway read from it (serve, npm start); without, the bare app (tests of the app alone). */
+export async function startApiServer(opts: {
+  deps: ApiDeps;
+  template?: CfnTemplateJson;
+  port?: number;
+}): Promise<ApiServer> {
+  const fetch: ApiFetch = opts.template
+    ? localApiFetch(opts.template, opts.deps)
+    : (req, env) => createApp(opts.deps).fetch(req, env);
+  const server = createAdaptorServer({ fetch, hostname: '127.0.0.1' });
   const wanted = opts.port ?? DEFAULT_API_PORT;
   await new Promise<void>((resolve, reject) => {
     const onError = (err: Error) => {
@@ -130,6 +159,11 @@ export function localApiDeps(
   },
   overrides: Partial<ApiDeps> = {},
 ): ApiDeps {
+  const apiEnv = functionEnvironment(env.template, 'api');
+  const partnerRate = {
+    ratePerSecond: partnerRateLimit.parse(apiEnv[ENV.partnerRateLimit]),
+    burst: partnerBurstLimit.parse(apiEnv[ENV.partnerBurstLimit]),
+  };
   const events = new RuleBus({
     inner: env.bus,
     rules: busRulesFromTemplate(env.template),
@@ -162,12 +196,14 @@ export function localApiDeps(
         ...(env.info?.smsEndpoint && { smsEndpoint: env.info.smsEndpoint }),
       }),
     ],
+    ...(env.deps.rates && { partnerThrottle: new ScheduledPartnerThrottle(env.deps.rates, partnerRate) }),
     log: consoleLog,
     config: {
       opsToken: devOpsToken(env.dataDir),
       secretRolloverMs: DEFAULT_ROLLOVER_MS,
-      // The limit infra sets on the API function, read from the synthesized template, never redeclared.
-      maxBodyBytes: maxBodyBytes.parse(functionEnvironment(env.template, 'api')[ENV.maxBodyBytes]),
+      // The limits infra sets on the API function, read from the synthesized template, never redeclared.
+      maxBodyBytes: maxBodyBytes.parse(apiEnv[ENV.maxBodyBytes]),
+      partnerRate,
       unsubscribeSecret: env.deps.links.unsubscribeSecret,
       pseudonymKey: dataDirKey(env.dataDir, 'pseudonym'),
     },

@@ -13,8 +13,11 @@ import { EndUserMessagingSmsSender } from '../shared/channels/sms.js';
 import { installFileLogSink } from '../shared/observability/sink.js';
 import type { EmailSender, SmsSender } from '../shared/ports/channels.js';
 import { systemClock } from '../shared/ports/clock.js';
+import { RateScheduleRows } from '../shared/store/rate-budget.js';
 import { dynamoStores } from '../shared/store/stores.js';
+import { Table } from '../shared/store/table.js';
 import { type CfnTemplate, ensureTables } from './assembly-tables.js';
+import { DLQ_FILE } from './bus-dlq.js';
 import {
   advertiseOwner,
   clearDataDir,
@@ -24,10 +27,12 @@ import {
   runningOwner,
 } from './data-dir.js';
 import { assertNoJvmOn, startDynamoDbLocal } from './dynamodb-local.js';
+import { pageReplyHandler } from './inbound-sms.js';
 import { dataDirKey } from './keys.js';
 import { LocalBus } from './local-bus.js';
+import { EMAIL_ENGAGEMENT_FILE, LocalFeedback } from './provider-feedback.js';
 import { EMAIL_CAPTURE_FILE, startSesLocal } from './ses-local.js';
-import { startSmsSink } from './sms-sink.js';
+import { type SmsSink, startSmsSink } from './sms-sink.js';
 import { loadTemplate } from './synth.js';
 
 export { PROJECT_ROOT };
@@ -65,6 +70,8 @@ export interface Embedded {
   info: RuntimeInfo;
   dataDir: string;
   stop(): Promise<void>;
+  /** With channels: the providers' feedback (simulated SES and SMS events, opens and clicks). */
+  feedback?: LocalFeedback;
 }
 
 const unavailable = (what: string): EmailSender & SmsSender => ({
@@ -107,14 +114,13 @@ export async function openEmbedded(opts: OpenOptions): Promise<Embedded> {
     const tables = await ensureTables(client, template, { tableNamePrefix: opts.tableNamePrefix });
     const tableName = [...tables.values()][0];
     if (!tableName) throw new Error('the synthesized template has no DynamoDB table');
-    const store = dynamoStores({
-      client: DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } }),
-      tableName,
-    });
+    const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+    const store = dynamoStores({ client: doc, tableName });
 
     const info: RuntimeInfo = { pid: process.pid, ddbEndpoint, ...(owner && { ...owner, pid: owner.pid }) };
     let email: EmailSender = unavailable('the local SES server');
     let sms: SmsSender = unavailable('the local SMS sink');
+    let ownSink: SmsSink | undefined;
     if (opts.channels) {
       let sesEndpoint = owner?.sesEndpoint;
       let smsEndpoint = owner?.smsEndpoint;
@@ -126,6 +132,7 @@ export async function openEmbedded(opts: OpenOptions): Promise<Embedded> {
         stops.push(() => ses.stop());
         const sink = await startSmsSink({ dir: dataDir });
         stops.push(() => sink.stop());
+        ownSink = sink;
         sesEndpoint = ses.endpoint;
         smsEndpoint = sink.endpoint;
         Object.assign(info, {
@@ -157,7 +164,24 @@ export async function openEmbedded(opts: OpenOptions): Promise<Embedded> {
         unsubscribeBaseUrl: info.apiUrl ?? 'http://127.0.0.1:8787/',
         unsubscribeSecret: dataDirKey(dataDir, 'unsubscribe'),
       },
+      rates: new RateScheduleRows(new Table(doc, tableName)),
     };
+    // The SMS page's reply box reaches the inbound SMS handler as the cloud's two-way topic does.
+    if (ownSink) ownSink.onReply(pageReplyHandler(deps, LOCAL_SMS_ORIGINATOR));
+    if (opts.channels) {
+      // What SES and End User Messaging report after each send reaches delivery-events as in the
+      // cloud (docs/delivery-feedback.md); stop waits for what is under way before the store closes.
+      const feedback = new LocalFeedback(template, deps, bus, {
+        deadLetterFile: join(dataDir, DLQ_FILE),
+        onFailure: (f) => console.error(`delivery feedback → ${f.target} failed: ${f.error}`),
+      });
+      deps.email = feedback.email(deps.email, LOCAL_SENDER);
+      deps.sms = feedback.smsSender(deps.sms, LOCAL_SMS_ORIGINATOR);
+      feedback.observeSettles(store.ledger);
+      feedback.watchEngagement(join(dataDir, EMAIL_ENGAGEMENT_FILE));
+      stops.push(() => feedback.close());
+      return { template, deps, bus, info, dataDir, stop, feedback };
+    }
     return { template, deps, bus, info, dataDir, stop };
   } catch (e) {
     await stop();

@@ -10,6 +10,7 @@
 // The server is pinned (package.json), and test/emulator/stack covers this hook.
 import { appendFileSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 
 const require = createRequire(import.meta.url);
@@ -109,12 +110,106 @@ function forgetRoute(request, response) {
   });
 }
 
+// Opens and clicks, as a recipient's mail client would cause them (docs/delivery-feedback.md): the
+// mailbox page links to a page listing each message with an "open" and a "click" button; a press is
+// appended to email-engagement.ndjson beside the capture file, which the local stack's feedback
+// (local/provider-feedback.ts) turns into the SES Open or Click event delivery-events receives.
+const ENGAGE_PAGE = '/touchpoint/engagement';
+const ENGAGE_PATH = '/touchpoint/engage';
+const engagementFile = capture ? join(dirname(capture), 'email-engagement.ndjson') : undefined;
+const escapeHtml = (v) =>
+  String(v).replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c],
+  );
+const firstLink = (email) => /https?:\/\/[^\s"'<>]+/.exec(email?.body?.text ?? email?.body?.html ?? '')?.[0];
+
+function engagementPage(response, note) {
+  const emails = [...store.getStoreReadonly().emails].reverse().slice(0, 200);
+  const rows = emails
+    .map((e) => {
+      const form = (kind, label) =>
+        `<form method="post" action="${ENGAGE_PATH}" style="display:inline">` +
+        `<input type="hidden" name="messageId" value="${escapeHtml(e.messageId)}">` +
+        `<input type="hidden" name="kind" value="${kind}"><button>${label}</button></form>`;
+      return (
+        `<tr><td>${escapeHtml(recipients(e).join(', '))}</td><td>${escapeHtml(e.subject ?? '')}</td>` +
+        `<td>${form('Open', 'open')} ${form('Click', 'click')}</td></tr>`
+      );
+    })
+    .join('');
+  response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+  response.end(
+    `<!doctype html><meta charset="utf-8"><title>Opens and clicks</title>` +
+      `<p><a href="/">← mailbox</a></p><h1>Opens and clicks</h1>` +
+      (note ? `<p role="status">${escapeHtml(note)}</p>` : '') +
+      `<p>Each button reports what SES reports when the recipient opens the message or clicks its first link.</p>` +
+      `<table><tr><th>to</th><th>subject</th><th></th></tr>${rows}</table>`,
+  );
+}
+
+function engageRoute(request, response) {
+  const chunks = [];
+  let size = 0;
+  request.on('data', (chunk) => {
+    size += chunk.length;
+    if (size <= 16 * 1024) chunks.push(chunk);
+  });
+  request.on('end', () => {
+    const text = Buffer.concat(chunks).toString('utf8');
+    const form = (request.headers['content-type'] ?? '').includes('json')
+      ? (() => {
+          try {
+            return JSON.parse(text);
+          } catch {
+            return {};
+          }
+        })()
+      : Object.fromEntries(new URLSearchParams(text));
+    const email = store.getStoreReadonly().emails.find((e) => e.messageId === form?.messageId);
+    const kind = form?.kind;
+    if (size > 16 * 1024 || !email || (kind !== 'Open' && kind !== 'Click') || !engagementFile) {
+      response.writeHead(400, { 'content-type': 'application/json' });
+      response.end(
+        JSON.stringify({ message: 'expected messageId (of a stored message) and kind Open or Click' }),
+      );
+      return;
+    }
+    const link = kind === 'Click' ? firstLink(email) : undefined;
+    appendFileSync(
+      engagementFile,
+      `${JSON.stringify({ messageId: email.messageId, kind, ...(link && { link }), at: new Date().toISOString() })}\n`,
+      { mode: 0o600 },
+    );
+    if ((request.headers.accept ?? '').includes('json')) {
+      response.writeHead(202, { 'content-type': 'application/json' });
+      response.end(JSON.stringify({ accepted: true }));
+    } else
+      engagementPage(
+        response,
+        `${kind === 'Open' ? 'Opened' : 'Clicked'}: ${email.subject ?? email.messageId}`,
+      );
+  });
+}
+
+// The mailbox page, with a link to the opens-and-clicks page.
+const mailboxHtml = readFileSync(require.resolve('aws-ses-v2-local/static/index.html'), 'utf8').replace(
+  '<body>',
+  `<body><a href="${ENGAGE_PAGE}" style="position:fixed;right:1em;bottom:1em;z-index:9">Opens and clicks →</a>`,
+);
+
 const server = await startServer({ host: values.host ?? '127.0.0.1', port: Number(values.port ?? 0) });
 // The forget route goes in front of the server's own (express) request handler.
 const [serverHandler] = server.listeners('request');
 server.removeAllListeners('request');
 server.on('request', (request, response) => {
-  if (request.method === 'POST' && request.url === FORGET_PATH) forgetRoute(request, response);
-  else serverHandler(request, response);
+  const path = (request.url ?? '').split('?')[0];
+  if (request.method === 'POST' && path === FORGET_PATH) forgetRoute(request, response);
+  else if (request.method === 'POST' && path === ENGAGE_PATH) engageRoute(request, response);
+  else if (request.method === 'GET' && path === ENGAGE_PAGE) engagementPage(response);
+  else if (request.method === 'GET' && path === '/') {
+    response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+    response.end(mailboxHtml);
+  } else serverHandler(request, response);
 });
 process.stdout.write('ses-local: listening\n');

@@ -40,8 +40,16 @@ export interface SmsSink {
   /** The next `count` SendTextMessage requests fail with `fault`. */
   failNext(count: number, fault: SinkFault): void;
   clear(): void;
+  /**
+   * Where the reply box (`/reply`) sends a customer's message: the inbound SMS handler, the same
+   * one the cloud's two-way topic invokes. Without one the box answers 503.
+   */
+  onReply(handler: ReplyHandler): void;
   stop(): Promise<void>;
 }
+
+/** Handles an SMS from `from` to our number; returns one line saying what it did. */
+export type ReplyHandler = (from: string, text: string) => Promise<string>;
 
 export interface SmsSinkOptions {
   port?: number;
@@ -100,6 +108,21 @@ export const smsIsForgotten =
   (m: SinkMessage): boolean =>
     request.messageIds.includes(m.messageId) || request.addresses.includes(m.to);
 
+/** The reply box: a page of its own, so the list's auto-refresh never wipes what is being typed. */
+export const renderReplyPage = (opts: { from?: string; result?: string } = {}): string => `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Touchpoint SMS: reply as a customer</title>
+<style>body{font-family:system-ui,sans-serif;margin:2rem}label{display:block;margin:.6rem 0}
+input,textarea{font:inherit;width:28rem;max-width:100%}.result{background:#eef;padding:.6rem}</style>
+</head><body><h1>Reply as a customer</h1>
+<p>What a phone sends to our number: STOP, START, HELP, 退订, TD, 帮助 … or anything else (an <code>sms.reply</code> event).
+The same handler as the cloud's two-way SMS topic receives it. <a href="/">Back to the messages</a></p>
+${opts.result === undefined ? '' : `<p class="result">${escapeHtml(opts.result)}</p>`}
+<form method="post" action="/reply">
+<label>From (E.164) <input name="from" required value="${escapeHtml(opts.from ?? '')}" placeholder="+14155550123"></label>
+<label>Text <textarea name="text" required rows="3" maxlength="1600"></textarea></label>
+<button type="submit">Send to Touchpoint</button>
+</form></body></html>`;
+
 const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 export const renderSinkPage = (messages: readonly SinkMessage[]): string => {
@@ -116,7 +139,7 @@ export const renderSinkPage = (messages: readonly SinkMessage[]): string => {
 <title>Touchpoint SMS sink</title>
 <style>body{font-family:system-ui,sans-serif;margin:2rem}table{border-collapse:collapse;width:100%}
 td,th{border-bottom:1px solid #ddd;padding:.4rem;text-align:left;vertical-align:top}.body{white-space:pre-wrap}</style>
-</head><body><h1>SMS sink</h1><p>${messages.length} message(s), newest first.</p>
+</head><body><h1>SMS sink</h1><p>${messages.length} message(s), newest first. <a href="/reply">Reply as a customer</a></p>
 <table><thead><tr><th>Received</th><th>To</th><th>Type</th><th>Body</th><th>Context</th></tr></thead>
 <tbody>
 ${rows}
@@ -158,6 +181,7 @@ export const startSmsSink = async (options: SmsSinkOptions = {}): Promise<SmsSin
   const stored: SinkMessage[] = dir === undefined ? [] : readSinkFile(dir);
   const faults: SinkFault[] = [];
   let requests = 0;
+  let replyHandler: ReplyHandler | undefined;
 
   const sendTextMessage = (raw: string, response: ServerResponse): void => {
     requests += 1;
@@ -196,11 +220,51 @@ export const startSmsSink = async (options: SmsSinkOptions = {}): Promise<SmsSin
     sendJson(response, 200, { MessageId: message.messageId }, AWS_JSON);
   };
 
+  const replyPage = (
+    response: ServerResponse,
+    status: number,
+    opts: Parameters<typeof renderReplyPage>[0],
+  ) => {
+    response.writeHead(status, { 'content-type': 'text/html; charset=utf-8' });
+    response.end(renderReplyPage(opts));
+  };
+
+  const reply = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
+    if (request.method === 'GET') {
+      replyPage(response, 200, { from: stored.at(-1)?.to ?? '' });
+      return;
+    }
+    // Another site's page must not post here (a form can reach 127.0.0.1): same origin, or none (curl).
+    const origin = request.headers.origin;
+    if (origin !== undefined && origin !== `http://${request.headers.host ?? ''}`) {
+      replyPage(response, 403, { result: 'Refused: the form was posted from another origin.' });
+      return;
+    }
+    const form = new URLSearchParams(await readBody(request));
+    const from = form.get('from')?.trim() ?? '';
+    const text = form.get('text') ?? '';
+    if (replyHandler === undefined) {
+      replyPage(response, 503, {
+        from,
+        result: 'No inbound SMS handler runs with this sink (start touchpoint serve).',
+      });
+      return;
+    }
+    const result = await replyHandler(from, text).catch(
+      (error: unknown) => `Failed: ${error instanceof Error ? error.message : String(error)}`,
+    );
+    replyPage(response, 200, { from, result });
+  };
+
   const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     const path = new URL(request.url ?? '/', 'http://sink').pathname;
     if (request.method === 'GET' && path === '/') {
       response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
       response.end(renderSinkPage(stored));
+      return;
+    }
+    if (path === '/reply' && (request.method === 'GET' || request.method === 'POST')) {
+      await reply(request, response);
       return;
     }
     if (request.method === 'GET' && path === '/messages') {
@@ -278,6 +342,9 @@ export const startSmsSink = async (options: SmsSinkOptions = {}): Promise<SmsSin
     pageUrl: `${endpoint}/`,
     messages: () => [...stored],
     requestCount: () => requests,
+    onReply: (handler) => {
+      replyHandler = handler;
+    },
     failNext: (count, fault) => {
       for (let i = 0; i < count; i += 1) faults.push(fault);
     },

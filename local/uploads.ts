@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as NodeWebStream } from 'node:stream/web';
+import { LOCAL_UPLOAD_PREFIX } from '../shared/api/ops/uploads.js';
 import type { ImportStore } from '../shared/import/check.js';
 import type { Clock } from '../shared/ports/clock.js';
 import type { ImportJob, ImportUploads } from '../shared/ports/import-jobs.js';
@@ -47,7 +48,7 @@ export class LocalUploads implements ImportUploads {
 
   async uploadUrl(input: { job: Pick<ImportJob, 'id'>; expiresAt: Date; origin: string }): Promise<string> {
     const expires = String(Math.floor(input.expiresAt.getTime() / 1000));
-    const url = new URL(`/local-uploads/${input.job.id}`, input.origin);
+    const url = new URL(`${LOCAL_UPLOAD_PREFIX}${input.job.id}`, input.origin);
     url.searchParams.set('expires', expires);
     url.searchParams.set('signature', this.sign(input.job.id, expires));
     return url.toString();

@@ -24,6 +24,7 @@ import { SecretsManagerPartnerStore } from '../../shared/partners/secrets-manage
 import { RateScheduleRows } from '../../shared/store/rate-budget.js';
 import { dynamoStores } from '../../shared/store/stores.js';
 import { S3ImportUploads } from '../../shared/usecases/imports/s3-uploads.js';
+import { ScheduledPartnerThrottle } from '../../shared/usecases/webhooks/partner-throttle.js';
 import { cloudChannels } from './channels.js';
 import { cloudTable, systemClock } from './table.js';
 
@@ -121,9 +122,12 @@ export async function apiCloudDeps(): Promise<ApiDeps> {
     secrets(e.UNSUBSCRIBE_SECRET_ARN),
     secrets(e.PSEUDONYM_SECRET_ARN),
   ]);
+  const rates = new RateScheduleRows(table);
+  const partnerRate = { ratePerSecond: e.PARTNER_RATE_LIMIT, burst: e.PARTNER_BURST_LIMIT };
   return {
     store,
-    ...cloudChannels(e, new RateScheduleRows(table), traced),
+    ...cloudChannels(e, rates, traced),
+    partnerThrottle: new ScheduledPartnerThrottle(rates, partnerRate),
     events: new EventBridgePublisher({
       client: traced(new EventBridgeClient({})),
       busName: e.EVENT_BUS_NAME,
@@ -138,6 +142,7 @@ export async function apiCloudDeps(): Promise<ApiDeps> {
       // No token in the cloud: API Gateway authorizes /v1/* with IAM (SigV4) before the Lambda runs.
       secretRolloverMs: e.SECRET_ROLLOVER_HOURS * 3_600_000,
       maxBodyBytes: e.MAX_BODY_BYTES,
+      partnerRate,
       unsubscribeSecret,
       pseudonymKey,
     },

@@ -61,6 +61,7 @@ export interface ChannelEnv {
   SENDER_EMAIL: string;
   SES_CONFIGURATION_SET: string;
   SMS_ORIGINATION_IDENTITY?: string | undefined;
+  SMS_CONFIGURATION_SET?: string | undefined;
   SMS_MAX_PER_SECOND: number;
 }
 
@@ -92,6 +93,7 @@ export function cloudChannels(
           new EndUserMessagingSmsSender({
             client: trace(new PinpointSMSVoiceV2Client({ maxAttempts: 1 })),
             originationIdentity: origination,
+            ...(env.SMS_CONFIGURATION_SET && { configurationSetName: env.SMS_CONFIGURATION_SET }),
           }),
           systemClock,
         ),

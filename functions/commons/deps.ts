@@ -4,6 +4,7 @@
 import type { EmailSender, SmsSender } from '../../shared/ports/channels.js';
 import type { Clock } from '../../shared/ports/clock.js';
 import type { EventPublisher } from '../../shared/ports/events.js';
+import type { RateSchedule } from '../../shared/ports/rate-budget.js';
 import type { Stores } from '../../shared/store/stores.js';
 
 export interface Deps {
@@ -13,6 +14,8 @@ export interface Deps {
   events: EventPublisher;
   clock: Clock;
   links: { unsubscribeBaseUrl: string; unsubscribeSecret: string };
+  /** The table's shared booking schedule (channel send rates, partner throttles); absent in unit tests. */
+  rates?: RateSchedule;
 }
 
 /** Lambda's context, as far as handlers use it. */

@@ -2,7 +2,6 @@ import { ArnFormat, CfnElement, CfnOutput, Duration, RemovalPolicy, Stack, Valid
 import {
   AccessLogField,
   AccessLogFormat,
-  ApiKeySourceType,
   AuthorizationType,
   EndpointType,
   JsonSchemaType,
@@ -11,11 +10,9 @@ import {
   LogGroupLogDestination,
   type Method,
   MethodLoggingLevel,
-  Period,
   type RequestValidator,
   ResponseType,
   RestApi,
-  type UsagePlan,
 } from 'aws-cdk-lib/aws-apigateway';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
@@ -24,7 +21,12 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { CfnWebACL, CfnWebACLAssociation } from 'aws-cdk-lib/aws-wafv2';
 import { Construct, type IConstruct } from 'constructs';
-import { PROBLEM_TYPES } from '../../shared/api/problem.js';
+import {
+  GATEWAY_PROBLEMS,
+  GATEWAY_RESPONSE_TYPES,
+  gatewayProblemTemplate,
+  STATUS_PER_REQUEST,
+} from '../../shared/api/gateway-responses.js';
 import { ENV } from '../../shared/config/env.js';
 import { NotAResourceError } from '../nag.js';
 import type { ApiSettings } from '../settings.js';
@@ -49,8 +51,10 @@ export interface ApiProps {
 /** The one tag key the partner store puts on a partner's secret (shared/partners/secrets-manager.ts). */
 export const PARTNER_SECRET_TAG = 'touchpoint:partner';
 
-/** The path of the webhook method, as stage method settings and usage plans name it. */
+/** The path of the webhook method, as stage method settings name it. */
 export const WEBHOOK_PATH = '/webhooks/{partnerId}';
+/** The path of the public unsubscribe routes (RFC 8058 one-click POST, and the preference page). */
+export const UNSUBSCRIBE_PATH = '/u/{token}';
 
 /** One JSON line per request: who (IAM principal or API key), what, how it ended, how long it took. */
 function accessLogFormat(): AccessLogFormat {
@@ -80,9 +84,10 @@ function accessLogFormat(): AccessLogFormat {
 
 /**
  * The network interface: an API Gateway REST API in front of one Lambda running the Hono app.
- * Marketing-ops routes (/v1/*, /openapi.json) are IAM-authorized (SigV4); partner webhooks carry
- * no AWS credentials — the Lambda verifies their Standard Webhooks signature — and are throttled
- * per partner by API keys in a usage plan per tier.
+ * Marketing-ops routes (/v1/*) are IAM-authorized (SigV4); the reference and the OpenAPI document
+ * are public; partner webhooks carry only the Standard Webhooks headers the contract asks for —
+ * the Lambda verifies the signature, then throttles each verified partner — behind a method
+ * throttle (and an optional WAF) for floods; unsubscribe links carry their own signed token.
  */
 export class Api extends Construct {
   readonly fn: HouseFunction<'api'>;
@@ -90,7 +95,8 @@ export class Api extends Construct {
   readonly accessLogs: LogGroup;
   readonly webhookMethod: Method;
   readonly opsMethods: Method[];
-  readonly usagePlans: Record<string, UsagePlan> = {};
+  /** Routes anyone may call: the reference, the OpenAPI document, the unsubscribe routes. */
+  readonly publicMethods: Method[];
   readonly webAcl: CfnWebACL | undefined;
   /** `https://<api id>.execute-api.<region>.<suffix>/<stage>/`: where unsubscribe links point. */
   readonly publicBaseUrl: string;
@@ -121,6 +127,8 @@ export class Api extends Construct {
         [ENV.partnerCacheSeconds]: String(settings.partnerCacheSeconds),
         [ENV.secretRolloverHours]: String(settings.secretRolloverHours),
         [ENV.maxBodyBytes]: String(settings.maxBodyBytes),
+        [ENV.partnerRateLimit]: String(settings.partnerThrottle.rateLimit),
+        [ENV.partnerBurstLimit]: String(settings.partnerThrottle.burstLimit),
       },
     })
       .bindTable(props.table)
@@ -163,7 +171,6 @@ export class Api extends Construct {
       restApiName: `touchpoint-${props.envName}`,
       description: 'Touchpoint marketing-ops API and partner webhooks',
       endpointTypes: [EndpointType.REGIONAL],
-      apiKeySourceType: ApiKeySourceType.HEADER,
       // The account-wide API Gateway → CloudWatch role is a per-region singleton: not this stack's to own.
       cloudWatchRole: false,
       deployOptions: {
@@ -180,6 +187,15 @@ export class Api extends Construct {
             throttlingRateLimit: settings.webhookThrottle.rateLimit,
             throttlingBurstLimit: settings.webhookThrottle.burstLimit,
           },
+          ...Object.fromEntries(
+            ['GET', 'POST'].map((m) => [
+              `${UNSUBSCRIBE_PATH}/${m}`,
+              {
+                throttlingRateLimit: settings.unsubscribeThrottle.rateLimit,
+                throttlingBurstLimit: settings.unsubscribeThrottle.burstLimit,
+              },
+            ]),
+          ),
         },
       },
     });
@@ -188,12 +204,20 @@ export class Api extends Construct {
     // One integration object, so every method shares the proxy (and API Gateway one permission per method).
     const integration = new LambdaIntegration(this.fn, { proxy: true, allowTestInvoke: false });
     const iam = { authorizationType: AuthorizationType.IAM };
+    const open = { authorizationType: AuthorizationType.NONE };
     const root = this.restApi.root;
     const v1 = root.addResource('v1');
     this.opsMethods = [
       v1.addMethod('ANY', integration, iam),
       v1.addResource('{proxy+}').addMethod('ANY', integration, iam),
-      root.addResource('openapi.json').addMethod('GET', integration, iam),
+    ];
+    const unsubscribe = root.addResource('u').addResource('{token}');
+    const token = { ...open, requestParameters: { 'method.request.path.token': true } };
+    this.publicMethods = [
+      root.addResource('openapi.json').addMethod('GET', integration, open),
+      root.addResource('reference').addMethod('GET', integration, open),
+      unsubscribe.addMethod('GET', integration, token),
+      unsubscribe.addMethod('POST', integration, token),
     ];
 
     const validator: RequestValidator = this.restApi.addRequestValidator('WebhookBody', {
@@ -213,34 +237,10 @@ export class Api extends Construct {
       .addResource('{partnerId}')
       .addMethod('POST', integration, {
         authorizationType: AuthorizationType.NONE,
-        apiKeyRequired: true,
         requestValidator: validator,
         requestModels: { 'application/json': eventModel },
         requestParameters: { 'method.request.path.partnerId': true },
       });
-
-    for (const [tier, t] of Object.entries(settings.partnerTiers)) {
-      const plan = this.restApi.addUsagePlan(`Tier-${tier}`, {
-        name: `touchpoint-${props.envName}-${tier}`,
-        description: `Partner tier ${tier}: per-API-key throttle and daily quota on the webhook route`,
-        throttle: { rateLimit: t.rateLimit, burstLimit: t.burstLimit },
-        quota: { limit: t.quotaPerDay, period: Period.DAY },
-      });
-      plan.addApiStage({
-        stage: this.restApi.deploymentStage,
-        throttle: [
-          { method: this.webhookMethod, throttle: { rateLimit: t.rateLimit, burstLimit: t.burstLimit } },
-        ],
-      });
-      this.usagePlans[tier] = plan;
-    }
-    for (const partner of settings.partners) {
-      const key = this.restApi.addApiKey(`PartnerKey-${partner.id}`, {
-        apiKeyName: `touchpoint-${props.envName}-${partner.id}`,
-        description: `Webhook API key of partner ${partner.id} (value generated by API Gateway)`,
-      });
-      this.usagePlans[partner.tier]?.addApiKey(key);
-    }
 
     this.webAcl =
       settings.wafRateLimit === undefined ? undefined : this.addWaf(settings.wafRateLimit, props.envName);
@@ -287,29 +287,21 @@ export class Api extends Construct {
   }
 
   /**
-   * API Gateway's own refusals (throttled, over quota, body not an object, too large, missing key
-   * or credentials) as RFC 9457 problem JSON, like the Lambda's. `messageString` is already quoted.
+   * API Gateway's own refusals (unsigned, no such route, throttled, body not an object, too large…)
+   * as RFC 9457 problem JSON with their status, the same bodies the Lambda and the local edge answer
+   * (shared/api/gateway-responses.ts); throttles say when to retry.
    */
   private addProblemResponses(): void {
-    const problem = (type: string, status?: number) =>
-      `{"type":"${type}","title":$context.error.messageString${status === undefined ? '' : `,"status":${status}`},"instance":"$context.path"}`;
-    const responses: [string, ResponseType, string, number | undefined][] = [
-      ['Throttled', ResponseType.THROTTLED, PROBLEM_TYPES.throttled, 429],
-      ['QuotaExceeded', ResponseType.QUOTA_EXCEEDED, PROBLEM_TYPES.throttled, 429],
-      ['BadRequestBody', ResponseType.BAD_REQUEST_BODY, PROBLEM_TYPES.validation, 400],
-      ['TooLarge', ResponseType.REQUEST_TOO_LARGE, PROBLEM_TYPES.tooLarge, 413],
-      ['Unsupported', ResponseType.UNSUPPORTED_MEDIA_TYPE, PROBLEM_TYPES.unsupportedMedia, 415],
-      // The defaults keep each refusal's own status (403 for a missing API key or credentials, …);
-      // RFC 9457's about:blank says "nothing more than the status".
-      ['Default4xx', ResponseType.DEFAULT_4XX, 'about:blank', undefined],
-      ['Default5xx', ResponseType.DEFAULT_5XX, 'about:blank', undefined],
-    ];
-    for (const [name, type, problemType, status] of responses) {
-      this.restApi.addGatewayResponse(name, {
-        type,
-        ...(status !== undefined && { statusCode: String(status) }),
-        responseHeaders: { 'Content-Type': "'application/problem+json'" },
-        templates: { 'application/json': problem(problemType, status) },
+    for (const type of GATEWAY_RESPONSE_TYPES) {
+      const p = GATEWAY_PROBLEMS[type];
+      this.restApi.addGatewayResponse(type, {
+        type: ResponseType.of(type),
+        ...(!STATUS_PER_REQUEST.has(type) && { statusCode: String(p.status) }),
+        responseHeaders: {
+          'Content-Type': "'application/problem+json'",
+          ...Object.fromEntries(Object.entries(p.headers ?? {}).map(([k, v]) => [k, `'${v}'`])),
+        },
+        templates: { 'application/json': gatewayProblemTemplate(type) },
       });
     }
   }
@@ -373,13 +365,25 @@ export class Api extends Construct {
     ack(
       this.webhookMethod,
       'AwsSolutions::AwsSolutions-APIG4',
-      'Partners authenticate by Standard Webhooks signature, verified in the Lambda (it needs the raw body); API keys throttle.',
+      'Partners authenticate by Standard Webhooks signature, verified in the Lambda (it needs the raw body); each verified partner is throttled there, and the method at the gateway.',
     );
     ack(
       this.webhookMethod,
       'AwsSolutions::AwsSolutions-COG4',
       'Partners authenticate by Standard Webhooks signature, not by a Cognito user pool.',
     );
+    for (const m of this.publicMethods) {
+      ack(
+        m,
+        'AwsSolutions::AwsSolutions-APIG4',
+        'Public by design: the API reference and OpenAPI document, and unsubscribe links (RFC 8058 one-click needs no login; the token in the path is signed and verified in the Lambda; the method is throttled).',
+      );
+      ack(
+        m,
+        'AwsSolutions::AwsSolutions-COG4',
+        'Public by design: no user signs in to read the reference or unsubscribe.',
+      );
+    }
     ack(
       this.restApi.deploymentStage,
       'AwsSolutions::AwsSolutions-APIG6',

@@ -245,13 +245,22 @@ export class HouseFunction<R extends FunctionRole = FunctionRole> extends Nodejs
    * sms-voice:SendTextMessage on the origination identity, and the identity's messages per second
    * (one rate every sender shares); without an identity, SMS stays disabled.
    */
-  bindSms(originationIdentityArn: string | undefined, maxPerSecond: number): this {
+  bindSms(
+    originationIdentityArn: string | undefined,
+    maxPerSecond: number,
+    /** Sends name it, so its event destination reports their delivery (SendTextMessage authorizes on it too). */
+    configurationSet?: { name: string; arn: string },
+  ): this {
     if (originationIdentityArn === undefined) return this;
     this.addToRolePolicy(
-      new PolicyStatement({ actions: ['sms-voice:SendTextMessage'], resources: [originationIdentityArn] }),
+      new PolicyStatement({
+        actions: ['sms-voice:SendTextMessage'],
+        resources: [originationIdentityArn, ...(configurationSet ? [configurationSet.arn] : [])],
+      }),
     );
     this.put(ENV.smsOriginationIdentity, originationIdentityArn);
     this.put(ENV.smsMaxPerSecond, String(maxPerSecond));
+    if (configurationSet) this.put(ENV.smsConfigurationSet, configurationSet.name);
     return this;
   }
 }

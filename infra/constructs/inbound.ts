@@ -2,6 +2,8 @@ import { Duration } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { type IEventBus, Rule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import type { ITopic } from 'aws-cdk-lib/aws-sns';
+import { LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { EVENT_NAMES } from '../../shared/config/events.js';
@@ -15,12 +17,15 @@ export interface InboundProps {
   defaultBus: IEventBus;
   /** Only this configuration set's SES events are ours. */
   configurationSetName: string;
+  /** The SMS configuration set's event destination: End User Messaging SMS events. */
+  smsEvents: ITopic;
 }
 
 /**
- * What flows in over EventBridge: partner customer events into the store, and delivery events
- * (delivered, bounced, complained, SMS status) into the ledger and the suppression list.
- * Events a target cannot take after its retries land in a DLQ for redrive.
+ * What flows in: partner customer events (project bus) into the store; delivery events — SES's over
+ * the default bus, End User Messaging SMS's over their SNS topic — into the ledger, the suppression
+ * list and consent (docs/delivery-feedback.md). Events a target cannot take after its retries land
+ * in a DLQ for redrive.
  */
 export class Inbound extends Construct {
   readonly ingestEvent: HouseFunction<'ingest-event'>;
@@ -67,12 +72,11 @@ export class Inbound extends Construct {
       },
       targets: [target(this.deliveryEvents)],
     });
-    const smsEvents = new Rule(this, 'SmsDeliveryEvents', {
-      eventBus: props.defaultBus,
-      description: 'End User Messaging SMS status → delivery-events',
-      eventPattern: { source: [EVENT_NAMES.smsSource], detailType: [EVENT_NAMES.smsDeliveryStatus] },
-      targets: [target(this.deliveryEvents)],
-    });
-    this.rules = [partnerEvents, emailEvents, smsEvents];
+    // End User Messaging SMS cannot publish to EventBridge: its events come over SNS, and Lambda's
+    // asynchronous retries, then the same DLQ, cover them.
+    props.smsEvents.addSubscription(
+      new LambdaSubscription(this.deliveryEvents, { deadLetterQueue: this.targetDlq }),
+    );
+    this.rules = [partnerEvents, emailEvents];
   }
 }

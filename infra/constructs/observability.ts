@@ -17,6 +17,7 @@ import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { MAX_BOUNCE_RATE, MAX_COMPLAINT_RATE } from '../../shared/domain/reputation.js';
 import {
   METRIC_DIMENSIONS,
   METRIC_NAMES,
@@ -109,6 +110,33 @@ export class Observability extends Construct {
         props.failedTouchesThreshold ?? 10,
       );
     }
+    // The sender reputation guard (docs/send-time-checks.md): our own pause, and SES's account-level
+    // rates, which SES reviews an account on (above 5 % bounces, 0.1 % complaints).
+    alarm(
+      'EmailSendingPaused',
+      new Metric({
+        namespace: METRICS_NAMESPACE,
+        metricName: METRIC_NAMES.sendingPaused,
+        dimensionsMap: { service: metricService('delivery-events'), [METRIC_DIMENSIONS.channel]: 'email' },
+        statistic: 'Sum',
+        period,
+      }),
+      'Email sending is paused: the bounce or complaint rate is too high. Find the cause (a bad list, a broken template), then `touchpoint sending resume email`.',
+    );
+    const sesReputation = (metricName: string) =>
+      new Metric({ namespace: 'AWS/SES', metricName, statistic: 'Maximum', period: Duration.hours(1) });
+    alarm(
+      'SesBounceRate',
+      sesReputation('Reputation.BounceRate'),
+      'SES account bounce rate is at 5 %: SES may put the account under review. Clean the lists.',
+      MAX_BOUNCE_RATE,
+    );
+    alarm(
+      'SesComplaintRate',
+      sesReputation('Reputation.ComplaintRate'),
+      'SES account complaint rate is at 0.1 %: SES may put the account under review. Check consent and content.',
+      MAX_COMPLAINT_RATE,
+    );
     const search = (metricName: string, dims: string[], label: string) =>
       new MathExpression({
         expression: `SEARCH('{${METRICS_NAMESPACE},${['service', ...dims].join(',')}} MetricName="${metricName}"', 'Sum', ${period.toSeconds()})`,

@@ -103,7 +103,7 @@ export class Runs extends Construct {
         senderEmail: messaging.senderEmail,
         configurationSetName: messaging.configurationSet.configurationSetName,
       })
-      .bindSms(messaging.smsOriginationIdentity, messaging.smsMaxPerSecond);
+      .bindSms(messaging.smsOriginationIdentity, messaging.smsMaxPerSecond, messaging.smsConfigurationSet);
     this.summarizeRun = new HouseFunction(this, 'SummarizeRunFn', {
       name: 'summarize-run',
       description: 'Summarizes a run from its batches',

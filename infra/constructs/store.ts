@@ -64,6 +64,8 @@ export class Store extends Construct {
           sortKey: s(attr.ledgerCampaignSk),
           projectionType: ProjectionType.KEYS_ONLY,
         },
+        // Only profiles with a phone: the inbound SMS handler finds its sender by number.
+        { indexName: index.byPhone, partitionKey: s(attr.phone), projectionType: ProjectionType.KEYS_ONLY },
       ],
       localSecondaryIndexes: [
         { indexName: index.byChannelDay, sortKey: s(attr.capKey), projectionType: ProjectionType.KEYS_ONLY },

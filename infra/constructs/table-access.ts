@@ -51,7 +51,9 @@ export const TABLE_ACCESS: Readonly<Record<FunctionRole, TableAccess>> = {
   },
   // Batch, campaign and held ledger row (Get); profiles (BatchGet); reserve, suppressed and
   // expired rows (conditional Put); settle and the batch's results (conditional Update); the
-  // channels' shared send schedule (conditional Update, Get when it is booked up).
+  // channels' shared send schedule (conditional Update, Get when it is booked up); the send-time
+  // recheck's contracts, last-activity days and suppressions (BatchGet), the reputation guard's
+  // state (Get) and each send's hourly count (Update).
   'send-batch': { table: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem'], indexes: [] },
   // getRunReport (Get meta, Query its items); putRunMeta and the first scheduled date (Put);
   // markDatesCompleted (BatchWrite).
@@ -62,19 +64,29 @@ export const TABLE_ACCESS: Readonly<Record<FunctionRole, TableAccess>> = {
     table: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem', 'BatchWriteItem'],
     indexes: [],
   },
-  // Suppressions.addSuppression only.
-  'delivery-events': { table: ['PutItem'], indexes: [] },
+  // applyDeliveryFeedback: the message id lookup and the ledger row (Get), the row's timeline
+  // (conditional Update), the suppression list (Get, Put), consent (Get, history Put, conditional
+  // Update), the reputation guard's hourly buckets (Update, Query of its own partition) and state.
+  'delivery-events': { table: ['GetItem', 'PutItem', 'UpdateItem', 'Query'], indexes: [] },
   // The import job (Get, conditional Update) and Documents' customer, contract and event writes,
   // as ingest-event's plus putCustomers/putContracts (BatchGet, BatchWrite).
   'import-upload': {
     table: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem', 'BatchWriteItem'],
     indexes: [],
   },
+  // receiveSms: the sender's customers (Query on byPhone, then Get); consent (Get, conditional
+  // Update, history Put); sms.reply through Documents.putEvents (as ingest-event's); the inbound
+  // message's receipt (conditional Put).
+  'inbound-sms': {
+    table: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem', 'BatchWriteItem'],
+    indexes: [index.byPhone],
+  },
   // Every /v1 use case and the webhooks: all of the above, plus DeleteItem (DELETE
-  // /v1/suppressions) and the ledger's byCampaign index (deliveries, show, export). Erasure deletes
+  // /v1/suppressions), the ledger's byCampaign index (deliveries, show, export) and byPhone
+  // (POST /v1/sms/replies, the inbound SMS path run from the CLI). Erasure deletes
   // through BatchWriteItem. Partners live in Secrets Manager in the cloud; webhook receipts here.
   api: {
     table: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem'],
-    indexes: [...PLANNING_INDEXES, index.byCampaign],
+    indexes: [...PLANNING_INDEXES, index.byCampaign, index.byPhone],
   },
 };

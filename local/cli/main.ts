@@ -40,6 +40,8 @@ const REMOTE_COMMANDS = new Set([
   'suppression',
   'partner',
   'customer',
+  'sms',
+  'sending',
 ]);
 const LOCAL_ONLY = new Set(['serve', 'demo', 'stop', 'outbox', 'bus']);
 
@@ -61,6 +63,8 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   stop: async () => (await import('./commands/stack.js')).stopCommand,
   outbox: async () => (await import('./commands/outbox.js')).outboxCommand,
   bus: async () => (await import('./commands/bus.js')).busCommand,
+  sms: async () => (await import('./commands/sms.js')).smsCommand,
+  sending: async () => (await import('./commands/sending.js')).sendingCommand,
 };
 
 export const USAGE = `Usage: touchpoint <command> [options]
@@ -85,6 +89,10 @@ Commands:
   partner rotate ID --now | partner revoke ID
                                            cut a leaked secret off at once (revoke: no secret stays valid)
   customer show|export|erase ID            one customer: profile, tier, consent, touches / GDPR export / erase
+  sms reply FROM TEXT                      an SMS from FROM to our number, as the cloud's two-way path takes it
+                                           (STOP/START/HELP, 退订/TD/T/帮助 answered; other text → sms.reply event)
+  sending status [email|sms]               whether a channel sends, and its bounce and complaint rates (last 24 h)
+  sending resume email|sms                 let a channel the reputation guard paused send again
   demo [--once]                            what \`npm start\` runs: demo data, a simulated month, then serve
   stop                                     stop the data dir's background stack (or serve); nothing stays running
   logs [--run ID]                          the handlers' log lines (masked), oldest first

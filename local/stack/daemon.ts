@@ -85,11 +85,7 @@ export async function runStack(dataDirArg: string): Promise<void> {
     stops.push(() => lock.release());
     // The JVM boots in its own process while this one loads the API and the runtime (~1 s of imports).
     const servers = startServers(dataDir, lock);
-    const modules = Promise.all([
-      import('../runtime.js'),
-      import('../api-server.js'),
-      import('../../shared/api/app.js'),
-    ]);
+    const modules = Promise.all([import('../runtime.js'), import('../api-server.js')]);
     modules.catch(() => undefined); // awaited below; a failure surfaces there
     const [{ ddb, ses, sms }, port] = await Promise.all([servers, freePort()]);
     stops.push(() => ddb.stop());
@@ -121,20 +117,22 @@ export async function runStack(dataDirArg: string): Promise<void> {
       groups: [ddb.pid, ses.pid],
     };
     stops.push(advertiseOwner(dataDir, { ...info, starting: true }));
-    const [{ openEmbedded }, { localApiDeps }, { createApp }] = await modules;
+    const [{ openEmbedded, LOCAL_SMS_ORIGINATOR }, { localApiDeps, localApiFetch }] = await modules;
     const env = await openEmbedded({ dataDir, channels: true });
     stops.push(() => env.stop());
+    // The SMS page's reply box: the inbound SMS handler over this stack, as the cloud's topic invokes it.
+    sms.onReply((await import('../inbound-sms.js')).pageReplyHandler(env.deps, LOCAL_SMS_ORIGINATOR));
 
-    const app = createApp(localApiDeps(env));
+    const fetch = localApiFetch(env.template, localApiDeps(env));
     let active = 0;
     let lastRequest = Date.now();
     const server = createAdaptorServer({
       hostname: '127.0.0.1',
-      fetch: async (request: Request) => {
+      fetch: async (request: Request, bindings: object) => {
         active += 1;
         lastRequest = Date.now();
         try {
-          return await app.fetch(request);
+          return await fetch(request, bindings);
         } finally {
           active -= 1;
           lastRequest = Date.now();

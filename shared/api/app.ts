@@ -5,6 +5,7 @@ import { HTTPException } from 'hono/http-exception';
 import type { ApiDeps } from './deps.js';
 import { opsRoutes } from './ops/routes.js';
 import { PROBLEM_TYPES, problem, validationProblem } from './problem.js';
+import { unsubscribeRoutes } from './unsubscribe/routes.js';
 import { webhookRoutes } from './webhooks/routes.js';
 
 export function createApp(deps: ApiDeps): OpenAPIHono {
@@ -15,6 +16,8 @@ export function createApp(deps: ApiDeps): OpenAPIHono {
     },
   });
   app.route('/', webhookRoutes(deps));
+  // GET/POST /u/{token}: unsubscribe links, no login (the signed token is the credential).
+  app.route('/', unsubscribeRoutes(deps));
   app.route('/', opsRoutes(deps));
   app.doc31('/openapi.json', {
     openapi: '3.1.0',

@@ -1,11 +1,11 @@
 // Who may call the marketing-ops endpoints. Locally (`touchpoint serve`, `npm start`) a bearer token
-// printed at start; in the cloud API Gateway authorizes the ops routes with IAM (SigV4), and the
+// kept in the data dir; in the cloud API Gateway authorizes the ops routes with IAM (SigV4), and the
 // Lambda, configured without a token, accepts only requests that carry the IAM caller API Gateway
 // verified. With neither, every ops request is refused: the API never fails open.
 import { timingSafeEqual } from 'node:crypto';
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import * as z from 'zod';
-import { PROBLEM_TYPES, problem } from './problem.js';
+import { GATEWAY_PROBLEMS, type GatewayResponseType, gatewayProblemBody } from './gateway-responses.js';
 
 /** The part of the Lambda event hono's aws-lambda adapter puts in `c.env` that names the IAM caller. */
 const iamCaller = z.union([
@@ -23,28 +23,28 @@ const sameSecret = (given: string, expected: string): boolean => {
   return a.length === b.length && timingSafeEqual(a, b);
 };
 
-/** `Authorization: Bearer <token>` when a token is configured, else an IAM caller from API Gateway. */
+/** A gateway refusal as the Lambda (or the local edge) answers it: the body and headers infra gives API Gateway. */
+export function gatewayProblem(c: Context, type: GatewayResponseType): Response {
+  const p = GATEWAY_PROBLEMS[type];
+  return new Response(JSON.stringify(gatewayProblemBody(type, new URL(c.req.url).pathname)), {
+    status: p.status,
+    headers: { 'content-type': 'application/problem+json', ...p.headers },
+  });
+}
+
+/**
+ * `Authorization: Bearer <token>` when a token is configured, else an IAM caller from API Gateway.
+ * Refused as API Gateway refuses an unsigned or badly signed request: 403, missing and bad alike.
+ */
 export function opsAuth(token: string | undefined): MiddlewareHandler {
   return async (c, next) => {
+    const header = c.req.header('authorization');
     if (token !== undefined && token.length > 0) {
-      const header = c.req.header('authorization') ?? '';
-      const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+      const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
       if (match?.[1] !== undefined && sameSecret(match[1], token)) return next();
     } else if (iamCaller.safeParse(c.env).success) {
       return next();
     }
-    return problem(
-      c,
-      {
-        type: PROBLEM_TYPES.unauthorized,
-        title: 'Unauthorized',
-        status: 401,
-        detail:
-          token !== undefined && token.length > 0
-            ? 'Send Authorization: Bearer <token> (touchpoint serve prints the development token).'
-            : 'The ops API is authorized by API Gateway (IAM); this request carries no verified caller.',
-      },
-      { 'www-authenticate': 'Bearer realm="touchpoint-ops"' },
-    );
+    return gatewayProblem(c, header === undefined ? 'MISSING_AUTHENTICATION_TOKEN' : 'INVALID_SIGNATURE');
   };
 }

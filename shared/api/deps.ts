@@ -8,6 +8,7 @@ import type { EventPublisher } from '../ports/events.js';
 import type { ImportUploads } from '../ports/import-jobs.js';
 import type { Stores } from '../store/stores.js';
 import type { RunStarter as StartsRuns } from '../usecases/runs/run-now.js';
+import type { PartnerRate, PartnerThrottle } from '../usecases/webhooks/partner-throttle.js';
 
 /** The largest request body the API takes inline: one setting, local and cloud (shared/config). */
 export { DEFAULT_MAX_BODY_BYTES } from '../config/env.js';
@@ -42,6 +43,11 @@ export interface ApiDeps {
    * bus log and the outbox; none in the cloud (docs/personal-data.md).
    */
   personalData?: readonly PersonalDataStore[];
+  /**
+   * Each verified partner's throttle, shared by every instance (the table's booking schedule, cloud
+   * and local); absent (unit tests): an in-memory bucket per app at `config.partnerRate`.
+   */
+  partnerThrottle?: PartnerThrottle;
   log: ApiLog;
   config: {
     /** Bearer token for the marketing-ops endpoints (local development; IAM/Cognito in the cloud). */
@@ -50,6 +56,8 @@ export interface ApiDeps {
     secretRolloverMs: number;
     /** Max request body, bytes. */
     maxBodyBytes: number;
+    /** Each verified partner's webhook rate (infra's api.partnerThrottle, read from the environment). */
+    partnerRate?: PartnerRate;
     unsubscribeSecret: string;
     /** Keys the pseudonyms of erased customers (a generated secret in the cloud, a data-dir key locally). */
     pseudonymKey: string;

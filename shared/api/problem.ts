@@ -35,6 +35,7 @@ export interface Problem extends ProblemInput {
 export const PROBLEM_TYPES = {
   validation: 'https://touchpoint.dev/problems/validation',
   unauthorized: 'https://touchpoint.dev/problems/unauthorized',
+  forbidden: 'https://touchpoint.dev/problems/forbidden',
   notFound: 'https://touchpoint.dev/problems/not-found',
   conflict: 'https://touchpoint.dev/problems/conflict',
   tooLarge: 'https://touchpoint.dev/problems/payload-too-large',

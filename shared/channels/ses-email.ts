@@ -25,6 +25,48 @@ export const emailTags = (tags: Record<string, string>): MessageTag[] =>
     Value: sanitizeTagPart(value),
   }));
 
+// RFC 2047 encoded-words stay within 75 characters: 45 bytes of UTF-8 become 60 of base64.
+const MAX_WORD_BYTES = 45;
+
+/** A display name as a From header carries it: quoted if ASCII, else RFC 2047 encoded-words. */
+export function encodeDisplayName(name: string): string {
+  if (/^[\x20-\x7e]*$/.test(name)) return `"${name.replace(/["\\]/g, '\\$&')}"`;
+  const words: string[] = [];
+  let chunk = '';
+  for (const ch of name) {
+    if (Buffer.byteLength(chunk + ch) > MAX_WORD_BYTES) {
+      words.push(chunk);
+      chunk = '';
+    }
+    chunk += ch;
+  }
+  if (chunk !== '') words.push(chunk);
+  return words.map((w) => `=?UTF-8?B?${Buffer.from(w).toString('base64')}?=`).join(' ');
+}
+
+/** The configured sender (`a@b` or `Name <a@b>`) under another display name. */
+export function fromWithName(from: string, name: string): string {
+  const address = /<([^<>]+)>\s*$/.exec(from)?.[1] ?? from.trim();
+  return `${encodeDisplayName(name)} <${address}>`;
+}
+
+/**
+ * SES refusing for the whole account, not this message (docs/send-time-checks.md): the touch is
+ * settled `failed` (key free, so a rerun after the cause is fixed sends it) with the operator's next
+ * step, since every send fails the same way until it is lifted.
+ */
+const ACCOUNT_REFUSALS: Record<string, string> = {
+  SendingPausedException:
+    'SES has paused sending for this account or configuration set (its own reputation review); lift it in the SES console, then rerun the day',
+  AccountSuspendedException: 'SES has suspended this account; contact AWS Support, then rerun the day',
+};
+
+export function explainAccountRefusal<F extends { error: string }>(failure: F): F {
+  const name = /^(\w+)/.exec(failure.error)?.[1];
+  const why = name === undefined ? undefined : ACCOUNT_REFUSALS[name];
+  return why === undefined ? failure : { ...failure, error: `${why} (${failure.error})` };
+}
+
 export class SesEmailSender implements EmailSender {
   readonly #client: SESv2Client;
   readonly #from: string;
@@ -38,7 +80,8 @@ export class SesEmailSender implements EmailSender {
 
   async send(message: OutgoingEmail): Promise<SendResult> {
     const command = new SendEmailCommand({
-      FromEmailAddress: this.#from,
+      FromEmailAddress:
+        message.fromName === undefined ? this.#from : fromWithName(this.#from, message.fromName),
       Destination: { ToAddresses: [message.to] },
       Content: {
         Simple: {
@@ -66,7 +109,7 @@ export class SesEmailSender implements EmailSender {
       }
       return { ok: true, providerMessageId: output.MessageId };
     } catch (error) {
-      return failureFrom(error);
+      return explainAccountRefusal(failureFrom(error));
     }
   }
 }

@@ -25,6 +25,8 @@ export const ENV = {
   /** End User Messaging SMS origination identity ARN; unset: SMS sends are disabled (bindSms). */
   smsOriginationIdentity: 'SMS_ORIGINATION_IDENTITY',
   smsMaxPerSecond: 'SMS_MAX_PER_SECOND',
+  /** End User Messaging configuration set whose SNS event destination feeds SMS delivery events back (bindSms). */
+  smsConfigurationSet: 'SMS_CONFIGURATION_SET',
   /** How many past local days a scheduled run catches up (select-run). */
   lookbackDays: 'LOOKBACK_DAYS',
   /** Where unsubscribe links point: the API's public base URL. */
@@ -39,6 +41,9 @@ export const ENV = {
   /** How long a partner read is reused (a rotated secret is accepted at most this late). */
   partnerCacheSeconds: 'PARTNER_CACHE_SECONDS',
   secretRolloverHours: 'SECRET_ROLLOVER_HOURS',
+  /** Each verified partner's webhook throttle: sustained requests per second, and burst. */
+  partnerRateLimit: 'PARTNER_RATE_LIMIT',
+  partnerBurstLimit: 'PARTNER_BURST_LIMIT',
   /** The largest request body the API takes inline, local and cloud. */
   maxBodyBytes: 'MAX_BODY_BYTES',
   /** The upload bucket (the API presigns into it, the importer reads from it). */
@@ -55,6 +60,10 @@ const secretArn = z
 // Lambda's 6 MB payload limit is the ceiling of any inline body.
 /** The request body limit, in bytes: one setting, set on the API function and read by the local API too. */
 export const maxBodyBytes = z.coerce.number().int().positive().max(6_000_000).default(DEFAULT_MAX_BODY_BYTES);
+
+/** Each verified partner's webhook throttle (infra's api.partnerThrottle; the local API reads the template's). */
+export const partnerRateLimit = z.coerce.number().positive().max(10_000);
+export const partnerBurstLimit = z.coerce.number().int().positive().max(5_000);
 
 /** Every function: Powertools settings and the deployment name. */
 const common = {
@@ -81,6 +90,7 @@ const sms = {
     )
     .optional(),
   [ENV.smsMaxPerSecond]: z.coerce.number().positive().default(1),
+  [ENV.smsConfigurationSet]: name.optional(),
 };
 const links = {
   [ENV.unsubscribeBaseUrl]: z.url(),
@@ -107,6 +117,8 @@ export const FUNCTION_ENVS = {
   'ingest-event': z.object({ ...common, ...table }),
   'delivery-events': z.object({ ...common, ...table }),
   'import-upload': z.object({ ...common, ...table }),
+  // Two-way SMS: finds the sender, records consent and events, answers keywords.
+  'inbound-sms': z.object({ ...common, ...table, ...sms }),
   api: z.object({
     ...common,
     ...table,
@@ -120,6 +132,8 @@ export const FUNCTION_ENVS = {
     [ENV.partnerCacheSeconds]: z.coerce.number().int().min(0).max(3600).default(30),
     [ENV.secretRolloverHours]: z.coerce.number().positive().default(24),
     [ENV.maxBodyBytes]: maxBodyBytes,
+    [ENV.partnerRateLimit]: partnerRateLimit,
+    [ENV.partnerBurstLimit]: partnerBurstLimit,
     [ENV.importBucket]: name.optional(),
   }),
 };
@@ -182,6 +196,7 @@ const PARSERS: Parsers = {
   'ingest-event': (env) => parseWith('ingest-event', FUNCTION_ENVS['ingest-event'], env),
   'delivery-events': (env) => parseWith('delivery-events', FUNCTION_ENVS['delivery-events'], env),
   'import-upload': (env) => parseWith('import-upload', FUNCTION_ENVS['import-upload'], env),
+  'inbound-sms': (env) => parseWith('inbound-sms', FUNCTION_ENVS['inbound-sms'], env),
   api: (env) => parseWith('api', FUNCTION_ENVS.api, env),
 };
 

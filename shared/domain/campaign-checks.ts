@@ -35,6 +35,7 @@ const CONTRACT: Shape = {
   id: 'leaf',
   customerId: 'leaf',
   product: 'leaf',
+  productName: 'leaf',
   startDate: 'leaf',
   endDate: 'leaf',
   status: 'leaf',
@@ -193,6 +194,26 @@ function checkFallbacks(campaign: Campaign, issues: CampaignIssue[]): void {
       }
     }
   });
+}
+
+/** `{{ unsubscribeUrl }}` (any spacing, with or without filters) in an output tag. */
+const USES_UNSUBSCRIBE_URL = /\{\{-?\s*unsubscribeUrl\b/;
+
+/**
+ * Every email template, in every locale, shows the unsubscribe link in its text or HTML body
+ * (`campaign validate`; docs/consent.md): bulk senders must offer one in the message itself.
+ */
+export function unsubscribeLinkIssues(campaign: Pick<Campaign, 'templates'>): CampaignIssue[] {
+  const issues: CampaignIssue[] = [];
+  for (const [name, perChannel] of Object.entries(campaign.templates))
+    for (const [locale, tpl] of Object.entries(perChannel.email ?? {}))
+      if (!USES_UNSUBSCRIBE_URL.test(tpl.text) && !USES_UNSUBSCRIBE_URL.test(tpl.html ?? ''))
+        issues.push({
+          path: ['templates', name, 'email', locale, 'text'],
+          message:
+            'a campaign email must show its unsubscribe link: add {{ unsubscribeUrl }} to the text (or html)',
+        });
+  return issues;
 }
 
 export function checkCampaign(campaign: Campaign): CampaignIssue[] {

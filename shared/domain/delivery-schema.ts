@@ -2,6 +2,7 @@
 // GET /v1/deliveries, and the CLI reading that API's pages.
 import * as z from 'zod';
 import { channel } from './channels.js';
+import { DELIVERY_STATES } from './delivery-states.js';
 
 export const touchKeySchema = z.object({
   campaignId: z.string(),
@@ -36,4 +37,18 @@ export const deliverySchema = touchKeySchema.extend({
   updatedAt: z.string(),
   leasedAt: z.string().optional(),
   events: z.array(z.object({ type: z.string(), at: z.string() })).optional(),
+  /** What happened to the message after the send: the state of its latest provider event. */
+  delivery: z.enum(DELIVERY_STATES).optional(),
+  /** The provider's events for the message, in the order they arrived (docs/delivery-feedback.md). */
+  deliveryEvents: z
+    .array(
+      z.object({
+        type: z.string(),
+        state: z.enum(DELIVERY_STATES).optional(),
+        at: z.string(),
+        detail: z.string().optional(),
+        id: z.string(),
+      }),
+    )
+    .optional(),
 });

@@ -22,6 +22,8 @@ import {
   MAX_EMAIL_CHARS,
   MAX_KEY_BYTES,
   MAX_NAME_CHARS,
+  MAX_POSTAL_ADDRESS_CHARS,
+  MAX_PRODUCT_NAME_CHARS,
   MAX_SHORT_ID_CHARS,
   MAX_TYPE_BYTES,
   singleLine,
@@ -97,6 +99,13 @@ const email = z
   .email('must be an email address')
   .max(MAX_EMAIL_CHARS, `must be at most ${MAX_EMAIL_CHARS} characters`);
 
+/** Current consent: the contract's channels, and the topics a customer opted out of or back into. */
+const consentObject = z.strictObject({
+  email: z.boolean(),
+  sms: z.boolean(),
+  topics: z.record(z.string(), z.boolean()).optional(),
+});
+
 /** `edge`: the rules every edge applies; otherwise the rules a stored document was written under. */
 const customerObject = (phoneNumber: z.ZodType<string>, edge: boolean) => {
   const doc = z
@@ -111,7 +120,15 @@ const customerObject = (phoneNumber: z.ZodType<string>, edge: boolean) => {
       monthlyValue: storableNumber
         .min(0, 'must be ≥ 0')
         .max(Number.MAX_SAFE_INTEGER, 'is too large to store exactly'),
-      consent: z.strictObject({ email: z.boolean(), sms: z.boolean() }),
+      // Topics change only through consent changes (docs/consent.md): the stored document has them.
+      consent: edge
+        ? consentObject.refine((c) => c.topics === undefined, {
+            path: ['topics'],
+            message: 'topics change only through consent changes (unsubscribe links, the preference page)',
+          })
+        : consentObject,
+      /** When the sender last learned this consent: a later one overrides the customer's own opt-out. */
+      consentUpdatedAt: (edge ? isoInstant : anyYearInstant).optional(),
       lastActivityAt: (edge ? isoInstant : anyYearInstant).optional(),
       attributes: (edge ? storableMap(attributeValue) : z.record(z.string(), attributeValue)).optional(),
     })
@@ -124,7 +141,8 @@ export const customerSchema = /* @__PURE__ */ customerObject(phone, true);
 
 /** A customer read back from the store: checked at the edge when written, so its phone is only shape-checked. */
 export const storedCustomerSchema = customerObject(e164, false);
-export type Customer = z.infer<typeof customerSchema>;
+/** A customer as stored: the contract's document, with current topic consent (docs/consent.md). */
+export type Customer = z.infer<typeof storedCustomerSchema>;
 
 export const contractStatus = z.enum(['active', 'renewed', 'cancelled']);
 // Every field is bounded, so a contract cannot outgrow MAX_DOCUMENT_BYTES.
@@ -176,6 +194,46 @@ const tierId = z
   .regex(/^[a-z][a-z0-9-]*$/, 'must be a lower-case id like business')
   .max(MAX_SHORT_ID_CHARS, `must be at most ${MAX_SHORT_ID_CHARS} characters`);
 
+const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/;
+const hhmm = z.string().regex(HHMM, 'must be a local time HH:mm');
+/** A local `HH:mm` period within one day (send windows, quiet hours): they do not cross midnight. */
+const localPeriod = z
+  .strictObject({ start: hhmm, end: hhmm })
+  .refine((w) => !HHMM.test(w.start) || !HHMM.test(w.end) || w.start < w.end, {
+    path: ['end'],
+    message: 'must be after start (windows do not cross midnight)',
+  });
+
+/** ISO 3166-1 alpha-2, as libphonenumber names a phone number's country. */
+const countryCode = z
+  .string()
+  .regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 country code like CN or US');
+
+/** `products`: what customers read instead of a SKU (template variable `contract.productName`). */
+const productsSchema = z.record(
+  boundedId(),
+  z.strictObject({ name: z.record(locale, singleLine(MAX_PRODUCT_NAME_CHARS)) }),
+);
+
+/** `sender`: the display name of the From address and the postal address every email footer shows. */
+const senderSchema = z.strictObject({
+  fromName: singleLine(MAX_NAME_CHARS).optional(),
+  postalAddress: z
+    .string()
+    .trim()
+    .min(1, 'must not be empty')
+    .refine(
+      (s) => [...s].length <= MAX_POSTAL_ADDRESS_CHARS,
+      `must be at most ${MAX_POSTAL_ADDRESS_CHARS} characters`,
+    )
+    // Lines are kept (an address has several); other controls and bidirectional overrides are not.
+    .refine(
+      (s) => !UNSAFE_TEXT.test(s.replace(/\r?\n/g, ' ')),
+      'must not hold control characters other than line breaks',
+    )
+    .optional(),
+});
+
 /**
  * The settings document. `tiers` is required: `settings apply` replaces the settings, and a document
  * without tiers (`{}`) is a mistake to refuse, not a request to reset the pyramid. Optional fields
@@ -205,6 +263,14 @@ export const settingsSchema = z
     feb29: z.enum(['feb28', 'mar1']).default('feb28'),
     /** Absent: every event type counts as activity. `[]`: none does. */
     activityEventTypes: z.array(boundedId(MAX_TYPE_BYTES)).optional(),
+    products: productsSchema.optional(),
+    /**
+     * Per phone country, the local period in which SMS may be sent (docs/messages.md): an SMS touch is
+     * sent at the later of its window start and this start, and suppressed `quiet-hours` if that is
+     * at or after either end.
+     */
+    quietHours: z.record(countryCode, localPeriod).optional(),
+    sender: senderSchema.optional(),
   })
   .strict()
   .check(refuseOversized);
@@ -214,8 +280,6 @@ export const defaultSettings = (): Settings =>
   settingsSchema.parse({ tiers: DEFAULT_TIERS.map((t) => ({ ...t })) });
 export const DEFAULT_SETTINGS: Settings = defaultSettings();
 
-const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/;
-const hhmm = z.string().regex(HHMM, 'must be a local time HH:mm');
 const id = z
   .string()
   .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'must be an id of letters, digits, . _ -')
@@ -314,16 +378,15 @@ export const campaignSchema = z
       })
       .optional(),
     exit: z.array(exitCondition).default([]),
-    sendWindow: z
-      .strictObject({ start: hhmm, end: hhmm })
-      .refine((w) => !HHMM.test(w.start) || !HHMM.test(w.end) || w.start < w.end, {
-        path: ['end'],
-        message: 'must be after start (windows do not cross midnight)',
-      }),
+    sendWindow: localPeriod,
     frequencyCap: z
       .strictObject({ max: z.number().int().min(1), perDays: z.number().int().min(1).max(366) })
       .optional(),
     holdoutPercent: storableNumber.min(0).max(100).default(0),
+    /** The topic a customer can opt out of (docs/consent.md); absent: the campaign's id. */
+    category: id.optional(),
+    /** End User Messaging's message type for this campaign's SMS; absent: `promotional` (marketing). */
+    smsType: z.enum(['promotional', 'transactional']).optional(),
     fallbackLocale: locale,
     templates: z.record(
       id,

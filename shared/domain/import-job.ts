@@ -13,6 +13,8 @@ export const importJobSchema = z.object({
   count: z.number().int().optional(),
   written: z.number().int().optional(),
   newEvents: z.number().int().optional(),
+  /** Customers: records whose resubscription was not followed, the customer's own opt-out standing. */
+  keptOptedOut: z.number().int().optional(),
   errors: z.array(z.object({ line: z.number().int(), path: z.string(), message: z.string() })).optional(),
   errorCount: z.number().int().optional(),
   message: z.string().optional(),

@@ -37,6 +37,13 @@ export const MAX_DOCUMENT_BYTES = 32 * 1024;
  * line number before it is parsed, and a 100 MB line costs no more memory than this.
  */
 export const MAX_LINE_BYTES = 4 * MAX_DOCUMENT_BYTES;
+/** EventBridge's limit on one PutEvents entry (source, detail-type and detail together). */
+export const EVENTBRIDGE_ENTRY_BYTES = 256 * 1024;
+/**
+ * One webhook body: an event document written with every character \u-escaped (as MAX_LINE_BYTES),
+ * well inside one EventBridge entry, which carries the event whole; local and cloud alike.
+ */
+export const MAX_WEBHOOK_BODY_BYTES = MAX_LINE_BYTES;
 /** A person's name: long enough for any real name, short enough that an SMS naming them can be sent. */
 export const MAX_NAME_CHARS = 100;
 /** RFC 5321's path limit. */
@@ -45,6 +52,10 @@ export const MAX_EMAIL_CHARS = 254;
 export const MAX_SHORT_ID_CHARS = 64;
 /** A campaign's display name (a template variable, shown in reports): one line. */
 export const MAX_CAMPAIGN_NAME_CHARS = 200;
+/** A product's display name in one locale (settings `products`): it stands in a subject or an SMS. */
+export const MAX_PRODUCT_NAME_CHARS = 100;
+/** The sender's postal address in every email footer (settings `sender.postalAddress`), lines included. */
+export const MAX_POSTAL_ADDRESS_CHARS = 500;
 /**
  * BCP 47 tags and IANA zone names are short (RFC 5646 asks for 35 characters at least; the longest
  * zone name has 32); the bound keeps a 100 KB "locale" out of caches and items.
@@ -65,6 +76,11 @@ export const MAX_RUN_ITEM_TOUCH_BYTES = 300 * 1024;
  * partner id of at most 64; senders use ids of 20–40 characters.
  */
 export const MAX_WEBHOOK_ID_BYTES = 256;
+/**
+ * The evidence kept with one consent change (a message id, an SMS text): a long concatenated SMS is
+ * 1,600 characters, and the history item stays small (docs/consent.md).
+ */
+export const MAX_CONSENT_EVIDENCE_CHARS = 2000;
 /** Instants and dates outside these years would pin an anchor for good (docs/limits.md). */
 export const MIN_YEAR = 1900;
 export const MAX_YEAR = 2100;
@@ -75,6 +91,16 @@ export const utf8Bytes = (s: string): number => encoder.encode(s).byteLength;
 /** Characters no stored single-line text may hold: C0/C1 controls (CR, LF, NUL…) and bidi overrides. */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: these are exactly the characters refused
 export const UNSAFE_TEXT = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+
+/**
+ * An inbound SMS: End User Messaging joins a concatenated message of up to 10 parts, at most 1,600
+ * characters (GSM-7); anything longer did not come from a phone. Counted in code points.
+ */
+export const MAX_INBOUND_SMS_CHARS = 1600;
+/** What an inbound SMS may not hold: UNSAFE_TEXT less the line breaks and tabs a phone can type. */
+export const UNSAFE_SMS_TEXT =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: these are exactly the characters refused
+  /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
 
 /** A string that fits a key: non-empty after trimming, at most `max` UTF-8 bytes, no control characters. */
 export const boundedId = (max = MAX_ID_BYTES) =>
@@ -142,3 +168,15 @@ export function chunkByJsonSize<T>(items: readonly T[], maxCount: number, maxByt
 /** GET /v1/plan: touches per page when the client names no `limit`, and the most it may ask for. */
 export const PLAN_PAGE_DEFAULT = 1000;
 export const PLAN_PAGE_MAX = 5000;
+
+/**
+ * Delivery feedback (docs/delivery-feedback.md). A provider message id goes into a lookup item's key:
+ * SES's are ~60 characters and End User Messaging's a UUID, so 256 is ample. SES names at most 50
+ * recipients per message. A ledger row keeps at most this many provider events (its item stays far
+ * under 400 KB; an email opened a thousand times is still one message). An SNS message carries one
+ * SMS event of well under 2 KB; 64 KiB is what the handler reads of one.
+ */
+export const MAX_MESSAGE_ID_CHARS = 256;
+export const MAX_FEEDBACK_RECIPIENTS = 50;
+export const MAX_DELIVERY_EVENTS = 50;
+export const MAX_SNS_MESSAGE_BYTES = 64 * 1024;

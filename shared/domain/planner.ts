@@ -4,8 +4,10 @@
 import { customerAddress, InvalidAddressError } from './addresses.js';
 import { inAudience } from './audience.js';
 import { addDays, sendWindowUtc } from './calendar.js';
+import { contactReason } from './contact-checks.js';
 import type { Campaign, Channel, Customer, Settings, Step } from './documents.js';
 import { isHeldOut } from './holdout.js';
+import { quietHoursFor, withinQuietHours } from './quiet-hours.js';
 import { tierOf } from './tiers.js';
 import {
   type Delivery,
@@ -96,16 +98,23 @@ function firstReason(
   key: TouchKey,
   customer: Customer,
   address: string | undefined,
+  quietHoursClosed: boolean,
 ): SuppressionReasonCode | undefined {
   const { input } = ctx;
   const c = campaign.campaign;
   if (campaign.paused) return 'paused';
   if (isHeldOut(c.id, customer.id, c.holdoutPercent)) return 'holdout';
-  if (!customer.consent[key.channel]) return 'no-consent';
-  if (address === undefined) return 'no-address';
-  if (input.suppressedAddresses.has(address)) return 'suppressed-address';
+  const contact = contactReason({
+    campaign: c,
+    customer,
+    channel: key.channel,
+    address,
+    suppressedAddresses: input.suppressedAddresses,
+  });
+  if (contact) return contact;
   const row = input.ledger.get(touchKeyString(key));
   if (row && HOLDS_KEY.has(row.status)) return 'already-sent';
+  if (quietHoursClosed) return 'quiet-hours';
   if (c.frequencyCap) {
     // The perDays local days ending on the day this touch goes out.
     const { max, perDays } = c.frequencyCap;
@@ -117,6 +126,19 @@ function firstReason(
     if (inLedger + ctx.runCounts.get(customer.id, key.channel) + 1 > max) return 'frequency-cap';
   }
   return undefined;
+}
+
+/** The touch's send time: the window's, narrowed for an SMS by its phone country's quiet hours. */
+function timingOf(
+  input: PlanInput,
+  customer: Customer,
+  channel: Channel,
+  address: string | undefined,
+  window: { sendAt: string; windowEnd: string },
+): { sendAt: string; windowEnd: string; closed: boolean } {
+  const allowed = channel === 'sms' && address !== undefined && quietHoursFor(input.settings, address);
+  if (!allowed) return { ...window, closed: false };
+  return withinQuietHours(sendDateOf(input), customer.timeZone, window, allowed);
 }
 
 function planStep(ctx: Context, campaign: CampaignToPlan, step: Step, out: PlannedTouch[]): void {
@@ -141,15 +163,16 @@ function planStep(ctx: Context, campaign: CampaignToPlan, step: Step, out: Plann
       if (ctx.seen.has(keyString)) continue; // the same occurrence read twice is one touch
       ctx.seen.add(keyString);
       const address = safeAddress(customer, channel);
-      const reason = firstReason(ctx, campaign, key, customer, address);
+      const timing = timingOf(ctx.input, customer, channel, address, window);
+      const reason = firstReason(ctx, campaign, key, customer, address, timing.closed);
       const touch: PlannedTouch = {
         ...key,
         tier,
         locale: customer.locale,
         dueDate: ctx.input.date,
         ...(sendDateOf(ctx.input) !== ctx.input.date && { sendDate: sendDateOf(ctx.input) }),
-        sendAt: window.sendAt,
-        windowEnd: window.windowEnd,
+        sendAt: timing.sendAt,
+        windowEnd: timing.windowEnd,
         status: reason ? 'suppressed' : 'planned',
         template: step.template,
       };

@@ -76,7 +76,8 @@ export function sampleScope(
         endDate: '2026-12-31',
         status: 'active',
       };
-      scope.contract = contract;
+      // Without the settings' catalog a product reads as its SKU, as at send time.
+      scope.contract = { ...contract, productName: contract.product };
       scope.occasion = `${contract.id}:${anchor.type === 'contractEnd' ? contract.endDate : contract.startDate}`;
       break;
     }

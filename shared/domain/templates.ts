@@ -3,7 +3,7 @@
 // campaign is checked when applied (campaign-checks.ts); filters must exist, at parse time.
 import { Liquid, type Template } from 'liquidjs';
 import type { IndexedContract } from '../ports/due.js';
-import type { Campaign, Channel, Contract, Customer, CustomerEvent } from './documents.js';
+import type { Campaign, Channel, Contract, Customer, CustomerEvent, Settings } from './documents.js';
 import type { PlannedTouch } from './touch.js';
 
 export class TemplateNotFoundError extends Error {
@@ -84,6 +84,23 @@ export interface RenderContext {
   contract?: Contract | IndexedContract;
   event?: CustomerEvent;
   unsubscribeUrl: string;
+  /** The settings' product catalog: `contract.productName` (absent: the SKU). */
+  products?: Settings['products'];
+}
+
+/**
+ * What a customer reads for a SKU: its name in the message's locale, else in another locale of the
+ * same language (zh-CN for zh-SG), else the SKU itself.
+ */
+export function productName(products: Settings['products'], sku: string, locale: string): string {
+  const names = products && Object.hasOwn(products, sku) ? products[sku]?.name : undefined;
+  if (!names) return sku;
+  if (Object.hasOwn(names, locale)) return names[locale] ?? sku;
+  const language = locale.split('-')[0]?.toLowerCase();
+  const sameLanguage = Object.keys(names)
+    .sort()
+    .find((l) => l.split('-')[0]?.toLowerCase() === language);
+  return sameLanguage === undefined ? sku : (names[sameLanguage] ?? sku);
 }
 
 export interface RenderedMessage {
@@ -93,16 +110,23 @@ export interface RenderedMessage {
   html?: string;
 }
 
-/** The variables a template sees; campaign-checks.ts lists the same names as the allowed ones. */
+/**
+ * The variables a template sees; campaign-checks.ts lists the same names as the allowed ones.
+ * `locale`: the template's (the customer's, or the campaign's fallback), for product names.
+ */
 export function templateScope(
   campaign: Pick<Campaign, 'id' | 'name' | 'steps'>,
   touch: Pick<PlannedTouch, 'stepId' | 'tier' | 'occasion'>,
   ctx: RenderContext,
+  locale: string = ctx.customer.locale,
 ): Record<string, unknown> {
   const step = campaign.steps.find((s) => s.id === touch.stepId);
   return {
     customer: { ...ctx.customer, tier: touch.tier },
-    contract: ctx.contract,
+    contract: ctx.contract && {
+      ...ctx.contract,
+      productName: productName(ctx.products, ctx.contract.product, locale),
+    },
     event: ctx.event,
     campaign: { id: campaign.id, name: campaign.name },
     step: step ? { id: step.id, offsetDays: step.offsetDays } : { id: touch.stepId },
@@ -158,7 +182,7 @@ export async function renderMessage(
 ): Promise<RenderedMessage> {
   const resolved = resolveTemplate(campaign, touch.template, touch.channel, touch.locale);
   if (!resolved) throw new TemplateNotFoundError(campaign.id, touch.template, touch.channel, touch.locale);
-  const scope = templateScope(campaign, touch, ctx);
+  const scope = templateScope(campaign, touch, ctx, resolved.locale);
   const { template } = resolved;
   const text = await renderField(campaign, touch.template, 'text', template.text, scope);
   const out: RenderedMessage = {

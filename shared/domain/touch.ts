@@ -1,4 +1,5 @@
 // A touch is one planned message; a delivery is its row in the ledger.
+import type { DeliveryEventEntry, DeliveryState } from './delivery-states.js';
 import type { Campaign, Channel, Contract, Customer, CustomerEvent } from './documents.js';
 
 /** Reasons a touch is not sent, in the contract's order of precedence. */
@@ -9,6 +10,7 @@ export const SUPPRESSION_REASONS = [
   'no-address',
   'suppressed-address',
   'already-sent',
+  'quiet-hours',
   'frequency-cap',
 ] as const;
 export type SuppressionReasonCode = (typeof SUPPRESSION_REASONS)[number];
@@ -17,8 +19,16 @@ export type SuppressionReasonCode = (typeof SUPPRESSION_REASONS)[number];
  * Every reason a ledger row or run report may carry: the plan's, and `window-missed`, which only the
  * intraday run records (docs/scheduling.md): the step's window closed before its event or contract
  * was indexed. It is never a reason of `run --date`'s plan and does not hold the key.
+ * Two more come only from the send-time recheck (docs/send-time-checks.md): `exited` (since planning
+ * the anchor stopped holding: the contract renewed or cancelled, new activity, …) and
+ * `sending-paused` (the reputation guard paused the channel). Neither holds the key.
  */
-export const RECORDED_REASONS = [...SUPPRESSION_REASONS, 'window-missed'] as const;
+export const RECORDED_REASONS = [
+  ...SUPPRESSION_REASONS,
+  'window-missed',
+  'exited',
+  'sending-paused',
+] as const;
 export type RecordedReasonCode = (typeof RECORDED_REASONS)[number];
 
 /** The identity of a touch: the ledger holds at most one send per key. */
@@ -100,6 +110,10 @@ export interface Delivery extends TouchKey {
   leasedAt?: string;
   /** Later provider events: delivery, bounce, complaint, open, click. */
   events?: { type: string; at: string }[];
+  /** What happened after the send: the state of the latest provider event (docs/delivery-feedback.md). */
+  delivery?: DeliveryState;
+  /** The provider's events for the message (delivery, bounce, complaint, open, click…). */
+  deliveryEvents?: DeliveryEventEntry[];
 }
 
 /** The day a touch or ledger row counts on for frequency caps: the local day it goes out. */

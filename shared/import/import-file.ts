@@ -17,6 +17,7 @@ import { constants } from 'node:fs';
 import { copyFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
+import type { ConsentTally } from '../domain/consent.js';
 import { type CheckOptions, checkAll, type ImportProgress, type ImportStore } from './check.js';
 import { ImportIncompleteError, ImportSourceError } from './errors.js';
 import { assertReadableFile, type ImportFormat, type ParsedLine, readDocuments } from './parse.js';
@@ -28,7 +29,17 @@ export type { ImportFormat } from './parse.js';
 export type { DocumentKind, LineError } from './validate.js';
 
 export type ImportResult =
-  | { ok: true; count: number; written: number; newEvents?: number }
+  | {
+      ok: true;
+      count: number;
+      written: number;
+      newEvents?: number;
+      /**
+       * Customers only, when not 0: records that asked to resubscribe a customer whose own opt-out
+       * stands (docs/consent.md).
+       */
+      keptOptedOut?: number;
+    }
   | {
       ok: false;
       /** The first `maxErrors` problems by line. */
@@ -133,8 +144,9 @@ async function importFrom(
     return { ok: false, errors, count, errorCount: log.total, moreErrors: log.total - errors.length };
   }
   const progress = { written: 0, newEvents: 0 };
+  const tally = { keptOptedOut: 0 };
   try {
-    await writeAll(read(), kind, writers(store), check, progress);
+    await writeAll(read(), kind, writers(store, tally), check, progress);
   } catch (err) {
     // The input itself is refused (it changed, or cannot be read again): say that, not "retry".
     if (err instanceof ImportSourceError) throw err;
@@ -147,16 +159,19 @@ async function importFrom(
       `read ${count} documents, then ${written} when writing`,
     );
   }
-  return kind === 'events' ? { ok: true, count, written, newEvents } : { ok: true, count, written };
+  if (kind === 'events') return { ok: true, count, written, newEvents };
+  // Said only when it happened: most imports resubscribe nobody against their will.
+  if (tally.keptOptedOut > 0) return { ok: true, count, written, keptOptedOut: tally.keptOptedOut };
+  return { ok: true, count, written };
 }
 
 type Writers = { [K in DocumentKind]: (docs: DocumentOf[K][]) => Promise<number> };
 
 /** Each kind's batch write; returns how many events were new (0 for upserts). */
-function writers(store: ImportStore): Writers {
+function writers(store: ImportStore, tally: ConsentTally): Writers {
   return {
     customers: async (docs) => {
-      await store.documents.putCustomers(docs);
+      await store.documents.putCustomers(docs, { source: 'import', tally });
       return 0;
     },
     contracts: async (docs) => {

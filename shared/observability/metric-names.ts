@@ -9,6 +9,8 @@ export const METRIC_NAMES = {
   touchesSuppressed: 'TouchesSuppressed',
   touchesFailed: 'TouchesFailed',
   runDurationMs: 'RunDurationMs',
+  /** 1 when the reputation guard pauses a channel (docs/send-time-checks.md); emitted by delivery-events. */
+  sendingPaused: 'SendingPaused',
 } as const;
 
 /** The service dimension Powertools adds: POWERTOOLS_SERVICE_NAME, `touchpoint-<function>`. */

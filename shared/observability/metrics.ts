@@ -71,3 +71,13 @@ export function publishMetrics(points: readonly MetricPoint[]): void {
 export function runDurationPoint(ms: number): MetricPoint {
   return { name: METRIC_NAMES.runDurationMs, dimensions: {}, value: ms, unit: 'Milliseconds' };
 }
+
+/** The reputation guard paused a channel: the point its alarm watches (infra/constructs/observability.ts). */
+export function sendingPausedPoint(channel: string): MetricPoint {
+  return {
+    name: METRIC_NAMES.sendingPaused,
+    dimensions: { [METRIC_DIMENSIONS.channel]: channel },
+    value: 1,
+    unit: 'Count',
+  };
+}

@@ -5,6 +5,8 @@ export interface OutgoingEmail {
   subject: string;
   text: string;
   html?: string;
+  /** The display name of the From address (settings `sender.fromName`); absent: the configured one. */
+  fromName?: string;
   /** For List-Unsubscribe headers. */
   unsubscribeUrl: string;
   tags: Record<string, string>;

@@ -71,6 +71,11 @@ export interface PersonalDataStore {
 /** One customer's data, for the ops API (export, erasure, single reads). */
 export interface CustomerDataStore {
   getCustomer(id: string): Promise<Customer | undefined>;
+  /**
+   * The ids of the customers whose phone is this E.164 number, sorted (a family may share one).
+   * One Query on a sparse index, never a Scan; eventually consistent, like every GSI.
+   */
+  customerIdsByPhone(phone: string): Promise<string[]>;
   getContract(id: string): Promise<Contract | undefined>;
   /** Contracts and events that name the customer (stored since references were introduced). */
   customerRecords(customerId: string): Promise<{ contracts: Contract[]; events: CustomerEvent[] }>;

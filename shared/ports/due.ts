@@ -20,4 +20,11 @@ export interface DueReader {
   eventsOn(type: string, day: string): Promise<CustomerEvent[]>;
   /** Customers by id; missing ids are absent from the map. */
   getCustomers(ids: readonly string[]): Promise<Map<string, Customer>>;
+  /** Contracts by id as they are now, whatever their status (the send-time recheck); missing ids are absent. */
+  getContracts(ids: readonly string[]): Promise<Map<string, IndexedContract>>;
+  /**
+   * Each customer's last-activity local date as the day index holds it (activity events applied);
+   * customers without one are absent. The send-time recheck compares it with a win-back's anchor.
+   */
+  lastActivityDays(customerIds: readonly string[]): Promise<Map<string, string>>;
 }

@@ -17,6 +17,8 @@ export interface ImportJob {
   count?: number;
   written?: number;
   newEvents?: number;
+  /** Customers: records kept opted out (docs/consent.md). */
+  keptOptedOut?: number;
   /** The first problems by line (at most 1000); errorCount counts them all. */
   errors?: { line: number; path: string; message: string }[];
   errorCount?: number;
@@ -25,7 +27,10 @@ export interface ImportJob {
 }
 
 export type ImportJobUpdate = Partial<
-  Pick<ImportJob, 'status' | 'count' | 'written' | 'newEvents' | 'errors' | 'errorCount' | 'message'>
+  Pick<
+    ImportJob,
+    'status' | 'count' | 'written' | 'newEvents' | 'keptOptedOut' | 'errors' | 'errorCount' | 'message'
+  >
 >;
 
 export interface ImportJobs {

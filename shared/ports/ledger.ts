@@ -1,4 +1,5 @@
 // The ledger: one row per touch key, written only by conditional writes (DESIGN decision 2).
+import type { DeliveryEventEntry } from '../domain/delivery-states.js';
 import type { Channel } from '../domain/documents.js';
 import type { Delivery, DeliveryStatus, PlannedTouch, TouchKey } from '../domain/touch.js';
 
@@ -54,7 +55,26 @@ export interface Ledger {
    * send it. Refused for a row that is sent, still in flight, or not held.
    */
   release(key: TouchKey, now: string): Promise<ReleaseOutcome>;
+  /**
+   * The touch a provider message was sent as: `settle` with a providerMessageId writes a small
+   * lookup item keyed by channel and message id, so a delivery event finds its row without a Scan.
+   */
+  findByMessageId(channel: Channel, messageId: string): Promise<TouchKey | undefined>;
+  /**
+   * Appends a provider event to the row's `deliveryEvents` and sets its `delivery` to the state of
+   * its latest event. The same event (by `id`) twice has one effect: `duplicate`. `full`: the row's
+   * timeline holds MAX_DELIVERY_EVENTS already (nothing written). `no-row`: the key holds no row.
+   */
+  addDeliveryEvent(key: TouchKey, event: DeliveryEventEntry): Promise<AddDeliveryEventOutcome>;
 }
+
+export type AddDeliveryEventOutcome = 'applied' | 'duplicate' | 'full' | 'no-row';
+
+/** A row's timeline stops growing here (shared/domain/limits.ts). */
+export { MAX_DELIVERY_EVENTS } from '../domain/limits.js';
+
+/** How long a message id lookup is kept: SMS carriers report within 72 h, complaints come later. */
+export const MESSAGE_LOOKUP_DAYS = 90;
 
 export type ReleaseOutcome =
   | { released: true; delivery: Delivery }

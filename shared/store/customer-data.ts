@@ -25,7 +25,15 @@ import type {
 import { assertPositionFits } from './delivery-position.js';
 import { parseCustomer } from './documents.js';
 import { CorruptItemError } from './errors.js';
-import { deliveryItemSchema, keys, parseItem, RUN_REF_PREFIX, runRefItemSchema } from './items.js';
+import {
+  CUSTOMER_PREFIX,
+  deliveryItemSchema,
+  idFrom,
+  keys,
+  parseItem,
+  RUN_REF_PREFIX,
+  runRefItemSchema,
+} from './items.js';
 import { attr, index, shardOf } from './keys.js';
 import { anonymiseRunItems } from './run-item-erasure.js';
 import type { Item, Key, Table } from './table.js';
@@ -76,6 +84,20 @@ export class CustomerData implements CustomerDataStore {
   async getCustomer(id: string): Promise<Customer | undefined> {
     const item = await this.table.get(keys.customer(id), { ConsistentRead: true });
     return item ? parseCustomer(item) : undefined;
+  }
+
+  async customerIdsByPhone(phone: string): Promise<string[]> {
+    const items = await this.table.query({
+      IndexName: index.byPhone,
+      KeyConditionExpression: '#phone = :phone',
+      ExpressionAttributeNames: { '#phone': attr.phone },
+      ExpressionAttributeValues: { ':phone': phone },
+    });
+    // The index holds profiles only; anything else under the attribute would be a bug, not a customer.
+    return items
+      .filter((i) => i.sk === keys.customer('').sk)
+      .map((i) => idFrom(i.pk, CUSTOMER_PREFIX))
+      .sort();
   }
 
   async getContract(id: string): Promise<Contract | undefined> {
@@ -202,6 +224,10 @@ export class CustomerData implements CustomerDataStore {
       ...ownContracts.map((c) => ({ pk: String(c.pk), sk: String(c.sk) })),
       ...ownEvents.map((e) => ({ pk: String(e.pk), sk: String(e.sk) })),
       keys.activityMember(shardOf(customerId), customerId),
+      // Delivery feedback's message id lookups name the customer (later events are ignored).
+      ...touches.flatMap((d) =>
+        d.providerMessageId ? [keys.messageLookup(d.channel, d.providerMessageId)] : [],
+      ),
     ]);
     // The partition last (profile included), so a rerun after a crash still finds what is left.
     await this.table.batchDelete(sks.map((sk) => ({ pk, sk })));

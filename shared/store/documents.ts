@@ -2,24 +2,34 @@
 // make the due reads cheap (a customer's last-activity day depends on events and on settings).
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DateTime } from 'luxon';
+import * as z from 'zod';
 import { type ActivityByType, effectiveLastActivityAt, recordActivity } from '../domain/activity.js';
+import { type ConsentState, type CurrentConsent, changeId, mergeRecordConsent } from '../domain/consent.js';
 import {
   type Contract,
   type Customer,
   type CustomerEvent,
-  defaultSettings,
   type Settings,
-  settingsSchema,
   storedCustomerSchema,
 } from '../domain/documents.js';
-import type { DocumentStore } from '../ports/documents.js';
+import type { DocumentStore, PutCustomersOptions } from '../ports/documents.js';
 import type { SettingsStore } from '../ports/settings.js';
 import { ConcurrentUpdateError, CorruptItemError, UnknownCustomerError } from './errors.js';
-import { CUSTOMER_PREFIX, customerItemSchema, idFrom, keys, parseItem } from './items.js';
+import {
+  CUSTOMER_PREFIX,
+  consentHistoryItem,
+  consentStateSchema,
+  customerItemSchema,
+  idFrom,
+  keys,
+  parseItem,
+} from './items.js';
 import { attr, DAY_SHARDS, shardOf } from './keys.js';
+import { readSettings } from './settings-reader.js';
 import { type Item, mapLimit, type Table } from './table.js';
 
 const PARALLEL_WRITES = 8;
+const profileConsentItemSchema = z.object({ consentState: consentStateSchema.default({}) });
 const MAX_OPTIMISTIC_ATTEMPTS = 10;
 
 /** The calendar date of an instant in a zone (YYYY-MM-DD). */
@@ -49,6 +59,8 @@ function customerItem(customer: Customer, activity: ActivityByType, rev: number,
     [attr.birthdayDay]: customer.birthday
       ? `${customer.birthday.slice(-5)}#${shardOf(customer.id)}`
       : undefined,
+    // Sparse: a profile without a phone is not in the index inbound SMS are matched with.
+    [attr.phone]: customer.phone,
   };
 }
 
@@ -88,12 +100,8 @@ export class Documents implements DocumentStore, SettingsStore {
     private readonly refs: CustomerRefs,
   ) {}
 
-  async getSettings(): Promise<Settings> {
-    const item = await this.table.get(keys.settings(), { ConsistentRead: true });
-    if (!item) return defaultSettings();
-    const parsed = settingsSchema.safeParse(item.doc);
-    if (!parsed.success) throw new CorruptItemError('SETTINGS/CURRENT', parsed.error.message);
-    return parsed.data;
+  getSettings(): Promise<Settings> {
+    return readSettings(this.table);
   }
 
   async putSettings(settings: Settings): Promise<void> {
@@ -103,23 +111,51 @@ export class Documents implements DocumentStore, SettingsStore {
     if (changed) await this.rederiveLastActivity(settings);
   }
 
-  async putCustomers(customers: readonly Customer[]): Promise<void> {
+  async putCustomers(customers: readonly Customer[], opts: PutCustomersOptions = {}): Promise<void> {
     if (customers.length === 0) return;
     const settings = await this.getSettings();
-    const existing = new Map<string, { activity: ActivityByType; rev: number }>();
+    const existing = new Map<
+      string,
+      { activity: ActivityByType; rev: number; consent: CurrentConsent; consentState: ConsentState }
+    >();
     const items = await this.table.batchGet(
       customers.map((c) => keys.customer(c.id)),
-      // Consistent: an event recorded just before this import must not be dropped from `activity`.
-      { projection: 'pk, activity, rev', consistent: true },
+      // Consistent: an event recorded just before this import must not be dropped from `activity`,
+      // nor an opt-out just made be overwritten.
+      { projection: 'pk, sk, activity, rev, consentState, #doc', names: { '#doc': 'doc' }, consistent: true },
     );
     for (const item of items)
-      existing.set(idFrom(item.pk, CUSTOMER_PREFIX), parseItem(customerItemSchema, item));
-    await this.table.batchPut(
-      customers.map((c) => {
-        const prev = existing.get(c.id);
-        return customerItem(c, prev?.activity ?? {}, (prev?.rev ?? 0) + 1, settings);
-      }),
-    );
+      existing.set(idFrom(item.pk, CUSTOMER_PREFIX), {
+        ...parseItem(customerItemSchema, item),
+        consent: parseCustomer(item).consent,
+        consentState: parseItem(profileConsentItemSchema, item).consentState,
+      });
+    const source = opts.source ?? 'import';
+    const now = opts.now ?? new Date().toISOString();
+    const history: Item[] = [];
+    const profiles = customers.map((c) => {
+      const prev = existing.get(c.id);
+      // The precedence rule: an opt-out of the customer's own stands (docs/consent.md).
+      const merged = mergeRecordConsent(prev && { consent: prev.consent, state: prev.consentState }, c, {
+        source,
+        now,
+        ...(opts.evidence !== undefined && { evidence: opts.evidence }),
+      });
+      if (merged.keptOptedOut && opts.tally) opts.tally.keptOptedOut += 1;
+      for (const entry of merged.entries)
+        history.push(consentHistoryItem(c.id, entry, changeId({ customerId: c.id, ...entry })));
+      return {
+        ...customerItem(
+          { ...c, consent: merged.consent },
+          prev?.activity ?? {},
+          (prev?.rev ?? 0) + 1,
+          settings,
+        ),
+        consentState: Object.keys(merged.state).length > 0 ? merged.state : undefined,
+      };
+    });
+    await this.table.batchPut(history);
+    await this.table.batchPut(profiles);
   }
 
   async putContracts(contracts: readonly Contract[]): Promise<void> {

@@ -79,4 +79,32 @@ export class DueReads implements DueReader {
     const items = await this.table.batchGet(ids.map(keys.customer), { projection: 'pk, sk, doc' });
     return new Map(items.map((item) => [idFrom(item.pk, CUSTOMER_PREFIX), parseCustomer(item)]));
   }
+
+  async getContracts(ids: readonly string[]): Promise<Map<string, IndexedContract>> {
+    const items = await this.table.batchGet(ids.map(keys.contract), {
+      projection: 'pk, customerId, product, startDate, endDate, #s',
+      names: { '#s': 'status' },
+    });
+    return new Map(
+      items.map((item) => {
+        const { pk, ...c } = parseItem(contractIndexItemSchema, item);
+        const id = idFrom(pk, CONTRACT_PREFIX);
+        return [id, { id, ...c }];
+      }),
+    );
+  }
+
+  async lastActivityDays(customerIds: readonly string[]): Promise<Map<string, string>> {
+    const items = await this.table.batchGet(customerIds.map(keys.customer), {
+      projection: 'pk, #d',
+      names: { '#d': attr.lastActivityDay },
+    });
+    const out = new Map<string, string>();
+    for (const item of items) {
+      const day = item[attr.lastActivityDay];
+      // Stored as `<YYYY-MM-DD>#<shard>` (the day index's key).
+      if (typeof day === 'string') out.set(idFrom(item.pk, CUSTOMER_PREFIX), day.slice(0, 10));
+    }
+    return out;
+  }
 }

@@ -1,6 +1,8 @@
 // Item keys and the small schemas that items read back are parsed with. Writers and readers share
 // these so an item's layout is stated once (docs/table-design.md describes it).
 import * as z from 'zod';
+import { channel } from '../domain/channels.js';
+import { CONSENT_SOURCES, type ConsentHistoryEntry } from '../domain/consent.js';
 import { deliverySchema, deliveryStatus, touchKeySchema } from '../domain/delivery-schema.js';
 import { contractStatus, suppressionReason } from '../domain/documents.js';
 import { RECORDED_REASONS, type TouchKey } from '../domain/touch.js';
@@ -19,6 +21,11 @@ export const keys = {
     sk: `V#${String(version).padStart(10, '0')}`,
   }),
   suppression: (address: string): Key => ({ pk: 'SUPPRESSION', sk: address }),
+  /** A provider message id → the touch it was sent as (delivery feedback finds its row by it). */
+  messageLookup: (channel: string, messageId: string): Key => ({
+    pk: `MSG#${channel}#${messageId}`,
+    sk: 'MSG',
+  }),
   touch: (k: TouchKey): Key => ({
     pk: `CUSTOMER#${k.customerId}`,
     sk: `TOUCH#${k.campaignId}#${k.stepId}#${k.channel}#${k.occasion}`,
@@ -150,3 +157,26 @@ export const runBatchSchema = z.object({
 });
 
 export const runSuppressedSchema = z.object({ touches: z.array(plannedTouchSchema) });
+
+/** Consent history items in a customer's partition: `CONSENT#<at>#<change id>` (store/consent.ts). */
+export const CONSENT_PREFIX = 'CONSENT#';
+
+/** The profile's latest consent change per slot (domain/consent.ts, ConsentState). */
+export const consentStateSchema = z.record(
+  z.string(),
+  z.object({ id: z.string(), value: z.boolean(), source: z.enum(CONSENT_SOURCES), at: z.string() }),
+);
+
+export const consentEntrySchema = z.object({
+  at: z.string(),
+  channel,
+  topic: z.string().optional(),
+  value: z.boolean(),
+  source: z.enum(CONSENT_SOURCES),
+  evidence: z.string().optional(),
+});
+
+/** The history item of one change: its time sorts the partition's history, its id makes it idempotent. */
+export function consentHistoryItem(customerId: string, entry: ConsentHistoryEntry, id: string): Item {
+  return { pk: keys.customer(customerId).pk, sk: `${CONSENT_PREFIX}${entry.at}#${id}`, ...entry };
+}

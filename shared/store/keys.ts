@@ -16,6 +16,8 @@ export const attr = {
   capKey: 'capKey',
   ledgerCampaign: 'ledgerCampaign',
   ledgerCampaignSk: 'ledgerCampaignSk',
+  /** A customer profile's phone (E.164): inbound SMS find their sender by it. */
+  phone: 'phoneKey',
 } as const;
 
 export const index = {
@@ -27,6 +29,8 @@ export const index = {
   byCampaign: 'byCampaign',
   /** LSI: a customer's counted messages by channel and due day, for frequency caps. */
   byChannelDay: 'byChannelDay',
+  /** Sparse GSI on customer profiles by phone: an inbound SMS finds its sender without a Scan. */
+  byPhone: 'byPhone',
 } as const;
 
 /** Attributes projected into the contract day indexes: all planning and templates need. */

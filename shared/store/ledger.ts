@@ -2,6 +2,7 @@
 // while its status is reserved, sent or unknown; every write that could take a key is one
 // conditional PutItem, so two runs can never both hold it (DESIGN decision 2).
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { type DeliveryEventEntry, deliveryStateOf } from '../domain/delivery-states.js';
 import type { Channel } from '../domain/documents.js';
 import {
   capDate,
@@ -14,8 +15,11 @@ import {
 import type { CampaignStore } from '../ports/campaigns.js';
 import { type Clock, systemClock } from '../ports/clock.js';
 import {
+  type AddDeliveryEventOutcome,
   type Ledger,
   leaseExpired,
+  MAX_DELIVERY_EVENTS,
+  MESSAGE_LOOKUP_DAYS,
   RELEASED_ERROR,
   type ReleaseOutcome,
   reviewed,
@@ -23,7 +27,7 @@ import {
   UNKNOWN_REASONS,
 } from '../ports/ledger.js';
 import { DeliveryNotFoundError } from './errors.js';
-import { deliveryItemSchema, keys, parseItem } from './items.js';
+import { deliveryItemSchema, keys, parseItem, touchKeySchema } from './items.js';
 import { attr, index } from './keys.js';
 import type { Item, Key, Table } from './table.js';
 
@@ -202,6 +206,11 @@ export class LedgerRows implements Ledger {
       set.push('providerMessageId = :pid');
       values[':pid'] = outcome.providerMessageId;
     }
+    if (outcome.status === 'sent') {
+      // An event that outran the settle may have set it already.
+      set.push('delivery = if_not_exists(delivery, :sentState)');
+      values[':sentState'] = 'sent';
+    }
     if (outcome.error !== undefined) {
       set.push('#error = :error');
       values[':error'] = outcome.error;
@@ -221,6 +230,55 @@ export class LedgerRows implements Ledger {
       });
     });
     if (!held) throw new DeliveryNotFoundError(touchKeyString(key));
+    if (outcome.providerMessageId !== undefined) await this.writeLookup(key, outcome.providerMessageId);
+  }
+
+  /** After the row: a lookup without its row would point at nothing. Idempotent (same content). */
+  private async writeLookup(key: TouchKey, messageId: string): Promise<void> {
+    const expiresAt = Math.floor(this.clock.now().getTime() / 1000) + MESSAGE_LOOKUP_DAYS * 86_400;
+    await this.table.put({
+      ...keys.messageLookup(key.channel, messageId),
+      campaignId: key.campaignId,
+      stepId: key.stepId,
+      customerId: key.customerId,
+      channel: key.channel,
+      occasion: key.occasion,
+      expiresAt,
+    });
+  }
+
+  async findByMessageId(channel: Channel, messageId: string): Promise<TouchKey | undefined> {
+    const item = await this.table.get(keys.messageLookup(channel, messageId));
+    return item ? parseItem(touchKeySchema, item) : undefined;
+  }
+
+  async addDeliveryEvent(key: TouchKey, event: DeliveryEventEntry): Promise<AddDeliveryEventOutcome> {
+    // Read, append, write only if the timeline is still what was read (its length): two events of
+    // one message applied at once both land, each once.
+    for (;;) {
+      const row = await this.getDelivery(key);
+      if (!row) return 'no-row';
+      const events = row.deliveryEvents ?? [];
+      if (events.some((e) => e.id === event.id)) return 'duplicate';
+      if (events.length >= MAX_DELIVERY_EVENTS) return 'full';
+      const next = [...events, event];
+      const state = deliveryStateOf(next, row.status === 'sent' ? 'sent' : undefined);
+      const written = await unlessHeld(async () => {
+        await this.table.update(keys.touch(key), {
+          UpdateExpression: `SET deliveryEvents = :events${state ? ', delivery = :state' : ''}`,
+          ConditionExpression:
+            events.length === 0
+              ? 'attribute_exists(pk) AND (attribute_not_exists(deliveryEvents) OR size(deliveryEvents) = :zero)'
+              : 'size(deliveryEvents) = :n',
+          ExpressionAttributeValues: {
+            ':events': next,
+            ...(state && { ':state': state }),
+            ...(events.length === 0 ? { ':zero': 0 } : { ':n': events.length }),
+          },
+        });
+      });
+      if (written) return 'applied';
+    }
   }
 
   async recordSuppressed(touch: PlannedTouch, runId: string, now: string): Promise<void> {

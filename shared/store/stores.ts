@@ -4,22 +4,26 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { CampaignStore } from '../ports/campaigns.js';
 import { type Clock, systemClock } from '../ports/clock.js';
+import type { ConsentStore } from '../ports/consent.js';
 import type { CustomerDataStore } from '../ports/customer-data.js';
 import type { DocumentStore } from '../ports/documents.js';
 import type { DueReader } from '../ports/due.js';
 import type { ImportJobs } from '../ports/import-jobs.js';
 import type { Ledger } from '../ports/ledger.js';
 import type { PartnerStore, WebhookReceipts } from '../ports/partners.js';
+import type { ReputationStore } from '../ports/reputation.js';
 import type { RunStore } from '../ports/runs.js';
 import type { SettingsStore } from '../ports/settings.js';
 import type { SuppressionStore } from '../ports/suppression.js';
 import { Campaigns } from './campaigns.js';
+import { ConsentRows } from './consent.js';
 import { CustomerData } from './customer-data.js';
 import { Documents } from './documents.js';
 import { DueReads } from './due-reader.js';
 import { ImportJobRows } from './import-jobs.js';
 import { LedgerRows } from './ledger.js';
 import { Partners } from './partners.js';
+import { ReputationRows } from './reputation.js';
 import { Runs } from './runs.js';
 import { Suppressions } from './suppression.js';
 import { type Capacity, Table } from './table.js';
@@ -37,6 +41,10 @@ export interface Stores {
   partners: PartnerStore;
   receipts: WebhookReceipts;
   importJobs: ImportJobs;
+  /** Sender reputation counters and each channel's sending state (docs/send-time-checks.md). */
+  reputation: ReputationStore;
+  /** Consent changes and history (docs/consent.md). */
+  consent: ConsentStore;
 }
 
 export interface DynamoStoresOptions {
@@ -90,5 +98,7 @@ export function dynamoStores(opts: DynamoStoresOptions): DynamoStores {
     partners,
     receipts: partners,
     importJobs: new ImportJobRows(table, clock),
+    reputation: new ReputationRows(table),
+    consent: new ConsentRows(table),
   };
 }

@@ -4,24 +4,23 @@ import { join } from 'node:path';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import {
+  GATEWAY_PROBLEMS,
+  GATEWAY_RESPONSE_TYPES,
+  gatewayProblemBody,
+} from '../../shared/api/gateway-responses.js';
 import { ENV } from '../../shared/config/env.js';
 import { buildApp, resourcesOfType, SYNTH_TIMEOUT_MS, synthTemplate, TEST_CONTEXT } from './synth-helper.js';
 
-/** API settings that differ from the defaults: WAF on, two partners with keys, a custom tier. */
+/** API settings that differ from the defaults: WAF on, other throttles. */
 const API_CONTEXT = {
   ...TEST_CONTEXT,
   api: JSON.stringify({
     stageName: 'prod',
     throttle: { rateLimit: 40, burstLimit: 80 },
     webhookThrottle: { rateLimit: 90, burstLimit: 180 },
-    partnerTiers: {
-      bronze: { rateLimit: 2, burstLimit: 4, quotaPerDay: 500 },
-      gold: { rateLimit: 20, burstLimit: 40, quotaPerDay: 50_000 },
-    },
-    partners: [
-      { id: 'acme', tier: 'gold' },
-      { id: 'globex', tier: 'bronze' },
-    ],
+    partnerThrottle: { rateLimit: 3, burstLimit: 6 },
+    unsubscribeThrottle: { rateLimit: 7, burstLimit: 14 },
     wafRateLimit: 1500,
   }),
 };
@@ -81,7 +80,7 @@ describe('API Gateway REST API', () => {
     const { template } = base;
     template.resourceCountIs('AWS::ApiGateway::RestApi', 1);
     const all = methods(template);
-    expect(all.length).toBe(4);
+    expect(all.length).toBe(7);
     for (const m of all) {
       expect(m.Integration).toMatchObject({
         Type: 'AWS_PROXY',
@@ -91,34 +90,45 @@ describe('API Gateway REST API', () => {
     }
   });
 
-  it('authorizes the marketing-ops routes with IAM and nothing without', () => {
-    const { template } = base;
+  const routes = (template: Template) => {
     const resources = Object.fromEntries(
-      resourcesOfType(template, 'AWS::ApiGateway::Resource').map(([id, p]) => [id, String(p.PathPart)]),
+      resourcesOfType(template, 'AWS::ApiGateway::Resource').map(([id, p]) => [id, p]),
     );
-    const byPath = (m: Record<string, unknown>) =>
-      resources[String(Reflect.get(Object(m.ResourceId), 'Ref'))];
-    const ops = methods(template).filter((m) => ['v1', '{proxy+}', 'openapi.json'].includes(byPath(m) ?? ''));
-    expect(ops.map((m) => `${m.HttpMethod} ${byPath(m)}`).sort()).toEqual([
-      'ANY v1',
-      'ANY {proxy+}',
-      'GET openapi.json',
+    const pathOf = (id: string): string => {
+      const r = resources[id];
+      if (!r) return '';
+      return `${pathOf(String(Reflect.get(Object(r.ParentId), 'Ref')))}/${String(r.PathPart)}`;
+    };
+    return methods(template).map((m) => ({
+      route: `${String(m.HttpMethod)} ${pathOf(String(Reflect.get(Object(m.ResourceId), 'Ref')))}`,
+      auth: m.AuthorizationType,
+      apiKey: m.ApiKeyRequired,
+    }));
+  };
+
+  it('authorizes /v1 with IAM; the reference, the OpenAPI document, unsubscribe links and webhooks need no AWS credentials', () => {
+    const all = routes(base.template);
+    expect(all.map((r) => `${r.route} ${r.auth}`).sort()).toEqual([
+      'ANY /v1 AWS_IAM',
+      'ANY /v1/{proxy+} AWS_IAM',
+      'GET /openapi.json NONE',
+      'GET /reference NONE',
+      'GET /u/{token} NONE',
+      'POST /u/{token} NONE',
+      'POST /webhooks/{partnerId} NONE',
     ]);
-    for (const m of ops) expect(m.AuthorizationType).toBe('AWS_IAM');
-    // The one unauthenticated method is the webhook, and it requires an API key.
-    for (const m of methods(template).filter((x) => x.AuthorizationType !== 'AWS_IAM')) {
-      expect(byPath(m)).toBe('{partnerId}');
-      expect(m.ApiKeyRequired).toBe(true);
-    }
+    // Partners send only what the contract asks: the Standard Webhooks headers, no API key.
+    for (const r of all) expect(r.apiKey).toBeUndefined();
+    base.template.resourceCountIs('AWS::ApiGateway::ApiKey', 0);
+    base.template.resourceCountIs('AWS::ApiGateway::UsagePlan', 0);
   });
 
-  it('the webhook: POST /webhooks/{partnerId}, no AWS auth, API key, body validated as a JSON object', () => {
+  it('the webhook: POST /webhooks/{partnerId}, no AWS auth, no API key, body validated as a JSON object', () => {
     const { template } = base;
     template.hasResourceProperties('AWS::ApiGateway::Resource', { PathPart: 'webhooks' });
     template.hasResourceProperties('AWS::ApiGateway::Method', {
       HttpMethod: 'POST',
       AuthorizationType: 'NONE',
-      ApiKeyRequired: true,
       RequestValidatorId: { Ref: Match.anyValue() },
       RequestModels: { 'application/json': { Ref: Match.anyValue() } },
       RequestParameters: { 'method.request.path.partnerId': true },
@@ -130,44 +140,14 @@ describe('API Gateway REST API', () => {
     });
   });
 
-  it('a usage plan per partner tier with throttle, quota and a webhook method throttle', () => {
-    const plans = resourcesOfType(custom.template, 'AWS::ApiGateway::UsagePlan').map(([, p]) => p);
-    expect(plans.map((p) => p.UsagePlanName).sort()).toEqual([
-      'touchpoint-test-bronze',
-      'touchpoint-test-gold',
-    ]);
-    custom.template.hasResourceProperties('AWS::ApiGateway::UsagePlan', {
-      UsagePlanName: 'touchpoint-test-gold',
-      Throttle: { RateLimit: 20, BurstLimit: 40 },
-      Quota: { Limit: 50_000, Period: 'DAY' },
-      ApiStages: [
-        Match.objectLike({ Throttle: { '/webhooks/{partnerId}/POST': { RateLimit: 20, BurstLimit: 40 } } }),
-      ],
-    });
-    // Defaults: standard and premium.
-    const defaults = resourcesOfType(base.template, 'AWS::ApiGateway::UsagePlan').map(
-      ([, p]) => p.UsagePlanName,
-    );
-    expect(defaults.sort()).toEqual(['touchpoint-test-premium', 'touchpoint-test-standard']);
-    base.template.resourceCountIs('AWS::ApiGateway::ApiKey', 0);
-  });
-
-  it('each configured partner gets an API key in its tier’s plan', () => {
-    const { template } = custom;
-    const keys = resourcesOfType(template, 'AWS::ApiGateway::ApiKey');
-    expect(keys.map(([, p]) => p.Name).sort()).toEqual(['touchpoint-test-acme', 'touchpoint-test-globex']);
-    const plans = Object.fromEntries(
-      resourcesOfType(template, 'AWS::ApiGateway::UsagePlan').map(([id, p]) => [id, String(p.UsagePlanName)]),
-    );
-    const keyNames = Object.fromEntries(keys.map(([id, p]) => [id, String(p.Name)]));
-    const links = resourcesOfType(template, 'AWS::ApiGateway::UsagePlanKey').map(
-      ([, p]) =>
-        `${keyNames[String(Reflect.get(Object(p.KeyId), 'Ref'))]} → ${plans[String(Reflect.get(Object(p.UsagePlanId), 'Ref'))]}`,
-    );
-    expect(links.sort()).toEqual([
-      'touchpoint-test-acme → touchpoint-test-gold',
-      'touchpoint-test-globex → touchpoint-test-bronze',
-    ]);
+  it("each verified partner's throttle is set on the API function, which takes it after the signature", () => {
+    const env = (template: Template) =>
+      Reflect.get(
+        Object(Reflect.get(Object(template.toJSON().Resources[apiFnId(template)].Properties), 'Environment')),
+        'Variables',
+      );
+    expect(env(base.template)).toMatchObject({ [ENV.partnerRateLimit]: '20', [ENV.partnerBurstLimit]: '40' });
+    expect(env(custom.template)).toMatchObject({ [ENV.partnerRateLimit]: '3', [ENV.partnerBurstLimit]: '6' });
   });
 
   it('the stage: JSON access logs, X-Ray, default and webhook method throttling', () => {
@@ -202,21 +182,45 @@ describe('API Gateway REST API', () => {
           ThrottlingRateLimit: 90,
           ThrottlingBurstLimit: 180,
         }),
+        ...['GET', 'POST'].map((HttpMethod) =>
+          expect.objectContaining({
+            HttpMethod,
+            ResourcePath: '/~1u~1{token}',
+            ThrottlingRateLimit: 7,
+            ThrottlingBurstLimit: 14,
+          }),
+        ),
       ]),
     );
   });
 
-  it("API Gateway's own refusals are problem JSON (429 when throttled or over quota)", () => {
+  it("API Gateway's own refusals are problem JSON with their status, every response type; throttles say Retry-After", () => {
+    const declared = resourcesOfType(base.template, 'AWS::ApiGateway::GatewayResponse').map(([, p]) => p);
+    expect(declared.map((p) => p.ResponseType).sort()).toEqual([...GATEWAY_RESPONSE_TYPES].sort());
+    for (const p of declared) {
+      const type = GATEWAY_RESPONSE_TYPES.find((t) => t === p.ResponseType);
+      if (type === undefined) throw new Error(`unexpected ${String(p.ResponseType)}`);
+      const body: unknown = JSON.parse(
+        String(Reflect.get(Object(p.ResponseTemplates), 'application/json')).replace('$context.path', '/x'),
+      );
+      expect(body).toEqual(gatewayProblemBody(type, '/x'));
+      expect(Reflect.get(Object(p.ResponseParameters), 'gatewayresponse.header.Content-Type')).toBe(
+        "'application/problem+json'",
+      );
+      if (type === 'DEFAULT_4XX' || type === 'DEFAULT_5XX') expect(p.StatusCode).toBeUndefined();
+      else expect(p.StatusCode).toBe(String(GATEWAY_PROBLEMS[type].status));
+    }
     for (const type of ['THROTTLED', 'QUOTA_EXCEEDED']) {
       base.template.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
         ResponseType: type,
         StatusCode: '429',
-        ResponseParameters: { 'gatewayresponse.header.Content-Type': "'application/problem+json'" },
+        ResponseParameters: Match.objectLike({ 'gatewayresponse.header.Retry-After': "'1'" }),
       });
     }
+    // An unsigned request (or one to no route) is 403 in the cloud, as a problem that names its status.
     base.template.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
-      ResponseType: 'BAD_REQUEST_BODY',
-      StatusCode: '400',
+      ResponseType: 'MISSING_AUTHENTICATION_TOKEN',
+      StatusCode: '403',
     });
   });
 
@@ -365,9 +369,9 @@ describe('cdk-nag AwsSolutions', () => {
 });
 
 describe('settings', () => {
-  it('refuses a partner in an unknown tier', () => {
+  it('refuses API settings it does not read (the API keys and tiers it once had), naming them', () => {
     expect(() =>
       synthTemplate({ ...TEST_CONTEXT, api: { partners: [{ id: 'acme', tier: 'platinum' }] } }),
-    ).toThrow(/api\.partners\.0\.tier: unknown tier platinum/);
+    ).toThrow(/partners/);
   });
 });

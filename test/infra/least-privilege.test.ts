@@ -24,6 +24,7 @@ type Role =
   | 'ingest-event'
   | 'delivery-events'
   | 'import-upload'
+  | 'inbound-sms'
   | 'api';
 
 const ROLES: Role[] = [
@@ -34,6 +35,7 @@ const ROLES: Role[] = [
   'ingest-event',
   'delivery-events',
   'import-upload',
+  'inbound-sms',
   'api',
 ];
 
@@ -70,17 +72,24 @@ const TABLE: Record<Role, { actions: string[]; indexes: string[] }> = {
     actions: ['BatchGetItem', 'BatchWriteItem', 'GetItem', 'PutItem', 'UpdateItem'],
     indexes: [],
   },
-  // applyDeliveryFeedback → addSuppression.
-  'delivery-events': { actions: ['PutItem'], indexes: [] },
+  // applyDeliveryFeedback: lookup and row (Get), timeline (Update), suppression (Get, Put), consent
+  // (Get, Put, Update), reputation buckets (Update, Query).
+  'delivery-events': { actions: ['GetItem', 'PutItem', 'Query', 'UpdateItem'], indexes: [] },
   // runImportJob: the job (Get, Update) and Documents' customer, contract and event writes.
   'import-upload': {
     actions: ['BatchGetItem', 'BatchWriteItem', 'GetItem', 'PutItem', 'UpdateItem'],
     indexes: [],
   },
+  // receiveSms: the sender's customers by phone (byPhone Query, profile Get), consent (Get, conditional
+  // Update, history Put), sms.reply through Documents.putEvents, the message's receipt (Put).
+  'inbound-sms': {
+    actions: ['BatchGetItem', 'BatchWriteItem', 'GetItem', 'PutItem', 'UpdateItem'],
+    indexes: ['byPhone'],
+  },
   // Every /v1 route and the webhooks: removeSuppression is the one DeleteItem; erasure batch-deletes.
   api: {
     actions: ['BatchGetItem', 'BatchWriteItem', 'DeleteItem', 'GetItem', 'PutItem', 'Query', 'UpdateItem'],
-    indexes: [...PLANNING, 'byCampaign'].sort(),
+    indexes: [...PLANNING, 'byCampaign', 'byPhone'].sort(),
   },
 };
 
@@ -105,13 +114,16 @@ const SERVICES: Record<Role, Record<string, string[]>> = {
   'send-batch': {
     'ses:SendEmail': SENDER,
     'ses:GetAccount': ['*'],
-    'sms-voice:SendTextMessage': SMS,
+    // The SMS configuration set too: sends name it, so its SNS destination reports their delivery.
+    'sms-voice:SendTextMessage': ['<MessagingSmsConfigurationSet.Arn>', ...SMS],
     'secretsmanager:GetSecretValue': ['<SecretsUnsubscribeKey>'],
   },
   'summarize-run': {},
   'ingest-event': {},
   'delivery-events': {},
   'import-upload': { 's3:GetObject': IMPORTS },
+  // Keyword answers from the configured number.
+  'inbound-sms': { 'sms-voice:SendTextMessage': SMS },
   // Test sends; webhooks onto the bus; unsubscribe and pseudonym keys; partner secrets (add,
   // rotate, list, verify); run now and its status; presigned upload URLs.
   api: {
@@ -237,7 +249,14 @@ describe('DynamoDB grants', () => {
     // plan-run replaces a run's suppressed list (stale chunks deleted), the api erases a customer;
     // the others only put. IAM cannot tell a batch put from a batch delete.
     const batchWriters = ROLES.filter((r) => dynamo(r).some((g) => g.action === 'dynamodb:BatchWriteItem'));
-    expect(batchWriters).toEqual(['plan-run', 'summarize-run', 'ingest-event', 'import-upload', 'api']);
+    expect(batchWriters).toEqual([
+      'plan-run',
+      'summarize-run',
+      'ingest-event',
+      'import-upload',
+      'inbound-sms',
+      'api',
+    ]);
   });
 
   for (const role of ROLES) {

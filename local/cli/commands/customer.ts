@@ -41,6 +41,21 @@ export async function customerCommand(ctx: CommandContext): Promise<void> {
       ctx.out.text(
         `email ${c.email ?? '-'} (consent ${view.consent.email})  sms ${c.phone ?? '-'} (consent ${view.consent.sms})`,
       );
+      const off = Object.entries(view.consent.topics)
+        .filter(([, v]) => !v)
+        .map(([t]) => t);
+      if (off.length > 0) ctx.out.text(`opted out of topics: ${off.join(', ')}`);
+      if (view.consentHistory.length > 0)
+        ctx.out.text(
+          table(
+            view.consentHistory.map((h) => ({
+              ...h,
+              topic: h.topic ?? '',
+              evidence: (h.evidence ?? '').replace(/\s+/g, ' ').slice(0, 60),
+            })),
+            ['at', 'channel', 'topic', 'value', 'source', 'evidence'],
+          ),
+        );
       ctx.out.text(
         `contracts ${view.contracts.length}, events ${view.events.length}, touches ${view.touches.length}`,
       );

@@ -19,6 +19,7 @@ import { readOutbox } from '../../stack/outbox.js';
 import { stopDataDirStack } from '../../stack/stop.js';
 import { type CommandContext, withEmbedded } from '../context.js';
 import { type DemoTouch, notSentHeading, notSentLines, reasonTotals, sentTable } from '../demo-report.js';
+import { DemoReturnPath, loadReturnPathCustomers, RETURN_PATH_CUSTOMERS } from '../demo-return-path.js';
 import { parsePort, serveApi } from './serve.js';
 
 const EXAMPLES = join(PROJECT_ROOT, 'examples');
@@ -40,9 +41,11 @@ async function loadDemoData(env: Embedded): Promise<void> {
   }
 }
 
-/** Customer id → time zone, from the same file the demo imports: the demo prints local send times. */
+/** Customer id → time zone, from the same files the demo imports: the demo prints local send times. */
 function demoZones(): Map<string, string> {
-  const lines = readFileSync(join(EXAMPLES, 'customers.ndjson'), 'utf8').split('\n');
+  const lines = [join(EXAMPLES, 'customers.ndjson'), RETURN_PATH_CUSTOMERS].flatMap((file) =>
+    readFileSync(file, 'utf8').split('\n'),
+  );
   return new Map(
     lines
       .filter((line) => line.trim() !== '')
@@ -74,6 +77,8 @@ export async function demoCommand(ctx: CommandContext): Promise<void> {
   await withEmbedded({ ...ctx, dataDir }, { channels: true, own: true, fresh }, async (env) => {
     ctx.out.text(`Touchpoint demo — local stack up in ${Date.now() - started} ms (data in ${dataDir})`);
     await loadDemoData(env);
+    await loadReturnPathCustomers(env);
+    const returnPath = new DemoReturnPath(env);
     const zones = demoZones();
     let firstDelivery: number | undefined;
     let total = 0;
@@ -88,7 +93,8 @@ export async function demoCommand(ctx: CommandContext): Promise<void> {
       const { meta, touches } = await runReport(env.deps.store, runId);
       const sent = touches.filter((t) => t.outcome === 'sent').length;
       const dayNotSent = touches.filter((t) => t.outcome !== 'sent');
-      if (sent === 0 && dayNotSent.length === 0) continue;
+      const cameBack = await returnPath.afterRun(meta.date);
+      if (sent === 0 && dayNotSent.length === 0 && cameBack.length === 0) continue;
       ctx.out.text(`\n${meta.date}  (schedule fired ${firing.toISOString()})`);
       if (sent > 0) {
         firstDelivery ??= Date.now() - started;
@@ -102,11 +108,16 @@ export async function demoCommand(ctx: CommandContext): Promise<void> {
         ctx.out.text(`${notSentHeading(dayNotSent)} (${dayNotSent.length}), by reason:`);
         for (const line of notSentLines(dayNotSent)) ctx.out.text(line);
       }
+      if (cameBack.length > 0) {
+        ctx.out.text('came back:');
+        for (const line of cameBack) ctx.out.text(line);
+      }
     }
     ctx.out.text(`\n${total} messages sent over ${DEMO_PERIOD.from} … ${DEMO_PERIOD.to}.`);
     if (notSent.length > 0) {
       ctx.out.text(`${notSent.length} touches ${notSentHeading(notSent)}: ${reasonTotals(notSent)}.`);
     }
+    ctx.out.text(await returnPath.summary([...zones.keys()]));
     if (firstDelivery !== undefined)
       ctx.out.text(`Time from start to first delivered message: ${firstDelivery} ms.`);
     // What outlives this process: the data dir, and the commands that read it.

@@ -186,8 +186,9 @@ async function importVia(ctx: CommandContext, kind: DocumentKind, path: string):
       count: done.count,
       written: done.written,
       ...(done.newEvents !== undefined && { newEvents: done.newEvents }),
+      ...(done.keptOptedOut !== undefined && { keptOptedOut: done.keptOptedOut }),
     });
-    ctx.out.text(`imported ${done.count} ${kind} from ${path}`);
+    ctx.out.text(`imported ${done.count} ${kind} from ${path}${keptNote(done.keptOptedOut)}`);
   });
 }
 
@@ -236,8 +237,9 @@ async function uploadImport(
         count,
         written: state.written ?? count,
         ...(state.newEvents !== undefined && { newEvents: state.newEvents }),
+        ...(state.keptOptedOut !== undefined && { keptOptedOut: state.keptOptedOut }),
       });
-      ctx.out.text(`imported ${count} ${kind} from ${path}`);
+      ctx.out.text(`imported ${count} ${kind} from ${path}${keptNote(state.keptOptedOut)}`);
       return;
     }
     if (Date.now() > deadline)
@@ -249,6 +251,10 @@ async function uploadImport(
     await new Promise((resolve) => setTimeout(resolve, delay));
   }
 }
+
+/** How many records the import did not resubscribe (docs/consent.md), when any. */
+const keptNote = (kept: number | undefined): string =>
+  kept ? `; kept ${kept} opted out (their own opt-out is later than the file's consent)` : '';
 
 /** A large import's progress (the job records it every 10,000 lines), for a line on stderr. */
 function progressOf(state: z.infer<typeof importJobViewSchema>): string | undefined {

@@ -42,28 +42,50 @@ async function refuseUnknownCampaign<T>(campaign: string | undefined, fn: () => 
   }
 }
 
-const planPage = planReportSchema.extend({ nextCursor: z.string().optional() });
+const paged = <T extends z.ZodObject<{ touches: z.ZodArray<z.ZodType> }>>(schema: T) =>
+  schema.extend({ nextCursor: z.string().optional() });
 
 /**
- * The contract's plan document for the day: every page of GET /v1/plan, touches in order, and the
- * summary (the whole day's, on every page) once.
+ * Every page of a paged touch list (GET /v1/plan, GET /v1/run-results/{id}): the last page with the
+ * touches of all pages, in order, and without its cursor: the contract's document, whole.
  */
+async function wholeDocument<T extends { touches: unknown[]; nextCursor?: string | undefined }>(
+  api: ApiClient,
+  path: string,
+  query: Record<string, string | undefined>,
+  parse: (body: unknown) => T,
+): Promise<Omit<T, 'nextCursor'>> {
+  const touches: unknown[] = [];
+  let cursor: string | undefined;
+  for (;;) {
+    const page = parse(
+      (await api.call('GET', path, { query: { ...query, limit: String(PLAN_PAGE_MAX), cursor } })).body,
+    );
+    touches.push(...page.touches);
+    if (page.nextCursor === undefined) {
+      const { nextCursor: _last, ...rest } = page;
+      return { ...rest, touches };
+    }
+    cursor = page.nextCursor;
+  }
+}
+
+/** The contract's plan document for the day: every page of GET /v1/plan; the summary (the whole day's) once. */
 export async function wholePlan(
   api: ApiClient,
   date: string,
   campaign: string | undefined,
 ): Promise<PlanReport> {
-  const touches: TouchRow[] = [];
-  let cursor: string | undefined;
-  for (;;) {
-    const { body } = await api.call('GET', '/v1/plan', {
-      query: { date, campaign, limit: String(PLAN_PAGE_MAX), cursor },
-    });
-    const page = planPage.parse(body);
-    touches.push(...page.touches);
-    if (page.nextCursor === undefined) return { date: page.date, touches, summary: page.summary };
-    cursor = page.nextCursor;
-  }
+  const page = paged(planReportSchema);
+  const doc = await wholeDocument(api, '/v1/plan', { date, campaign }, (b) => page.parse(b));
+  return planReportSchema.parse(doc);
+}
+
+/** The contract's run document: every page of GET /v1/run-results/{runId}. */
+export async function wholeRunResult(api: ApiClient, runId: string): Promise<RunResult> {
+  const page = paged(runResultSchema);
+  const path = `/v1/run-results/${encodeURIComponent(runId)}`;
+  return runResultSchema.parse(await wholeDocument(api, path, {}, (b) => page.parse(b)));
 }
 
 export async function planCommand(ctx: CommandContext): Promise<void> {
@@ -119,9 +141,7 @@ export async function runCommand(ctx: CommandContext): Promise<void> {
     const { executionId } = z.object({ executionId: z.string() }).parse(body);
     ctx.out.note(`running ${date} through the state machine (execution ${executionId})…`);
     const runId = await awaitExecution(api, executionId, RUN_DEADLINE_MS);
-    const result = runResultSchema.parse(
-      (await api.call('GET', `/v1/run-results/${encodeURIComponent(runId)}`)).body,
-    );
+    const result = await wholeRunResult(api, runId);
     const s = result.summary;
     ctx.out.data(result);
     const unknown = s.unknown ? `, ${s.unknown} unknown` : '';

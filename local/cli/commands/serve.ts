@@ -28,11 +28,11 @@ export async function serveApi(
   const deps = localApiDeps(env);
   let api: Awaited<ReturnType<typeof startApiServer>>;
   try {
-    api = await startApiServer({ deps, port: port ?? DEFAULT_API_PORT });
+    api = await startApiServer({ deps, template: env.template, port: port ?? DEFAULT_API_PORT });
   } catch (err) {
     if (!(err instanceof ApiPortInUseError) || port !== undefined) throw err;
     ctx.out.note(`port ${DEFAULT_API_PORT} is in use; serving the API on a free port instead`);
-    api = await startApiServer({ deps, port: 0 });
+    api = await startApiServer({ deps, template: env.template, port: 0 });
   }
   // Rewrites runtime.json with the API too; openEmbedded's cleanup removes the same file on stop.
   Object.assign(env.info, { apiUrl: api.url });

@@ -132,7 +132,7 @@ export function campaignRoutes(deps: ApiDeps): OpenAPIHono {
       },
     }),
     async (c) => {
-      const result = await validateCampaignDocument(stores, c.req.valid('json'));
+      const result = await validateCampaignDocument(stores, c.req.valid('json'), { compliance: true });
       if (!result.ok) throw unprocessable('The campaign does not pass its checks.', toErrors(result.issues));
       return c.json(
         { valid: true as const, id: result.campaign.id, steps: result.campaign.steps.length },

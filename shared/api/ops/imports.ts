@@ -112,6 +112,7 @@ export function importRoutes(deps: ApiDeps): OpenAPIHono {
             count: out.count,
             written: out.written,
             ...(out.newEvents !== undefined && { newEvents: out.newEvents }),
+            ...(out.keptOptedOut !== undefined && { keptOptedOut: out.keptOptedOut }),
           },
           200,
         );

@@ -27,16 +27,29 @@ const cursorSchema = z.strictObject({
   p: z.string().max(64),
 });
 
-const queryDigest = (q: PlanQuery): string => queryDigestOf(['GET /v1/plan', q.date, q.campaignId ?? null]);
+const planKey = (q: PlanQuery): readonly unknown[] => ['GET /v1/plan', q.date, q.campaignId ?? null];
 
-export const planChanged = (): ProblemError =>
-  conflict('The plan changed since this cursor was returned; page again from the first page.');
+/** 409: the list a cursor sliced is not the list any more (`what`: the plan, the run's result). */
+export const listChanged = (what: string): ProblemError =>
+  conflict(`The ${what} changed since this cursor was returned; page again from the first page.`);
 
-export const encodePlanCursor = (query: PlanQuery, p: PlanPosition): string =>
-  sealCursor({ q: queryDigest(query), o: p.offset, p: p.fingerprint });
+export const planChanged = (): ProblemError => listChanged('plan');
+
+/** An offset cursor bound to its query (`key`: the route and its filters) and to the list it sliced. */
+export const encodeOffsetCursor = (key: readonly unknown[], p: PlanPosition): string =>
+  sealCursor({ q: queryDigestOf(key), o: p.offset, p: p.fingerprint });
 
 /** The position inside a cursor this query returned; a ProblemError (400) for any other. */
-export function decodePlanCursor(query: PlanQuery, cursor: string): PlanPosition {
-  const { o, p } = openCursor(cursor, cursorSchema, queryDigest(query));
+export function decodeOffsetCursor(key: readonly unknown[], cursor: string): PlanPosition {
+  const { o, p } = openCursor(cursor, cursorSchema, queryDigestOf(key));
   return { offset: o, fingerprint: p };
 }
+
+export const encodePlanCursor = (query: PlanQuery, p: PlanPosition): string =>
+  encodeOffsetCursor(planKey(query), p);
+
+export const decodePlanCursor = (query: PlanQuery, cursor: string): PlanPosition =>
+  decodeOffsetCursor(planKey(query), cursor);
+
+/** GET /v1/run-results/{runId}'s cursors: bound to the run. */
+export const runResultKey = (runId: string): readonly unknown[] => ['GET /v1/run-results', runId];

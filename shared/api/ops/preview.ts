@@ -116,6 +116,7 @@ export function previewRoutes(deps: ApiDeps): OpenAPIHono {
           campaigns,
           customers,
           suppression: deps.store.suppression,
+          settings: deps.store.settings,
           email: deps.email,
           sms: deps.sms,
           clock: deps.clock,

@@ -9,6 +9,7 @@ import type { ApiDeps } from '../deps.js';
 import { PROBLEM_TYPES, problem } from '../problem.js';
 import { campaignRoutes } from './campaigns.js';
 import { opsApp } from './common.js';
+import { consentRoutes } from './consent.js';
 import { customerRoutes } from './customers.js';
 import { deliveryRoutes } from './deliveries.js';
 import { deliveryReleaseRoutes } from './delivery-release.js';
@@ -17,6 +18,8 @@ import { partnerRoutes } from './partners.js';
 import { previewRoutes } from './preview.js';
 import { referencePage } from './reference.js';
 import { runRoutes } from './runs.js';
+import { sendingRoutes } from './sending.js';
+import { smsRoutes } from './sms.js';
 import { suppressionRoutes } from './suppressions.js';
 import { uploadRoutes } from './uploads.js';
 
@@ -51,11 +54,14 @@ export function opsRoutes(deps: ApiDeps): OpenAPIHono {
     runRoutes,
     importRoutes,
     customerRoutes,
+    consentRoutes,
     deliveryRoutes,
     deliveryReleaseRoutes,
     uploadRoutes,
     partnerRoutes,
     suppressionRoutes,
+    smsRoutes,
+    sendingRoutes,
   ])
     app.route('/', part(deps));
 

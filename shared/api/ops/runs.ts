@@ -8,7 +8,7 @@ import { PLAN_PAGE_DEFAULT, PLAN_PAGE_MAX } from '../../domain/limits.js';
 import { planDayPage } from '../../usecases/plan/plan.js';
 import { planReportSchema, runResultSchema } from '../../usecases/plan/report.js';
 import { runNow } from '../../usecases/runs/run-now.js';
-import { runResult } from '../../usecases/runs/run-result.js';
+import { runResultPage } from '../../usecases/runs/run-result.js';
 import type { ApiDeps } from '../deps.js';
 import {
   commonErrors,
@@ -20,7 +20,16 @@ import {
   security,
 } from './common.js';
 import { idField, pathId, queryId } from './params.js';
-import { decodePlanCursor, encodePlanCursor, MAX_PLAN_CURSOR_CHARS, planChanged } from './plan-cursor.js';
+import {
+  decodeOffsetCursor,
+  decodePlanCursor,
+  encodeOffsetCursor,
+  encodePlanCursor,
+  listChanged,
+  MAX_PLAN_CURSOR_CHARS,
+  planChanged,
+  runResultKey,
+} from './plan-cursor.js';
 
 // Domain schemas may be created before @hono/zod-openapi extends zod (the CLI imports the domain
 // first); such instances lack .openapi(), so the API documents clones made after the extension.
@@ -35,6 +44,14 @@ const runStatus = z.object({
 const tag = ['runs'];
 
 const planPageSchema = planReportSchema.extend({ nextCursor: z.string().optional() }).openapi('PlanPage');
+const runResultPageSchema = runResultSchema
+  .extend({ nextCursor: z.string().optional() })
+  .openapi('RunResultPage');
+/** A page's query: at most PLAN_PAGE_MAX touches, PLAN_PAGE_DEFAULT unless told. */
+const pageQuery = {
+  cursor: z.string().min(1).max(MAX_PLAN_CURSOR_CHARS).optional(),
+  limit: z.coerce.number().int().min(1).max(PLAN_PAGE_MAX).default(PLAN_PAGE_DEFAULT),
+};
 
 export function runRoutes(deps: ApiDeps): OpenAPIHono {
   const app = opsApp(deps.log);
@@ -51,8 +68,7 @@ export function runRoutes(deps: ApiDeps): OpenAPIHono {
         query: z.object({
           date: calendarDate.clone().openapi({ example: '2026-11-26' }),
           campaign: queryId().optional(),
-          cursor: z.string().min(1).max(MAX_PLAN_CURSOR_CHARS).optional(),
-          limit: z.coerce.number().int().min(1).max(PLAN_PAGE_MAX).default(PLAN_PAGE_DEFAULT),
+          ...pageQuery,
         }),
       },
       responses: {
@@ -142,19 +158,36 @@ export function runRoutes(deps: ApiDeps): OpenAPIHono {
       path: '/v1/run-results/{runId}',
       tags: tag,
       security,
-      summary: "A run's touches with their outcomes and its summary (the contract's run JSON)",
-      request: { params: z.object({ runId: pathId('runId') }) },
+      summary:
+        "A run's touches with their outcomes and its summary (the contract's run JSON), a page of touches at a time; the summary is the whole run's on every page",
+      request: { params: z.object({ runId: pathId('runId') }), query: z.object(pageQuery) },
       responses: {
-        200: jsonContent(runResultSchema.clone().openapi('RunResult'), 'The result'),
+        200: jsonContent(runResultPageSchema, 'A page of the result; nextCursor while touches remain'),
         ...commonErrors,
         ...notFoundResponse,
+        409: problemResponse('The result changed since the cursor was returned: page again from the start'),
       },
     }),
     async (c) => {
       const { runId } = c.req.valid('param');
-      const result = await runResult(deps.store, runId);
-      if (!result) throw notFound(`Run ${runId}`);
-      return c.json(result, 200);
+      const { cursor, limit } = c.req.valid('query');
+      const after = cursor === undefined ? undefined : decodeOffsetCursor(runResultKey(runId), cursor);
+      const found = await runResultPage(deps.store, { runId, offset: after?.offset ?? 0, limit });
+      if (!found) throw notFound(`Run ${runId}`);
+      const { result, page } = found;
+      if (after && after.fingerprint !== page.fingerprint) throw listChanged("run's result");
+      return c.json(
+        {
+          ...result,
+          ...(page.nextOffset !== undefined && {
+            nextCursor: encodeOffsetCursor(runResultKey(runId), {
+              offset: page.nextOffset,
+              fingerprint: page.fingerprint,
+            }),
+          }),
+        },
+        200,
+      );
     },
   );
   return app;

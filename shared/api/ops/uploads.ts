@@ -19,6 +19,9 @@ import {
   security,
 } from './common.js';
 
+/** Where the local API receives an upload (the local stand-in for a presigned S3 URL). */
+export const LOCAL_UPLOAD_PREFIX = '/local-uploads/';
+
 const createBody = z
   .object({
     kind: z.enum(['customers', 'contracts', 'events']),
@@ -93,7 +96,7 @@ export function uploadRoutes(deps: ApiDeps): OpenAPIHono {
   if (receive) {
     // Outside /v1: the signature in the URL authorizes it (like a presigned S3 URL), and the body
     // limit does not apply (it is streamed to disk, never held in memory).
-    app.put('/local-uploads/:importId', async (c) => {
+    app.put(`${LOCAL_UPLOAD_PREFIX}:importId`, async (c) => {
       const outcome = await receive({
         importId: c.req.param('importId'),
         expires: c.req.query('expires'),

@@ -6,6 +6,7 @@ import { OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { eventSchema } from '../../domain/documents.js';
+import { MAX_WEBHOOK_BODY_BYTES } from '../../domain/limits.js';
 import { acceptWebhook } from '../../usecases/webhooks/accept-webhook.js';
 import {
   DEFAULT_PARTNER_CACHE,
@@ -62,10 +63,13 @@ const tooLarge = (c: Context, max: number): Response =>
 
 export function webhookRoutes(deps: ApiDeps, opts: WebhookRouteOptions = {}): OpenAPIHono {
   const app = new OpenAPIHono();
-  const limiter = new PartnerRateLimiter(opts.rateLimit ?? DEFAULT_RATE_LIMIT);
+  const rate = opts.rateLimit ?? deps.config.partnerRate ?? DEFAULT_RATE_LIMIT;
+  const limiter = new PartnerRateLimiter(rate);
+  const partnerThrottle = opts.rateLimit === undefined ? deps.partnerThrottle : undefined;
+  // Never more than EventBridge takes in one entry (the event goes on the bus whole).
+  const max = Math.min(deps.config.maxBodyBytes, MAX_WEBHOOK_BODY_BYTES);
   const failures = new FailureLimiter(opts.failureLimit ?? DEFAULT_FAILURE_LIMIT);
   const partners = new PartnerCache(deps.store.partners, opts.partnerCache ?? DEFAULT_PARTNER_CACHE);
-  const max = deps.config.maxBodyBytes;
 
   // Documented, not validated by the framework: the body must stay raw until the signature is checked.
   app.openAPIRegistry.registerPath({
@@ -122,7 +126,8 @@ export function webhookRoutes(deps: ApiDeps, opts: WebhookRouteOptions = {}): Op
           events: deps.events,
           clock: deps.clock,
           throttle: {
-            partner: (partnerId, nowMs) => limiter.take(partnerId, nowMs),
+            partner: (partnerId, nowMs) =>
+              partnerThrottle ? partnerThrottle.take(partnerId, nowMs) : limiter.take(partnerId, nowMs),
             withinFailureBudget: (nowMs) => failures.within(client, nowMs),
             failure: (nowMs) => failures.take(client, nowMs),
           },

@@ -8,6 +8,7 @@ import {
   type Customer,
   type CustomerEvent,
   channel,
+  type Settings,
 } from '../../domain/documents.js';
 import { SAMPLE_UNSUBSCRIBE_URL } from '../../domain/template-samples.js';
 import {
@@ -85,6 +86,7 @@ export async function renderStep(
   ch: Channel,
   tier: string,
   today: string,
+  products?: Settings['products'],
 ): Promise<RenderOutcome> {
   const samples = anchorSamples(campaign, customer, today);
   const touch: PlannedTouch = {
@@ -107,6 +109,7 @@ export async function renderStep(
       ...(samples.contract && { contract: samples.contract }),
       ...(samples.event && { event: samples.event }),
       unsubscribeUrl: SAMPLE_UNSUBSCRIBE_URL,
+      ...(products && { products }),
     });
     return { ok: true, message };
   } catch (err) {
@@ -139,7 +142,7 @@ export async function previewCampaign(
   for (const step of campaign.steps) {
     for (const ch of channel.options) {
       if (!resolveTemplate(campaign, step.template, ch, customer.locale)) continue;
-      const r = await renderStep(campaign, customer, step, ch, tier ?? 'none', today);
+      const r = await renderStep(campaign, customer, step, ch, tier ?? 'none', today, settings.products);
       if (!r.ok) return { ok: false, reason: 'render-failed', failure: r.failure };
       messages.push({
         stepId: step.id,

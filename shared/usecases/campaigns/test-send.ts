@@ -3,12 +3,14 @@
 // An address on the suppression list gets nothing, a test included: it said no, or it bounced.
 import { InvalidAddressError, normalizeEmail, normalizePhone } from '../../domain/addresses.js';
 import type { Channel } from '../../domain/documents.js';
+import { composeEmail } from '../../domain/email-layout/compose.js';
 import { SAMPLE_UNSUBSCRIBE_URL, sampleCustomer } from '../../domain/template-samples.js';
 import { resolveTemplate } from '../../domain/templates.js';
 import type { CampaignStore } from '../../ports/campaigns.js';
 import type { EmailSender, SmsSender } from '../../ports/channels.js';
 import type { Clock } from '../../ports/clock.js';
 import type { CustomerDataStore } from '../../ports/customer-data.js';
+import type { SettingsStore } from '../../ports/settings.js';
 import type { SuppressionEntry, SuppressionStore } from '../../ports/suppression.js';
 import { type RenderFailure, renderStep } from './preview.js';
 
@@ -51,6 +53,8 @@ export async function testSend(
     campaigns: CampaignStore;
     customers: CustomerDataStore;
     suppression: Pick<SuppressionStore, 'getSuppression'>;
+    /** Product names and the sender's footer: a test email looks like the real one. */
+    settings: Pick<SettingsStore, 'getSettings'>;
     email: EmailSender;
     sms: SmsSender;
     clock: Clock;
@@ -72,21 +76,30 @@ export async function testSend(
   const suppressed = await suppressionOf(deps.suppression, input);
   if (suppressed) return suppressed;
   const today = deps.clock.now().toISOString().slice(0, 10);
-  const r = await renderStep(campaign, data, step, input.channel, 'test', today);
+  const settings = await deps.settings.getSettings();
+  const r = await renderStep(campaign, data, step, input.channel, 'test', today, settings.products);
   if (!r.ok) return { ok: false, reason: 'render-failed', failure: r.failure };
   const m = r.message;
   const tags = { campaignId: campaign.id, stepId: step.id, test: 'true' };
-  const result =
+  const subject = m.subject ?? campaign.name;
+  const body =
     input.channel === 'email'
-      ? await deps.email.send({
-          to: input.address,
-          subject: m.subject ?? campaign.name,
-          text: m.text,
-          ...(m.html !== undefined && { html: m.html }),
-          unsubscribeUrl: SAMPLE_UNSUBSCRIBE_URL,
-          tags,
-        })
-      : await deps.sms.send({ to: input.address, text: m.text, messageType: 'TRANSACTIONAL', tags });
+      ? composeEmail(
+          { locale: m.locale, subject, text: m.text, html: m.html },
+          { sender: settings.sender, unsubscribeUrl: SAMPLE_UNSUBSCRIBE_URL },
+        )
+      : undefined;
+  const result = body
+    ? await deps.email.send({
+        to: input.address,
+        subject,
+        text: body.text,
+        html: body.html,
+        ...(settings.sender?.fromName && { fromName: settings.sender.fromName }),
+        unsubscribeUrl: SAMPLE_UNSUBSCRIBE_URL,
+        tags,
+      })
+    : await deps.sms.send({ to: input.address, text: m.text, messageType: 'TRANSACTIONAL', tags });
   if (!result.ok) return { ok: false, reason: 'channel-refused', error: result.error };
   return { ok: true, value: { sent: true, to: input.address, providerMessageId: result.providerMessageId } };
 }

@@ -1,5 +1,6 @@
 // GDPR access/portability: everything the store holds about one customer, in one document.
 import { customerAddress } from '../../domain/addresses.js';
+import type { ConsentHistoryEntry } from '../../domain/consent.js';
 import { CHANNELS, type Contract, type Customer, type CustomerEvent } from '../../domain/documents.js';
 import type { Delivery } from '../../domain/touch.js';
 import type { Clock } from '../../ports/clock.js';
@@ -14,12 +15,15 @@ export interface CustomerExport {
   events: CustomerEvent[];
   /** The customer's ledger rows: every touch sent, suppressed or failed, with later delivery events. */
   deliveries: Delivery[];
-  /** The consent record: current consent flags and the customer's addresses on the suppression list. */
-  consent: { current: Customer['consent']; suppressions: SuppressionEntry[] };
+  /**
+   * The consent record: current consent (channels and topics), every change with its source and
+   * evidence (docs/consent.md), and the customer's addresses on the suppression list.
+   */
+  consent: { current: Customer['consent']; history: ConsentHistoryEntry[]; suppressions: SuppressionEntry[] };
 }
 
 export type ExportDeps = {
-  store: Pick<Stores, 'customers' | 'ledger' | 'suppression'>;
+  store: Pick<Stores, 'customers' | 'ledger' | 'suppression' | 'consent'>;
   clock: Clock;
 };
 
@@ -38,10 +42,11 @@ export async function exportCustomer(
       return []; // an address that no longer normalizes cannot be on the list either
     }
   });
-  const [records, deliveries, suppressed] = await Promise.all([
+  const [records, deliveries, suppressed, history] = await Promise.all([
     deps.store.customers.customerRecords(customerId),
     deps.store.ledger.listDeliveries({ customerId }),
     deps.store.suppression.suppressedAmong(addresses),
+    deps.store.consent.consentHistory(customerId),
   ]);
   const suppressions =
     suppressed.size === 0
@@ -53,6 +58,6 @@ export async function exportCustomer(
     contracts: records.contracts,
     events: records.events,
     deliveries,
-    consent: { current: customer.consent, suppressions },
+    consent: { current: customer.consent, history, suppressions },
   };
 }

@@ -13,16 +13,20 @@ export class IdMismatchError extends Error {
   }
 }
 
-/** Replaces (or creates) the customer; returns whether it existed before. */
+/**
+ * Replaces (or creates) the customer; returns whether it existed before, and whether its consent was
+ * kept opted out against the body (the customer's own opt-out is later: docs/consent.md).
+ */
 export async function putCustomer(
   store: Pick<Stores, 'customers' | 'documents'>,
   id: string,
   customer: Customer,
-): Promise<{ created: boolean }> {
+): Promise<{ created: boolean; keptOptedOut: boolean }> {
   if (customer.id !== id) throw new IdMismatchError(id, customer.id);
   const before = await store.customers.getCustomer(id);
-  await store.documents.putCustomers([customer]);
-  return { created: before === undefined };
+  const tally = { keptOptedOut: 0 };
+  await store.documents.putCustomers([customer], { source: 'api', tally });
+  return { created: before === undefined, keptOptedOut: tally.keptOptedOut > 0 };
 }
 
 /** Replaces (or creates) the contract; returns whether it existed before. */

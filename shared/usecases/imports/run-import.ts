@@ -82,6 +82,7 @@ export async function runImportJob(
         count: result.count,
         written: result.written,
         ...(result.newEvents !== undefined && { newEvents: result.newEvents }),
+        ...(result.keptOptedOut !== undefined && { keptOptedOut: result.keptOptedOut }),
       });
     } else {
       await store.importJobs.updateImportJob(job.id, ['validating'], {

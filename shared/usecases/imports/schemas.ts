@@ -8,6 +8,8 @@ export const importResultSchema = z.object({
   count: z.number().int(),
   written: z.number().int(),
   newEvents: z.number().int().optional(),
+  /** Customers: records that asked to resubscribe a customer whose own opt-out stands (docs/consent.md). */
+  keptOptedOut: z.number().int().optional(),
 });
 
 export const importUploadSchema = z.object({

@@ -1,5 +1,6 @@
 // plan --date D: what a run for local date D would do. Writes nothing.
-import { createHash } from 'node:crypto';
+
+import { listFingerprint, offsetPage } from '../paging.js';
 import { type PlanDayDeps, planDayTouches, UnknownCampaignError } from '../plan-day.js';
 import { type PlanReport, planReport } from './report.js';
 
@@ -30,8 +31,7 @@ export type PlanPageResult =
   | { ok: false; reason: 'unknown-campaign'; campaignId: string };
 
 /** A digest of every touch of the plan, so a page can tell that the plan changed under its cursor. */
-export const planFingerprint = (report: PlanReport): string =>
-  createHash('sha256').update(JSON.stringify(report.touches)).digest('base64url').slice(0, 22);
+export const planFingerprint = (report: PlanReport): string => listFingerprint(report.touches);
 
 /**
  * The touches [offset, offset + limit) of the day's plan. Plans are reproducible and sorted, so each
@@ -44,11 +44,11 @@ export async function planDayPage(
   const result = await planDay(deps, input);
   if (!result.ok) return result;
   const { report } = result;
-  const end = input.offset + input.limit;
+  const page = offsetPage(report.touches, input.offset, input.limit);
   return {
     ok: true,
-    report: { ...report, touches: report.touches.slice(input.offset, end) },
-    fingerprint: planFingerprint(report),
-    ...(end < report.touches.length && { nextOffset: end }),
+    report: { ...report, touches: page.items },
+    fingerprint: page.fingerprint,
+    ...(page.nextOffset !== undefined && { nextOffset: page.nextOffset }),
   };
 }

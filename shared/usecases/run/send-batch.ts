@@ -3,7 +3,9 @@
 // as held (never a second send), mark it `unknown` on the ledger once its lease ran out, and report
 // it `unknown` with the operator's next step, never as sent (docs/exactly-once.md).
 import { customerAddress } from '../../domain/addresses.js';
-import type { Campaign, Customer } from '../../domain/documents.js';
+import { topicOf } from '../../domain/consent.js';
+import type { Campaign, Customer, Settings } from '../../domain/documents.js';
+import { composeEmail } from '../../domain/email-layout/compose.js';
 import { renderMessage } from '../../domain/templates.js';
 import type { DeliveryStatus, PlannedTouch } from '../../domain/touch.js';
 import { unsubscribeUrl } from '../../domain/unsubscribe.js';
@@ -13,9 +15,15 @@ import { UNKNOWN_REASONS } from '../../ports/ledger.js';
 import type { RunBatch } from '../../ports/runs.js';
 import { DeliveryNotFoundError } from '../../store/errors.js';
 import type { Stores } from '../../store/stores.js';
+import { noteDeliveryOutcome } from '../reputation/note-outcome.js';
+import { loadSendTimeChecks, type SendTimeChecks } from './send-time-facts.js';
 
 export interface SendBatchDeps {
-  store: Pick<Stores, 'campaigns' | 'due' | 'ledger' | 'runs'>;
+  /** `suppression` and `reputation` for the send-time recheck (docs/send-time-checks.md). */
+  store: Pick<Stores, 'campaigns' | 'due' | 'ledger' | 'runs' | 'suppression' | 'reputation'> & {
+    /** Product names and the sender's footer (docs/messages.md). */
+    settings: Pick<Stores['settings'], 'getSettings'>;
+  };
   email: EmailSender;
   sms: SmsSender;
   clock: Clock;
@@ -110,11 +118,13 @@ export const isCarriedForReview = (t: PlannedTouch): boolean =>
 async function sendTouches(deps: SendBatchDeps, batch: RunBatch): Promise<Outcome[]> {
   const customerIds = [...new Set(batch.touches.map((t) => t.customerId))];
   const campaignIds = [...new Set(batch.touches.map((t) => t.campaignId))];
-  const [customers, campaigns] = await Promise.all([
+  const [customers, campaigns, settings] = await Promise.all([
     deps.store.due.getCustomers(customerIds),
     Promise.all(campaignIds.map((id) => deps.store.campaigns.getCampaign(id))),
+    deps.store.settings.getSettings(),
   ]);
   const campaignById = new Map(campaigns.flatMap((r) => (r ? [[r.campaign.id, r] as const] : [])));
+  const checks = await loadSendTimeChecks(deps.store, batch.touches, customers, campaignById, settings);
   // Held touches send nothing: they are reviewed together, so the waits for fresh reservations of
   // another run overlap instead of adding up touch by touch.
   const now = deps.clock.now();
@@ -138,6 +148,8 @@ async function sendTouches(deps: SendBatchDeps, batch: RunBatch): Promise<Outcom
         touch,
         customers.get(touch.customerId),
         campaignById.get(touch.campaignId),
+        settings,
+        checks,
       ),
     );
   }
@@ -158,13 +170,16 @@ async function sendTouch(
   touch: PlannedTouch,
   customer: Customer | undefined,
   record: { campaign: Campaign; paused: boolean } | undefined,
+  settings: Settings,
+  checks: SendTimeChecks,
 ): Promise<Outcome> {
   const key = keyOf(touch);
   const now = deps.clock.now();
-  // Facts can change between planning and the send time: consent withdrawn, campaign paused.
+  // Facts can change between planning and the send time (up to ~36 hours): everything planning
+  // decided from them is decided again now (docs/send-time-checks.md).
   // Erased since planning: nothing that identifies them is written, and the batch goes on.
   if (!customer) return { key, status: 'suppressed', reason: 'no-consent' };
-  const recheck = recheckAtSendTime(touch, customer, record);
+  const recheck = checks.reasonFor(touch, customer, record);
   if (recheck) {
     await deps.store.ledger.recordSuppressed(
       { ...touch, status: 'suppressed', reason: recheck },
@@ -199,7 +214,16 @@ async function sendTouch(
         : again;
     }
   }
-  return settleResult(deps, touch, runId, await deliver(deps, touch, customer, record?.campaign));
+  // Rendered from the anchor record as it is now, not as it was at planning.
+  const result = await deliver(deps, checks.current(touch), customer, record?.campaign, settings);
+  const outcome = await settleResult(deps, touch, runId, result);
+  // Every send counts in the channel's reputation window (one aggregate write).
+  if (outcome.status === 'sent')
+    await noteDeliveryOutcome(
+      { reputation: deps.store.reputation },
+      { channel: touch.channel, outcome: 'sent', at: deps.clock.now().toISOString() },
+    );
+  return outcome;
 }
 
 const errorText = (error: unknown): string =>
@@ -297,31 +321,23 @@ async function heldOutcome(
   }
 }
 
-function recheckAtSendTime(
-  touch: PlannedTouch,
-  customer: Customer | undefined,
-  record: { paused: boolean } | undefined,
-): PlannedTouch['reason'] | undefined {
-  if (!record || record.paused) return 'paused';
-  if (!customer?.consent[touch.channel]) return 'no-consent';
-  return undefined;
-}
-
 async function deliver(
   deps: SendBatchDeps,
   touch: PlannedTouch,
   customer: Customer | undefined,
   campaign: Campaign | undefined,
+  settings: Settings,
 ): Promise<SendResult> {
   const address = customer && customerAddress(customer, touch.channel);
   if (!customer || !campaign || !address)
     return { ok: false, retryable: false, error: 'customer or address gone' };
-  const link = unsubscribeUrl(
-    deps.links.unsubscribeBaseUrl,
-    deps.links.unsubscribeSecret,
-    customer.id,
-    touch.channel,
-  );
+  // Names the customer, channel and the campaign's topic, encrypted (docs/consent.md).
+  const link = unsubscribeUrl(deps.links.unsubscribeBaseUrl, deps.links.unsubscribeSecret, {
+    customerId: customer.id,
+    channel: touch.channel,
+    topic: topicOf(campaign),
+    issuedAt: deps.clock.now().toISOString(),
+  });
   // A failure before the provider is called (a template renamed since planning) is a failed send:
   // the row settles `failed`, its key free. A throw from the provider call itself is not caught
   // here: the message may be out, so the row stays held (docs/exactly-once.md, the crash case).
@@ -332,17 +348,25 @@ async function deliver(
       ...(touch.contract && { contract: touch.contract }),
       ...(touch.event && { event: touch.event }),
       unsubscribeUrl: link,
+      ...(settings.products && { products: settings.products }),
     });
   } catch (error) {
     return { ok: false, retryable: false, error: `not sent: ${errorText(error)}` };
   }
   const tags = { campaign: touch.campaignId, step: touch.stepId };
   if (touch.channel === 'email') {
+    const subject = message.subject ?? campaign.name;
+    // Multipart, in the house layout with the sender's footer (docs/messages.md).
+    const body = composeEmail(
+      { locale: message.locale, subject, text: message.text, html: message.html },
+      { sender: settings.sender, unsubscribeUrl: link },
+    );
     return deps.email.send({
       to: address,
-      subject: message.subject ?? campaign.name,
-      text: message.text,
-      ...(message.html && { html: message.html }),
+      subject,
+      text: body.text,
+      html: body.html,
+      ...(settings.sender?.fromName && { fromName: settings.sender.fromName }),
       unsubscribeUrl: link,
       tags,
       notAfter: touch.windowEnd,
@@ -351,7 +375,7 @@ async function deliver(
   return deps.sms.send({
     to: address,
     text: message.text,
-    messageType: 'PROMOTIONAL',
+    messageType: campaign.smsType === 'transactional' ? 'TRANSACTIONAL' : 'PROMOTIONAL',
     tags,
     notAfter: touch.windowEnd,
   });

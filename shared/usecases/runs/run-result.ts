@@ -2,6 +2,7 @@
 // (`sent`, `suppressed`, `failed`; `expired` when a send window closed first; `unknown` when the
 // ledger held the key under a reservation nobody confirmed: maybe sent, never reported as sent).
 import type { RunStore } from '../../ports/runs.js';
+import { type OffsetPage, offsetPage } from '../paging.js';
 import { countByReason, type RunResult, touchRow } from '../plan/report.js';
 import { type ReportedTouch, RunNotFoundError, runReport } from '../run/summarize-run.js';
 
@@ -46,4 +47,15 @@ export async function runResult(deps: { runs: RunStore }, runId: string): Promis
       byReason: countByReason(rows),
     },
   };
+}
+
+/** One page of a run's result: a slice of its touches; the summary is the whole run's on every page. */
+export async function runResultPage(
+  deps: { runs: RunStore },
+  input: { runId: string; offset: number; limit: number },
+): Promise<{ result: RunResult; page: Omit<OffsetPage<unknown>, 'items'> } | undefined> {
+  const whole = await runResult(deps, input.runId);
+  if (!whole) return undefined;
+  const { items, ...page } = offsetPage(whole.touches, input.offset, input.limit);
+  return { result: { ...whole, touches: items }, page };
 }

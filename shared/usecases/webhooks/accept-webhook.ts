@@ -25,8 +25,8 @@ export type Admission = { ok: true } | { ok: false; retryAfterSeconds: number };
 
 /** The edge's throttles, bound to the request's client (shared/api/webhooks/rate-limit.ts). */
 export interface WebhookThrottle {
-  /** Takes from the bucket of a partner whose signature verified. */
-  partner(partnerId: string, nowMs: number): Admission;
+  /** Takes from the bucket of a partner whose signature verified (shared by every instance: partner-throttle.ts). */
+  partner(partnerId: string, nowMs: number): Admission | Promise<Admission>;
   /**
    * Whether the client is within its own failure budget: only then may a partner id this instance
    * has not seen (or saw to be unknown) cost a store read.
@@ -155,7 +155,7 @@ export async function acceptWebhook(deps: WebhookDeps, req: WebhookRequest): Pro
   if (!auth.ok) return auth.outcome;
   const { partner, webhookId } = auth;
 
-  const admission = deps.throttle.partner(partner.id, now.getTime());
+  const admission = await deps.throttle.partner(partner.id, now.getTime());
   if (!admission.ok)
     return {
       ok: false,

@@ -103,7 +103,7 @@ describe('/v1/partners', () => {
 
   it('refuses an id that is not a partner id, and any call without the token', async () => {
     expect(problem.parse((await call('POST', '/v1/partners', { id: 'Not An Id!' })).body).status).toBe(400);
-    expect((await call('GET', '/v1/partners', undefined, null)).status).toBe(401);
+    expect((await call('GET', '/v1/partners', undefined, null)).status).toBe(403);
   });
 });
 

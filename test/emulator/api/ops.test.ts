@@ -145,16 +145,19 @@ beforeAll(async () => {
 });
 
 describe('authentication, limits and framework errors', () => {
-  it('refuses a missing or wrong token with 401 problem JSON', async () => {
-    await expectProblem(await app.request('/v1/campaigns'), 401);
-    const res = await app.request('/v1/campaigns', { headers: { authorization: 'Bearer nope' } });
-    expect(res.headers.get('www-authenticate')).toContain('Bearer');
-    await expectProblem(res, 401);
+  it('refuses a missing or wrong token alike, with the 403 problem API Gateway answers in the cloud', async () => {
+    const missing = await expectProblem(await app.request('/v1/campaigns'), 403);
+    const wrong = await expectProblem(
+      await app.request('/v1/campaigns', { headers: { authorization: 'Bearer nope' } }),
+      403,
+    );
+    expect(missing).toMatchObject({ title: 'Forbidden' });
+    expect(wrong).toMatchObject({ title: 'Forbidden' });
   });
 
   it('refuses an ops request when no token is configured and no IAM caller is present (never fails open)', async () => {
     const open = createApp({ ...deps(store), config: { ...deps(store).config, opsToken: undefined } });
-    await expectProblem(await open.request('/v1/campaigns'), 401);
+    await expectProblem(await open.request('/v1/campaigns'), 403);
     const viaGateway = await open.request(
       '/v1/campaigns',
       {},

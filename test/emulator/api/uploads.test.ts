@@ -352,6 +352,6 @@ describe('imports through an upload URL (local)', () => {
     });
     expect(unknown.status).toBe(404);
     const noToken = await fetch(`${server.url}/v1/imports`, { method: 'POST', body: '{}' });
-    expect(noToken.status).toBe(401);
+    expect(noToken.status).toBe(403);
   });
 });

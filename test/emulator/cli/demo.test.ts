@@ -83,7 +83,25 @@ describe('npm start -- --once', () => {
     expect(out).toContain('  no-consent (1): birthday/day c-1005 email');
     expect(out).toContain('  frequency-cap (1): win-back/d60 c-1003 email');
     expect(out).toContain('  no-address (1): contract-renewal/d-30 c-1006 sms');
-    expect(out).toContain('8 touches suppressed: no-consent 4, holdout 2, frequency-cap 1, no-address 1.');
+    expect(out).toContain('10 touches suppressed: no-consent 6, holdout 2, frequency-cap 1, no-address 1.');
+
+    // What came back, on the cloud's paths: a one-click unsubscribe, a STOP reply, a bounce and a
+    // complaint from SES's simulator addresses; each changes what is planned after it.
+    expect(out).toContain(
+      'came back:\n  c-1002 pressed "Unsubscribe" on "Two weeks left on your plan" (one-click POST → 200)',
+    );
+    expect(out).toContain('  no-consent (1): contract-renewal/d-7 c-1002 sms');
+    expect(out).toContain('  c-1005 replied STOP by SMS → opted out of SMS');
+    expect(out).toContain('  no-consent (2): win-back/d60 c-1005 email, win-back/d60 c-1005 sms');
+    expect(out).toContain(
+      '  c-2001 bounce@simulator.amazonses.com: bounced permanently → on the suppression list (bounced)',
+    );
+    expect(out).toContain(
+      '  c-2002 complaint@simulator.amazonses.com: complained → on the suppression list (complained), opted out of email',
+    );
+    expect(out).toContain(
+      'What came back: delivered 14, bounced 1, complained 1; 3 opt-outs recorded; 2 addresses on the suppression list.',
+    );
 
     // Every server stopped on exit: no URL to them, only where the data stays.
     expect(out).not.toMatch(/https?:\/\//);
@@ -91,7 +109,8 @@ describe('npm start -- --once', () => {
     expect(out).toContain(`npx touchpoint outbox --data-dir ${demoDir}`);
     const outbox = await cli(['outbox', '--json'], { dataDir: demoDir });
     expect(outbox.code).toBe(0);
-    expect(z.object({ messages: z.array(z.unknown()) }).parse(json(outbox)).messages).toHaveLength(16);
+    // The 16 sends and the answer to the STOP reply.
+    expect(z.object({ messages: z.array(z.unknown()) }).parse(json(outbox)).messages).toHaveLength(17);
 
     // The handlers' logs of the whole month: correlated by run, and no customer's address or name.
     const logFiles = readdirSync(join(demoDir, 'logs')).filter((f) => f.endsWith('.ndjson'));

@@ -303,7 +303,7 @@ describe('touchpoint --api', () => {
     expect(paused.code).toBe(1);
     expect(paused.stderr).toContain('no campaign with id no-such-campaign');
     expect(wrongToken.code).toBe(1);
-    expect(wrongToken.stderr).toContain('401');
+    expect(wrongToken.stderr).toContain('the API refused the credentials (403');
     expect(down.code).toBe(1);
     expect(down.stderr).toContain('cannot reach the API');
     // Over the body limit, the CLI switches to the presigned upload and the import completes.

@@ -48,7 +48,7 @@ describe('the background stack', () => {
     expect(answer.status).toBe(200);
     expect(await answer.json()).toEqual({ deliveries: [] });
     const refused = await fetch(`${second.url}/v1/deliveries`);
-    expect(refused.status).toBe(401);
+    expect(refused.status).toBe(403);
   });
 
   it('touchpoint stop leaves no process of it alive, and says so when nothing runs', async () => {

@@ -36,6 +36,7 @@ describe('tablesFromTemplate', () => {
         index.byContractStart,
         index.byEventDay,
         index.byLastActivity,
+        index.byPhone,
       ].sort(),
     );
     expect(t?.create.LocalSecondaryIndexes?.map((l) => l.IndexName)).toEqual([index.byChannelDay]);
@@ -55,7 +56,7 @@ describe('ensureTables', () => {
     expect(name.startsWith(prefix)).toBe(true);
     const table = await client.send(new DescribeTableCommand({ TableName: name }));
     expect(table.Table?.TableStatus).toBe('ACTIVE');
-    expect(table.Table?.GlobalSecondaryIndexes).toHaveLength(6);
+    expect(table.Table?.GlobalSecondaryIndexes).toHaveLength(7);
     const ttl = await client.send(new DescribeTimeToLiveCommand({ TableName: name }));
     expect(ttl.TimeToLiveDescription).toMatchObject({
       AttributeName: 'expiresAt',

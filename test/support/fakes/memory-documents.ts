@@ -7,6 +7,11 @@ import {
 } from '../../../shared/domain/activity.js';
 import { birthdayMonthDay, localDate } from '../../../shared/domain/calendar.js';
 import {
+  type ConsentHistoryEntry,
+  type ConsentState,
+  mergeRecordConsent,
+} from '../../../shared/domain/consent.js';
+import {
   type Contract,
   type Customer,
   type CustomerEvent,
@@ -21,7 +26,7 @@ import type {
   ErasureReceipt,
   ErasureReport,
 } from '../../../shared/ports/customer-data.js';
-import type { DocumentStore } from '../../../shared/ports/documents.js';
+import type { DocumentStore, PutCustomersOptions } from '../../../shared/ports/documents.js';
 import type { DueReader } from '../../../shared/ports/due.js';
 import type { SettingsStore } from '../../../shared/ports/settings.js';
 import { UnknownCustomerError } from '../../../shared/store/errors.js';
@@ -48,8 +53,28 @@ export class MemoryDocuments implements DocumentStore, SettingsStore, DueReader,
     this.settings = structuredClone(settings);
   }
 
-  async putCustomers(customers: readonly Customer[]): Promise<void> {
-    for (const c of customers) this.customers.set(c.id, structuredClone(c));
+  /** Latest consent change per slot and the history, by customer (the adapter keeps them in the partition). */
+  readonly consentStates = new Map<string, ConsentState>();
+  readonly consentHistories = new Map<string, ConsentHistoryEntry[]>();
+
+  async putCustomers(customers: readonly Customer[], opts: PutCustomersOptions = {}): Promise<void> {
+    for (const c of customers) {
+      const prev = this.customers.get(c.id);
+      const merged = mergeRecordConsent(
+        prev && { consent: prev.consent, state: this.consentStates.get(c.id) ?? {} },
+        c,
+        {
+          source: opts.source ?? 'import',
+          now: opts.now ?? new Date().toISOString(),
+          ...(opts.evidence !== undefined && { evidence: opts.evidence }),
+        },
+      );
+      if (merged.keptOptedOut && opts.tally) opts.tally.keptOptedOut += 1;
+      this.customers.set(c.id, structuredClone({ ...c, consent: merged.consent }));
+      this.consentStates.set(c.id, merged.state);
+      if (merged.entries.length > 0)
+        this.consentHistories.set(c.id, [...(this.consentHistories.get(c.id) ?? []), ...merged.entries]);
+    }
   }
   async putContracts(contracts: readonly Contract[]): Promise<void> {
     for (const c of contracts) this.contracts.set(c.id, structuredClone(c));
@@ -108,9 +133,47 @@ export class MemoryDocuments implements DocumentStore, SettingsStore, DueReader,
     );
   }
 
+  async getContracts(ids: readonly string[]) {
+    return new Map(
+      ids.flatMap((id) => {
+        const c = this.contracts.get(id);
+        return c
+          ? [
+              [
+                id,
+                {
+                  id,
+                  customerId: c.customerId,
+                  product: c.product,
+                  startDate: c.startDate,
+                  endDate: c.endDate,
+                  status: c.status,
+                },
+              ] as const,
+            ]
+          : [];
+      }),
+    );
+  }
+  async lastActivityDays(customerIds: readonly string[]) {
+    const out = new Map<string, string>();
+    for (const id of customerIds) {
+      const c = this.customers.get(id);
+      const at = c && effectiveLastActivityAt(c, this.activity.get(c.id) ?? {}, this.settings);
+      if (c && at !== undefined) out.set(id, localDate(at, c.timeZone));
+    }
+    return out;
+  }
+
   // ---------------------------------------------------------------- one customer's data
   async getCustomer(id: string): Promise<Customer | undefined> {
     return structuredClone(this.customers.get(id));
+  }
+  async customerIdsByPhone(phone: string): Promise<string[]> {
+    return [...this.customers.values()]
+      .filter((c) => c.phone === phone)
+      .map((c) => c.id)
+      .sort();
   }
   async getContract(id: string): Promise<Contract | undefined> {
     return structuredClone(this.contracts.get(id));
@@ -143,6 +206,8 @@ export class MemoryDocuments implements DocumentStore, SettingsStore, DueReader,
     const rows = [...this.ledger.rows].filter(([, d]) => d.customerId === customerId);
     const { contracts, events } = await this.customerRecords(customerId);
     const profile = this.customers.delete(customerId);
+    this.consentStates.delete(customerId);
+    this.consentHistories.delete(customerId);
     if (!profile && rows.length === 0 && contracts.length === 0 && events.length === 0) return undefined;
     for (const [key, d] of rows) {
       this.ledger.rows.delete(key);

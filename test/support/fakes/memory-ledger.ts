@@ -1,6 +1,7 @@
 // An in-memory Ledger with the DynamoDB adapter's semantics: a key is held while its row is
 // reserved or sent, and only a write whose condition holds may take it. JavaScript runs each
 // method's check-and-set without interleaving, as DynamoDB runs one conditional write.
+import { type DeliveryEventEntry, deliveryStateOf } from '../../../shared/domain/delivery-states.js';
 import type { Channel } from '../../../shared/domain/documents.js';
 import {
   capDate,
@@ -12,8 +13,10 @@ import {
 } from '../../../shared/domain/touch.js';
 import type { Clock } from '../../../shared/ports/clock.js';
 import {
+  type AddDeliveryEventOutcome,
   type Ledger,
   leaseExpired,
+  MAX_DELIVERY_EVENTS,
   RELEASED_ERROR,
   type ReleaseOutcome,
   reviewed,
@@ -113,8 +116,41 @@ export class MemoryLedger implements Ledger {
     const k = touchKeyString(key);
     const row = this.rows.get(k);
     if (!row) throw new DeliveryNotFoundError(k);
-    this.rows.set(k, { ...row, ...outcome, updatedAt: now });
+    this.rows.set(k, {
+      ...row,
+      ...outcome,
+      updatedAt: now,
+      ...(outcome.status === 'sent' && { delivery: row.delivery ?? 'sent' }),
+    });
+    if (outcome.providerMessageId !== undefined)
+      this.messages.set(`${key.channel}#${outcome.providerMessageId}`, {
+        campaignId: key.campaignId,
+        stepId: key.stepId,
+        customerId: key.customerId,
+        channel: key.channel,
+        occasion: key.occasion,
+      });
     this.calls.push({ op: 'settle', key: k });
+  }
+
+  /** Provider message id lookups (`channel#id` → key), as settle writes them. */
+  readonly messages = new Map<string, TouchKey>();
+
+  async findByMessageId(channel: Channel, messageId: string): Promise<TouchKey | undefined> {
+    return this.messages.get(`${channel}#${messageId}`);
+  }
+
+  async addDeliveryEvent(key: TouchKey, event: DeliveryEventEntry): Promise<AddDeliveryEventOutcome> {
+    const k = touchKeyString(key);
+    const row = this.rows.get(k);
+    if (!row) return 'no-row';
+    const events = row.deliveryEvents ?? [];
+    if (events.some((e) => e.id === event.id)) return 'duplicate';
+    if (events.length >= MAX_DELIVERY_EVENTS) return 'full';
+    const next = [...events, event];
+    const delivery = deliveryStateOf(next, row.status === 'sent' ? 'sent' : undefined);
+    this.rows.set(k, { ...row, deliveryEvents: next, ...(delivery && { delivery }) });
+    return 'applied';
   }
 
   async recordSuppressed(touch: PlannedTouch, runId: string, now: string): Promise<void> {

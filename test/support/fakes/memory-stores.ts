@@ -19,8 +19,10 @@ import type {
 } from '../../../shared/ports/partners.js';
 import type { SuppressionEntry, SuppressionStore } from '../../../shared/ports/suppression.js';
 import type { Stores } from '../../../shared/store/stores.js';
+import { MemoryConsent } from './memory-consent.js';
 import { MemoryDocuments } from './memory-documents.js';
 import { MemoryLedger } from './memory-ledger.js';
+import { MemoryReputation } from './memory-reputation.js';
 import { MemoryRuns } from './memory-runs.js';
 
 export class MemoryCampaigns implements CampaignStore {
@@ -151,6 +153,7 @@ export type MemoryStores = Stores & {
   suppression: MemorySuppression;
   partners: MemoryPartners;
   importJobs: MemoryImportJobs;
+  reputation: MemoryReputation;
 };
 
 export function memoryStores(clock: Clock = { now: () => new Date() }): MemoryStores {
@@ -170,6 +173,8 @@ export function memoryStores(clock: Clock = { now: () => new Date() }): MemorySt
     partners,
     receipts: partners,
     importJobs: new MemoryImportJobs(clock),
+    reputation: new MemoryReputation(),
+    consent: new MemoryConsent(documents),
   };
 }
 

@@ -10,7 +10,7 @@ import {
   SUPPRESSION_REASONS,
   touchKeyString,
 } from '../../../shared/domain/touch.js';
-import { campaign, customer } from './fixtures.js';
+import { campaign, customer, SETTINGS } from './fixtures.js';
 import { D, delivery, due, input, occ } from './planner-helpers.js';
 
 describe('planDay', () => {
@@ -114,6 +114,7 @@ describe('planDay', () => {
       'no-address': fc.boolean(),
       'suppressed-address': fc.boolean(),
       'already-sent': fc.boolean(),
+      'quiet-hours': fc.boolean(),
       'frequency-cap': fc.boolean(),
     });
     fc.assert(
@@ -137,13 +138,19 @@ describe('planDay', () => {
         const address = customerAddress(base, channel) ?? '';
         const [t] = planDay(
           input({
+            // US quiet hours that leave no time inside the 09:00–18:00 window (SMS only).
+            settings: f['quiet-hours']
+              ? { ...SETTINGS, quietHours: { US: { start: '19:00', end: '21:00' } } }
+              : SETTINGS,
             campaigns: [due(camp, [occ(c)], f.paused)],
             ledger: f['already-sent'] ? new Map([[touchKeyString(key), ledgerRow]]) : new Map(),
             countedDueDates: () => (f['frequency-cap'] ? [D] : []),
             suppressedAddresses: new Set(f['suppressed-address'] ? [address] : []),
           }),
         );
-        const expected = SUPPRESSION_REASONS.find((r) => f[r]);
+        const applies = (r: (typeof SUPPRESSION_REASONS)[number]) =>
+          f[r] && (r !== 'quiet-hours' || channel === 'sms');
+        const expected = SUPPRESSION_REASONS.find(applies);
         expect(t?.reason).toBe(expected);
         expect(t?.status).toBe(expected ? 'suppressed' : 'planned');
       }),

@@ -49,6 +49,8 @@ describe('parseEnv', () => {
         EVENT_BUS_NAME: 'bus',
         STATE_MACHINE_ARN: 'arn:aws:states:eu-central-1:123456789012:stateMachine:Run',
         PARTNER_SECRET_PREFIX: 'touchpoint/dev',
+        PARTNER_RATE_LIMIT: '20',
+        PARTNER_BURST_LIMIT: '40',
       }).MAX_BODY_BYTES,
     ).toBe(256 * 1024);
   });
@@ -58,6 +60,7 @@ describe('parseEnv', () => {
       'api',
       'delivery-events',
       'import-upload',
+      'inbound-sms',
       'ingest-event',
       'plan-run',
       'select-run',

@@ -119,7 +119,16 @@ describe('preview and test-send', () => {
       ok: true,
       value: { sent: true, to: 'qa@example.org', providerMessageId: 'e-1' },
     });
-    expect(sent).toEqual([{ channel: 'email', to: 'qa@example.org', text: 'Hello Alexandra Montgomery' }]);
+    // In the layout, with the footer, as a real send (docs/messages.md).
+    expect(sent).toEqual([
+      {
+        channel: 'email',
+        to: 'qa@example.org',
+        text: expect.stringMatching(
+          /^Hello Alexandra Montgomery\n\n-- \nYou receive this email as our customer\./,
+        ),
+      },
+    ]);
     expect(await testSend(deps, { ...input, channel: 'sms', address: '+14155550123' })).toEqual({
       ok: false,
       reason: 'channel-refused',

@@ -1,9 +1,8 @@
-// Ingest, erase and delivery feedback over in-memory ports.
+// Ingest and erase over in-memory ports (delivery feedback: delivery-feedback.test.ts).
 import { describe, expect, it } from 'vitest';
 import type { PlannedTouch } from '../../../shared/domain/touch.js';
 import type { ErasureSubject, PersonalDataStore } from '../../../shared/ports/customer-data.js';
 import { eraseCustomer, pseudonymOf } from '../../../shared/usecases/customers/erase-customer.js';
-import { applyDeliveryFeedback } from '../../../shared/usecases/delivery-feedback.js';
 import { ingestEvent, UnknownCustomerError } from '../../../shared/usecases/ingest-event.js';
 import { manualClock, memoryStores } from '../../support/fakes/memory-stores.js';
 import { customer } from '../domain/fixtures.js';
@@ -160,57 +159,5 @@ describe('eraseCustomer', () => {
   it('the pseudonym depends on the key: without it a guessed id does not give the anonymous id', () => {
     expect(pseudonymOf('a'.repeat(32), 'c1')).not.toBe(pseudonymOf('b'.repeat(32), 'c1'));
     expect(pseudonymOf('a'.repeat(32), 'c1')).toBe(pseudonymOf('a'.repeat(32), 'c1'));
-  });
-});
-
-describe('applyDeliveryFeedback', () => {
-  const mail = { destination: ['Someone@Example.com'] };
-
-  it('a permanent bounce suppresses the address (normalized) as bounced', async () => {
-    const store = memoryStores(clock);
-    const out = await applyDeliveryFeedback(
-      { store, clock },
-      {
-        eventType: 'Bounce',
-        mail,
-        bounce: { bounceType: 'Permanent', bouncedRecipients: [{ emailAddress: ' Someone@Example.com ' }] },
-      },
-    );
-    expect(out.suppressed).toEqual(['someone@example.com']);
-    expect(await store.suppression.listSuppressions()).toEqual([
-      {
-        address: 'someone@example.com',
-        reason: 'bounced',
-        addedAt: clock.now().toISOString(),
-        source: 'bounce',
-      },
-    ]);
-  });
-
-  it('a transient bounce suppresses nothing', async () => {
-    const store = memoryStores(clock);
-    await applyDeliveryFeedback(
-      { store, clock },
-      {
-        eventType: 'Bounce',
-        mail,
-        bounce: { bounceType: 'Transient', bouncedRecipients: [{ emailAddress: 'someone@example.com' }] },
-      },
-    );
-    expect(store.suppression.entries.size).toBe(0);
-  });
-
-  it('a complaint suppresses as complained; the same event twice leaves one entry', async () => {
-    const store = memoryStores(clock);
-    const complaint = {
-      eventType: 'Complaint',
-      mail,
-      complaint: { complainedRecipients: [{ emailAddress: 'someone@example.com' }] },
-    };
-    await applyDeliveryFeedback({ store, clock }, complaint);
-    await applyDeliveryFeedback({ store, clock }, complaint);
-    expect([...store.suppression.entries.values()].map((e) => [e.address, e.reason])).toEqual([
-      ['someone@example.com', 'complained'],
-    ]);
   });
 });

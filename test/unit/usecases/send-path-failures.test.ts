@@ -154,18 +154,17 @@ describe('a customer erased during a run', () => {
     const store = memoryStores(clock);
     const run = await plannedRun(store, clock, 'r1');
     // The erase lands after the batch was read and before its customers are (the cloud's race).
-    const due = {
-      getCustomers: async (ids: readonly string[]) => {
-        await store.customers.eraseCustomer('c1', 'anon-c1', pseudonym);
-        return store.due.getCustomers(ids);
-      },
+    const getCustomers = store.due.getCustomers.bind(store.due);
+    store.due.getCustomers = async (ids: readonly string[]) => {
+      await store.customers.eraseCustomer('c1', 'anon-c1', pseudonym);
+      return getCustomers(ids);
     };
     const email = recordingEmail();
     const [batch] = run.batches;
     if (!batch) throw new Error('no batch planned');
     const result = await sendBatch(
       {
-        store: { ...store, due: { ...store.due, getCustomers: due.getCustomers } },
+        store,
         email,
         sms: noSms,
         clock,

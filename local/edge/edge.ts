@@ -1,0 +1,152 @@
+// The local API Gateway: what the cloud's REST API does before its Lambda runs, read from the
+// synthesized template (api-template.ts) — route matching (no route or no method: 403 "Missing
+// Authentication Token"), authorization (IAM locally means the development token: missing and bad
+// credentials are both 403), the request validator's body check (400 before the Lambda), and the
+// template's gateway responses — then the same Hono app the Lambda runs. docs/local-vs-cloud.md
+// lists what it does not do (stage and method throttles, WAF, SigV4).
+import { timingSafeEqual } from 'node:crypto';
+import { Ajv, type ValidateFunction } from 'ajv';
+import type { ApiMethod, ApiTemplate } from './api-template.js';
+
+/** API Gateway's payload limit (REST APIs): larger requests never reach a Lambda. */
+export const API_GATEWAY_MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
+
+/** What API Gateway answers when a stack declares no gateway response of the type: its defaults. */
+const AWS_DEFAULTS: Record<EdgeRefusal, { status: number; message: string }> = {
+  MISSING_AUTHENTICATION_TOKEN: { status: 403, message: 'Missing Authentication Token' },
+  INVALID_SIGNATURE: {
+    status: 403,
+    message:
+      'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method.',
+  },
+  BAD_REQUEST_BODY: { status: 400, message: 'Invalid request body' },
+  REQUEST_TOO_LARGE: { status: 413, message: 'Request Too Long' },
+};
+
+export type EdgeRefusal =
+  | 'MISSING_AUTHENTICATION_TOKEN'
+  | 'INVALID_SIGNATURE'
+  | 'BAD_REQUEST_BODY'
+  | 'REQUEST_TOO_LARGE';
+
+type Fetch = (req: Request, env?: object) => Response | Promise<Response>;
+
+/** Per path segment: 0 a literal, 1 a `{param}`, 2 a `{proxy+}` (API Gateway prefers them in that order). */
+function matchRanks(pattern: string[], segments: string[]): number[] | undefined {
+  const ranks: number[] = [];
+  for (let i = 0; i < pattern.length; i++) {
+    const part = pattern[i] ?? '';
+    if (/^\{[^}]+\+\}$/.test(part)) {
+      if (i >= segments.length || i !== pattern.length - 1) return undefined;
+      ranks.push(2);
+      return ranks;
+    }
+    const seg = segments[i];
+    if (seg === undefined || seg === '') return undefined;
+    if (/^\{[^}]+\}$/.test(part)) ranks.push(1);
+    else if (part === seg) ranks.push(0);
+    else return undefined;
+  }
+  return pattern.length === segments.length ? ranks : undefined;
+}
+
+const better = (a: number[], b: number[]): boolean => {
+  for (let i = 0; i < Math.min(a.length, b.length); i++) {
+    const x = a[i] ?? 0;
+    const y = b[i] ?? 0;
+    if (x !== y) return x < y;
+  }
+  return a.length > b.length;
+};
+
+const split = (path: string): string[] => (path === '/' ? [] : path.replace(/^\/|\/$/g, '').split('/'));
+
+const sameToken = (given: string, expected: string): boolean => {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+};
+
+export interface LocalEdgeOptions {
+  api: ApiTemplate;
+  /** The development token IAM-authorized methods take locally, in place of a SigV4 signature. */
+  opsToken: string;
+  /** The integration: the Hono app's fetch. */
+  app: Fetch;
+  /**
+   * Routes that stand in locally for a service outside the API (PUT to a presigned S3 URL): passed
+   * to the app as they are (local/parity.ts lists the difference).
+   */
+  standIns?: readonly { method: string; prefix: string }[];
+}
+
+export function localEdge(opts: LocalEdgeOptions): Fetch {
+  const ajv = new Ajv({ strict: false, allErrors: false });
+  const validators = new Map<ApiMethod, Map<string, ValidateFunction>>(
+    opts.api.methods.map((m) => [
+      m,
+      new Map(
+        [...m.bodyModels].map(([type, schema]) => {
+          const { $schema: _draft, ...rest } = schema;
+          return [type, ajv.compile(rest)];
+        }),
+      ),
+    ]),
+  );
+  const resources = [...new Set(opts.api.methods.map((m) => m.path))].map((path) => ({
+    path,
+    pattern: split(path),
+  }));
+
+  const refuse = (type: EdgeRefusal, path: string): Response => {
+    const declared = opts.api.responses.get(type) ?? opts.api.responses.get('DEFAULT_4XX');
+    const fallback = AWS_DEFAULTS[type];
+    if (!declared) return Response.json({ message: fallback.message }, { status: fallback.status });
+    const body = declared.template.split('$context.path').join(JSON.stringify(path).slice(1, -1));
+    const headers = new Headers(declared.headers);
+    if (!headers.has('content-type')) headers.set('content-type', 'application/json');
+    return new Response(body, { status: declared.status ?? fallback.status, headers });
+  };
+
+  const route = (method: string, path: string): ApiMethod | undefined => {
+    const segments = split(path);
+    let best: { path: string; ranks: number[] } | undefined;
+    for (const r of resources) {
+      const ranks = matchRanks(r.pattern, segments);
+      if (ranks && (!best || better(ranks, best.ranks))) best = { path: r.path, ranks };
+    }
+    if (!best) return undefined;
+    const on = opts.api.methods.filter((m) => m.path === best.path);
+    return on.find((m) => m.httpMethod === method) ?? on.find((m) => m.httpMethod === 'ANY');
+  };
+
+  return async (req, env) => {
+    const path = new URL(req.url).pathname;
+    if (opts.standIns?.some((s) => s.method === req.method.toUpperCase() && path.startsWith(s.prefix)))
+      return opts.app(req, env);
+    const method = route(req.method.toUpperCase(), path);
+    if (!method) return refuse('MISSING_AUTHENTICATION_TOKEN', path);
+    const length = Number(req.headers.get('content-length') ?? 0);
+    if (length > API_GATEWAY_MAX_PAYLOAD_BYTES) return refuse('REQUEST_TOO_LARGE', path);
+    if (method.authorization === 'AWS_IAM') {
+      const header = req.headers.get('authorization');
+      if (header === null) return refuse('MISSING_AUTHENTICATION_TOKEN', path);
+      const token = /^Bearer\s+(\S+)\s*$/i.exec(header)?.[1];
+      if (token === undefined || !sameToken(token, opts.opsToken)) return refuse('INVALID_SIGNATURE', path);
+    }
+    const mediaType = (req.headers.get('content-type') ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+    const validate = validators.get(method)?.get(mediaType);
+    if (!validate) return opts.app(req, env);
+    // The validator reads the whole body before the Lambda runs; the Lambda gets the same bytes.
+    const bytes = new Uint8Array(await req.arrayBuffer());
+    if (bytes.byteLength > API_GATEWAY_MAX_PAYLOAD_BYTES) return refuse('REQUEST_TOO_LARGE', path);
+    let body: unknown;
+    try {
+      body = JSON.parse(Buffer.from(bytes).toString('utf8'));
+    } catch {
+      return refuse('BAD_REQUEST_BODY', path);
+    }
+    if (!validate(body)) return refuse('BAD_REQUEST_BODY', path);
+    return opts.app(new Request(req.url, { method: req.method, headers: req.headers, body: bytes }), env);
+  };
+}
