@@ -1,7 +1,5 @@
-import { RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import { EventBus, type IEventBus } from 'aws-cdk-lib/aws-events';
-import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Key } from 'aws-cdk-lib/aws-kms';
 import {
   ConfigurationSet,
   ConfigurationSetEventDestination,
@@ -11,11 +9,9 @@ import {
   Identity,
 } from 'aws-cdk-lib/aws-ses';
 import { CfnConfigurationSet as CfnSmsConfigurationSet } from 'aws-cdk-lib/aws-smsvoice';
-import { Topic } from 'aws-cdk-lib/aws-sns';
+import type { Topic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-
-/** End User Messaging's service principal: it publishes SMS events to the topic as this. */
-const SMS_VOICE = 'sms-voice.amazonaws.com';
+import { smsVoiceTopic } from './sms-voice-topic.js';
 
 export interface MessagingProps {
   senderEmail: string;
@@ -69,36 +65,8 @@ export class Messaging extends Construct {
       destination: EventDestination.eventBus(this.defaultBus),
     });
 
-    // SMS events: an SNS topic End User Messaging of this account may publish to, encrypted with a
-    // key it may use (an AWS-managed SNS key cannot be granted to a service).
-    const account = Stack.of(this).account;
-    const fromSmsVoice = { StringEquals: { 'aws:SourceAccount': account } };
-    const smsEventsKey = new Key(this, 'SmsEventsKey', {
-      description: 'Touchpoint: SMS delivery events topic',
-      enableKeyRotation: true,
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
-    smsEventsKey.addToResourcePolicy(
-      new PolicyStatement({
-        principals: [new ServicePrincipal(SMS_VOICE)],
-        actions: ['kms:GenerateDataKey*', 'kms:Decrypt'],
-        resources: ['*'],
-        conditions: fromSmsVoice,
-      }),
-    );
-    this.smsEvents = new Topic(this, 'SmsEvents', {
-      displayName: 'Touchpoint SMS delivery events',
-      masterKey: smsEventsKey,
-      enforceSSL: true,
-    });
-    this.smsEvents.addToResourcePolicy(
-      new PolicyStatement({
-        principals: [new ServicePrincipal(SMS_VOICE)],
-        actions: ['sns:Publish'],
-        resources: [this.smsEvents.topicArn],
-        conditions: fromSmsVoice,
-      }),
-    );
+    // SMS events: End User Messaging publishes them to an SNS topic (it cannot publish to a bus).
+    this.smsEvents = smsVoiceTopic(this, 'SmsEvents', 'SMS delivery events');
     const smsConfigurationSet = new CfnSmsConfigurationSet(this, 'SmsConfigurationSet', {
       eventDestinations: [
         {

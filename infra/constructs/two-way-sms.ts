@@ -1,11 +1,10 @@
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
-import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Key } from 'aws-cdk-lib/aws-kms';
-import { Topic } from 'aws-cdk-lib/aws-sns';
+import type { Topic } from 'aws-cdk-lib/aws-sns';
 import { LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 import { HouseFunction } from './house-function.js';
+import { smsVoiceTopic } from './sms-voice-topic.js';
 
 export interface TwoWaySmsProps {
   table: ITableV2;
@@ -13,9 +12,6 @@ export interface TwoWaySmsProps {
   smsOriginationIdentity: string | undefined;
   smsMaxPerSecond: number;
 }
-
-/** End User Messaging's service principal: the phone number's two-way channel publishes as it. */
-const SMS_VOICE = 'sms-voice.amazonaws.com';
 
 /**
  * Inbound SMS (docs/two-way-sms.md): End User Messaging two-way → this SNS topic → inbound-sms,
@@ -30,34 +26,7 @@ export class TwoWaySms extends Construct {
 
   constructor(scope: Construct, id: string, props: TwoWaySmsProps) {
     super(scope, id);
-    const account = Stack.of(this).account;
-    const key = new Key(this, 'TopicKey', {
-      description: 'Touchpoint: inbound SMS topic',
-      enableKeyRotation: true,
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
-    // An AWS-managed SNS key cannot be granted to a service: End User Messaging needs this one.
-    key.addToResourcePolicy(
-      new PolicyStatement({
-        principals: [new ServicePrincipal(SMS_VOICE)],
-        actions: ['kms:GenerateDataKey*', 'kms:Decrypt'],
-        resources: ['*'],
-        conditions: { StringEquals: { 'aws:SourceAccount': account } },
-      }),
-    );
-    this.topic = new Topic(this, 'InboundTopic', {
-      displayName: 'Touchpoint inbound SMS',
-      masterKey: key,
-      enforceSSL: true,
-    });
-    this.topic.addToResourcePolicy(
-      new PolicyStatement({
-        principals: [new ServicePrincipal(SMS_VOICE)],
-        actions: ['sns:Publish'],
-        resources: [this.topic.topicArn],
-        conditions: { StringEquals: { 'aws:SourceAccount': account } },
-      }),
-    );
+    this.topic = smsVoiceTopic(this, 'InboundTopic', 'inbound SMS');
 
     this.fn = new HouseFunction(this, 'InboundSms', {
       name: 'inbound-sms',

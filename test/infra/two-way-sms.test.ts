@@ -25,7 +25,7 @@ describe('two-way SMS', () => {
     template.hasResourceProperties('AWS::SNS::Topic', {
       DisplayName: 'Touchpoint inbound SMS',
       KmsMasterKeyId: Match.objectLike({
-        'Fn::GetAtt': [Match.stringLikeRegexp('^TwoWaySmsTopicKey'), 'Arn'],
+        'Fn::GetAtt': [Match.stringLikeRegexp('^TwoWaySmsInboundTopicKey'), 'Arn'],
       }),
     });
     template.hasResourceProperties('AWS::KMS::Key', {

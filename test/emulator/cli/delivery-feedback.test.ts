@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { contractsEndingOn, renewalDayCampaign } from '../support/fixtures.js';
 import { cli, json } from './cli.js';
 
 const D = '2026-11-26';
@@ -31,10 +32,12 @@ const customers = [
     monthlyValue: 50,
     consent: { email: true, sms: true },
   })),
-  ...[
-    ['c-sms-ok', SMS_SUCCESS],
-    ['c-sms-fail', SMS_FAILURE],
-  ].map(([id, phone]) => ({
+  ...(
+    [
+      ['c-sms-ok', SMS_SUCCESS],
+      ['c-sms-fail', SMS_FAILURE],
+    ] as const
+  ).map(([id, phone]) => ({
     id,
     name: 'Grace Hopper',
     phone,
@@ -44,22 +47,11 @@ const customers = [
     consent: { email: true, sms: true },
   })),
 ];
-const contracts = customers.map((c) => ({
-  id: `k-${c.id}`,
-  customerId: c.id,
-  product: 'mobile-plan-38',
-  startDate: '2025-11-26',
-  endDate: D,
-  status: 'active',
-}));
-const campaign = {
+const contracts = contractsEndingOn(customers, D, 'mobile-plan-38');
+const campaign = renewalDayCampaign({
   id: 'renewal',
   name: 'Renewal',
-  priority: 10,
-  anchor: { type: 'contractEnd' },
-  steps: [{ id: 'd0', offsetDays: 0, channels: { standard: ['email', 'sms'] }, template: 't' }],
-  sendWindow: { start: '09:00', end: '18:00' },
-  fallbackLocale: 'en-US',
+  channels: ['email', 'sms'],
   templates: {
     t: {
       email: {
@@ -71,7 +63,7 @@ const campaign = {
       sms: { 'en-US': { text: 'Your plan ends today. Reply RENEW to renew, STOP to opt out' } },
     },
   },
-};
+});
 
 const deliveriesSchema = z.object({
   deliveries: z.array(

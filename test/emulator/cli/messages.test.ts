@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { contractsEndingOn, renewalDayCampaign } from '../support/fixtures.js';
 import { cli, json } from './cli.js';
 
 const D = '2026-11-26';
@@ -67,23 +68,12 @@ const customers = [
     consent: { email: true, sms: true },
   },
 ];
-const contracts = customers.map((c) => ({
-  id: `k-${c.id}`,
-  customerId: c.id,
-  product: 'mobile-plan-128',
-  startDate: '2025-11-26',
-  endDate: D,
-  status: 'active',
-}));
-const campaign = {
+const contracts = contractsEndingOn(customers, D, 'mobile-plan-128');
+const campaign = renewalDayCampaign({
   id: 'renewal-day',
   name: 'Renewal day',
-  priority: 10,
-  anchor: { type: 'contractEnd' },
+  channels: ['email', 'sms'],
   smsType: 'transactional',
-  steps: [{ id: 'd0', offsetDays: 0, channels: { standard: ['email', 'sms'] }, template: 't' }],
-  sendWindow: { start: '09:00', end: '18:00' },
-  fallbackLocale: 'en-US',
   templates: {
     t: {
       email: {
@@ -102,7 +92,7 @@ const campaign = {
       },
     },
   },
-};
+});
 
 let work: string;
 const dataDir = () => join(work, 'data');

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { MAX_INBOUND_SMS_CHARS } from '../../../shared/domain/limits.js';
+import { contractsEndingOn, renewalDayCampaign } from '../support/fixtures.js';
 import { cli, json } from './cli.js';
 
 const D = '2026-11-26';
@@ -61,22 +62,11 @@ const customers = [
     consent: { email: true, sms: true },
   },
 ];
-const contracts = customers.map((c) => ({
-  id: `k-${c.id}`,
-  customerId: c.id,
-  product: 'mobile-plan-38',
-  startDate: '2025-11-26',
-  endDate: D,
-  status: 'active',
-}));
-const campaign = {
+const contracts = contractsEndingOn(customers, D, 'mobile-plan-38');
+const campaign = renewalDayCampaign({
   id: 'renewal-sms',
   name: 'Renewal by SMS',
-  priority: 10,
-  anchor: { type: 'contractEnd' },
-  steps: [{ id: 'd0', offsetDays: 0, channels: { standard: ['sms'] }, template: 't' }],
-  sendWindow: { start: '09:00', end: '18:00' },
-  fallbackLocale: 'en-US',
+  channels: ['sms'],
   templates: {
     t: {
       sms: {
@@ -85,7 +75,7 @@ const campaign = {
       },
     },
   },
-};
+});
 
 let work: string;
 const dataDir = () => join(work, 'data');

@@ -65,3 +65,32 @@ export const opsTestConfig = (opsToken: string) => ({
   unsubscribeSecret: 'unsub-secret',
   pseudonymKey: 'pseudonym-key',
 });
+
+/** Each customer's contract `k-<id>` of `product`, active, ending on `endDate` (written as the CLI imports it). */
+export const contractsEndingOn = (customers: readonly { id: string }[], endDate: string, product: string) =>
+  customers.map((c) => ({
+    id: `k-${c.id}`,
+    customerId: c.id,
+    product,
+    startDate: '2025-11-26',
+    endDate,
+    status: 'active',
+  }));
+
+/** A one-step campaign on the contract's end day, standard tier, 09:00–18:00: the CLI tests' document. */
+export const renewalDayCampaign = (
+  over: { id: string; name: string; channels: string[]; templates: Record<string, unknown> } & Record<
+    string,
+    unknown
+  >,
+) => {
+  const { channels, ...rest } = over;
+  return {
+    priority: 10,
+    anchor: { type: 'contractEnd' },
+    steps: [{ id: 'd0', offsetDays: 0, channels: { standard: channels }, template: 't' }],
+    sendWindow: { start: '09:00', end: '18:00' },
+    fallbackLocale: 'en-US',
+    ...rest,
+  };
+};
