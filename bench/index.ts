@@ -16,6 +16,7 @@ import { benchCliSection } from './cli.js';
 import { benchDayIndex } from './day-index.js';
 import { benchDispatchSection } from './dispatch.js';
 import { benchLedger } from './ledger.js';
+import { benchReport, writeReportSection } from './report.js';
 import { benchTransitions } from './transitions.js';
 
 const CUSTOMERS = 20_000;
@@ -109,6 +110,16 @@ ${table}
     console.error('wrote bench/RESULTS.md');
     await benchBundles(fileURLToPath(new URL('./RESULTS.md', import.meta.url)));
     await benchCliSection(fileURLToPath(new URL('./RESULTS.md', import.meta.url)));
+    console.error('results report vs ledger scan, 10,000 … 1,000,000 ledger rows…');
+    const ledgerTables = await ensureTables(base, template, { tableNamePrefix: `benchreport${Date.now()}-` });
+    const ledgerTable = [...ledgerTables.values()][0];
+    if (!ledgerTable) throw new Error('the synthesized template has no table');
+    console.log(
+      writeReportSection(
+        fileURLToPath(new URL('./RESULTS.md', import.meta.url)),
+        await benchReport(store, client, ledgerTable),
+      ),
+    );
     await benchDispatchSection(
       new Table(client, tableName),
       fileURLToPath(new URL('./RESULTS.md', import.meta.url)),

@@ -18,6 +18,7 @@ import { Campaigns } from '../shared/store/campaigns.js';
 import { ConsentRows } from '../shared/store/consent.js';
 import { LedgerRows } from '../shared/store/ledger.js';
 import { ReputationRows } from '../shared/store/reputation.js';
+import { ResultRows } from '../shared/store/results.js';
 import { Suppressions } from '../shared/store/suppression.js';
 import { applyDeliveryFeedback, type FeedbackDeps } from '../shared/usecases/delivery-feedback.js';
 import { lazyHandler } from './commons/deps.js';
@@ -91,13 +92,15 @@ export const createHandler =
 export const handler = lazyHandler(() => {
   const table = cloudTable(parseEnv('delivery-events').TABLE_NAME);
   const log = createLog(metricService('delivery-events'));
+  const campaigns = new Campaigns(table, systemClock);
   return createHandler(
     {
       store: {
-        ledger: new LedgerRows(table, new Campaigns(table, systemClock), systemClock),
+        ledger: new LedgerRows(table, campaigns, systemClock),
         suppression: new Suppressions(table),
         consent: new ConsentRows(table),
         reputation: new ReputationRows(table),
+        results: new ResultRows(table, campaigns),
       },
       clock: systemClock,
       onPaused: (state) => {

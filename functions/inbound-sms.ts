@@ -14,8 +14,10 @@ import type { SmsSender } from '../shared/ports/channels.js';
 import { ConsentRows } from '../shared/store/consent.js';
 import { CustomerData } from '../shared/store/customer-data.js';
 import { Documents } from '../shared/store/documents.js';
+import { LedgerRows } from '../shared/store/ledger.js';
 import { Partners } from '../shared/store/partners.js';
 import { type ReceiveSmsDeps, receiveSms } from '../shared/usecases/sms/receive-sms.js';
+import { attributionStores } from './commons/attribution.js';
 import { lazyHandler } from './commons/deps.js';
 import { cloudTable, systemClock } from './commons/table.js';
 
@@ -91,8 +93,12 @@ export const handler = lazyHandler(() => {
   const customers = new CustomerData(table);
   const documents = new Documents(table, customers);
   const origination = env.SMS_ORIGINATION_IDENTITY;
+  const attribution = attributionStores(table, { customers, documents });
   return createHandler({
     store: {
+      ...attribution,
+      // A STOP counts `unsubscribed` on the customer's last SMS (its own partition, docs/cost.md).
+      ledger: new LedgerRows(table, attribution.campaigns, systemClock),
       customers,
       documents,
       settings: documents,

@@ -11,13 +11,18 @@ import { CustomerData } from '../shared/store/customer-data.js';
 import { Documents } from '../shared/store/documents.js';
 import type { Stores } from '../shared/store/stores.js';
 import { InvalidEventError, ingestEvent, UnknownCustomerError } from '../shared/usecases/ingest-event.js';
+import type { AttributionStores } from '../shared/usecases/results/attribute.js';
+import { attributionStores } from './commons/attribution.js';
 import { lazyHandler } from './commons/deps.js';
 import { cloudTable } from './commons/table.js';
 
 const envelope = z.object({ detail: z.unknown() });
 
 export const createHandler =
-  (deps: { store: Pick<Stores, 'documents'> }, log: Log = createLog(metricService('ingest-event'))) =>
+  (
+    deps: { store: Pick<Stores, 'documents'> & AttributionStores },
+    log: Log = createLog(metricService('ingest-event')),
+  ) =>
   async (event: unknown) => {
     const ingest = ingestEvent(deps, envelope.parse(event).detail).catch((err: unknown) => {
       if (err instanceof InvalidEventError)
@@ -34,5 +39,7 @@ export const createHandler =
 
 export const handler = lazyHandler(() => {
   const table = cloudTable(parseEnv('ingest-event').TABLE_NAME);
-  return createHandler({ store: { documents: new Documents(table, new CustomerData(table)) } });
+  const customers = new CustomerData(table);
+  const documents = new Documents(table, customers);
+  return createHandler({ store: { documents, ...attributionStores(table, { customers, documents }) } });
 });

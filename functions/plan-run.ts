@@ -7,14 +7,17 @@ import { createLog, type Log } from '../shared/observability/log.js';
 import { metricService } from '../shared/observability/metric-names.js';
 import type { Clock } from '../shared/ports/clock.js';
 import { Campaigns } from '../shared/store/campaigns.js';
+import { ConversionRows } from '../shared/store/conversions.js';
 import { CustomerData } from '../shared/store/customer-data.js';
 import { Documents } from '../shared/store/documents.js';
 import { DueReads } from '../shared/store/due-reader.js';
 import { LedgerRows } from '../shared/store/ledger.js';
+import { ResultRows } from '../shared/store/results.js';
 import { Runs } from '../shared/store/runs.js';
 import type { Stores } from '../shared/store/stores.js';
 import { Suppressions } from '../shared/store/suppression.js';
 import type { PlanStores } from '../shared/usecases/plan-day.js';
+import type { ExposureStores } from '../shared/usecases/results/attribute.js';
 import { planRun } from '../shared/usecases/run/plan-run.js';
 import { lazyHandler } from './commons/deps.js';
 import { cloudTable, systemClock } from './commons/table.js';
@@ -30,7 +33,7 @@ const input = z.object({
 
 export const createHandler =
   (
-    deps: { store: PlanStores & Pick<Stores, 'runs'>; clock: Clock },
+    deps: { store: PlanStores & Pick<Stores, 'runs'> & ExposureStores; clock: Clock },
     log: Log = createLog(metricService('plan-run')),
   ) =>
   async (event: unknown) => {
@@ -60,6 +63,8 @@ export const handler = lazyHandler(() => {
       settings: documents,
       suppression: new Suppressions(table),
       runs: new Runs(table, systemClock),
+      conversions: new ConversionRows(table),
+      results: new ResultRows(table, campaigns),
     },
     clock: systemClock,
   });

@@ -11,6 +11,7 @@ import { DueReads } from '../shared/store/due-reader.js';
 import { LedgerRows } from '../shared/store/ledger.js';
 import { RateScheduleRows } from '../shared/store/rate-budget.js';
 import { ReputationRows } from '../shared/store/reputation.js';
+import { ResultRows } from '../shared/store/results.js';
 import { Runs } from '../shared/store/runs.js';
 import { SettingsReader } from '../shared/store/settings-reader.js';
 import { Suppressions } from '../shared/store/suppression.js';
@@ -47,6 +48,7 @@ export const handler = lazyHandler(async () => {
       settings: new SettingsReader(table),
       suppression: new Suppressions(table),
       reputation: new ReputationRows(table),
+      results: new ResultRows(table, campaigns),
     },
     ...cloudChannels(env, new RateScheduleRows(table), traced),
     clock: systemClock,

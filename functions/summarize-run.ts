@@ -11,13 +11,16 @@ import {
   touchMetricPoints,
 } from '../shared/observability/metrics.js';
 import type { Clock } from '../shared/ports/clock.js';
+import { Campaigns } from '../shared/store/campaigns.js';
+import { ResultRows } from '../shared/store/results.js';
 import { Runs } from '../shared/store/runs.js';
-import type { Stores } from '../shared/store/stores.js';
+import { SettingsReader } from '../shared/store/settings-reader.js';
 import {
   completeRun,
   failRun,
   recordFailedBatches,
   runReport,
+  type SummarizeStores,
 } from '../shared/usecases/run/summarize-run.js';
 import { lazyHandler } from './commons/deps.js';
 import { cloudTable, systemClock } from './commons/table.js';
@@ -28,7 +31,7 @@ const failure = z.object({ runId: z.string().min(1), failed: z.literal(true), er
 
 export const createHandler =
   (
-    deps: { store: Pick<Stores, 'runs'>; clock: Clock },
+    deps: { store: SummarizeStores; clock: Clock },
     log: Log = createLog(metricService('summarize-run')),
     publish: (points: readonly MetricPoint[]) => void = publishMetrics,
   ) =>
@@ -63,8 +66,16 @@ export const createHandler =
 
 export const handler = lazyHandler(() => {
   const env = parseEnv('summarize-run');
+  const table = cloudTable(env.TABLE_NAME);
+  const campaigns = new Campaigns(table, systemClock);
   return createHandler({
-    store: { runs: new Runs(cloudTable(env.TABLE_NAME), systemClock) },
+    store: {
+      runs: new Runs(table, systemClock),
+      // The run's counts go into the results counters (docs/cost.md), priced from the settings.
+      results: new ResultRows(table, campaigns),
+      settings: new SettingsReader(table),
+      campaigns,
+    },
     clock: systemClock,
   });
 });

@@ -44,24 +44,29 @@ export const TABLE_ACCESS: Readonly<Record<FunctionRole, TableAccess>> = {
   'select-run': { table: ['GetItem', 'Query', 'PutItem'], indexes: [] },
   // Settings and run meta (Get); due customers, ledger rows, suppressions (BatchGet); campaigns
   // and stale suppressed chunks (Query); suppression records and run meta (Put); batches and the
-  // suppressed list, whose stale chunks it batch-deletes (BatchWrite).
+  // suppressed list, whose stale chunks it batch-deletes (BatchWrite); attribution's exposure units
+  // (conditional Put) and the results counters they add to (Update).
   'plan-run': {
-    table: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'BatchWriteItem'],
+    table: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'BatchWriteItem'],
     indexes: PLANNING_INDEXES,
   },
   // Batch, campaign and held ledger row (Get); profiles (BatchGet); reserve, suppressed and
   // expired rows (conditional Put); settle and the batch's results (conditional Update); the
   // channels' shared send schedule (conditional Update, Get when it is booked up); the send-time
   // recheck's contracts, last-activity days and suppressions (BatchGet), the reputation guard's
-  // state (Get) and each send's hourly count (Update).
+  // state (Get) and each send's hourly count (Update); the batch's results counters with their
+  // once-marker (transactional Put and Update, docs/cost.md).
   'send-batch': { table: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem'], indexes: [] },
   // getRunReport (Get meta, Query its items); putRunMeta and the first scheduled date (Put);
-  // markDatesCompleted (BatchWrite).
-  'summarize-run': { table: ['GetItem', 'Query', 'PutItem', 'BatchWriteItem'], indexes: [] },
+  // markDatesCompleted (BatchWrite); settings and campaigns (Get); the results counters with their
+  // once-marker (transactional Put and Update, docs/cost.md).
+  'summarize-run': { table: ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'BatchWriteItem'], indexes: [] },
   // Documents.putEvents: customer check and zones (BatchGet), the event and the activity member
-  // (conditional Put), its reference (BatchWrite), settings and activity (Get, conditional Update).
+  // (conditional Put), its reference (BatchWrite), settings and activity (Get, conditional Update);
+  // attribution: campaigns and the customer's own touches (Query), units and conversions (Get,
+  // conditional Put), the results counters (Update).
   'ingest-event': {
-    table: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem', 'BatchWriteItem'],
+    table: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'BatchWriteItem'],
     indexes: [],
   },
   // applyDeliveryFeedback: the message id lookup and the ledger row (Get), the row's timeline
@@ -69,16 +74,16 @@ export const TABLE_ACCESS: Readonly<Record<FunctionRole, TableAccess>> = {
   // Update), the reputation guard's hourly buckets (Update, Query of its own partition) and state.
   'delivery-events': { table: ['GetItem', 'PutItem', 'UpdateItem', 'Query'], indexes: [] },
   // The import job (Get, conditional Update) and Documents' customer, contract and event writes,
-  // as ingest-event's plus putCustomers/putContracts (BatchGet, BatchWrite).
+  // as ingest-event's plus putCustomers/putContracts (BatchGet, BatchWrite), attribution as ingest-event's.
   'import-upload': {
-    table: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem', 'BatchWriteItem'],
+    table: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'BatchWriteItem'],
     indexes: [],
   },
   // receiveSms: the sender's customers (Query on byPhone, then Get); consent (Get, conditional
   // Update, history Put); sms.reply through Documents.putEvents (as ingest-event's); the inbound
-  // message's receipt (conditional Put).
+  // message's receipt (conditional Put); attribution of the reply as ingest-event's (Query).
   'inbound-sms': {
-    table: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem', 'BatchWriteItem'],
+    table: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'BatchWriteItem'],
     indexes: [index.byPhone],
   },
   // Every /v1 use case and the webhooks: all of the above, plus DeleteItem (DELETE

@@ -32,6 +32,7 @@ export interface CommandContext {
     now?: boolean | undefined;
     step?: string | undefined;
     occasion?: string | undefined;
+    html?: string | undefined;
   };
 }
 

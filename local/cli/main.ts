@@ -27,6 +27,7 @@ const OPTIONS = {
   now: { type: 'boolean' },
   step: { type: 'string' },
   occasion: { type: 'string' },
+  html: { type: 'string' },
 } as const;
 
 /** The data commands: clients of the API (--api URL, else the data dir's local API). */
@@ -42,6 +43,7 @@ const REMOTE_COMMANDS = new Set([
   'customer',
   'sms',
   'sending',
+  'report',
 ]);
 const LOCAL_ONLY = new Set(['serve', 'demo', 'stop', 'outbox', 'bus']);
 
@@ -65,6 +67,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   bus: async () => (await import('./commands/bus.js')).busCommand,
   sms: async () => (await import('./commands/sms.js')).smsCommand,
   sending: async () => (await import('./commands/sending.js')).sendingCommand,
+  report: async () => (await import('./commands/report.js')).reportCommand,
 };
 
 export const USAGE = `Usage: touchpoint <command> [options]
@@ -93,6 +96,9 @@ Commands:
                                            (STOP/START/HELP, 退订/TD/T/帮助 answered; other text → sms.reply event)
   sending status [email|sms]               whether a channel sends, and its bounce and complaint rates (last 24 h)
   sending resume email|sms                 let a channel the reputation guard paused send again
+  report [--campaign ID] [--from D] [--to D] [--html FILE]
+                                           results per campaign: funnel, treated vs holdout, uplift with
+                                           its 95 % interval, cost (--html: a page with charts)
   demo [--once]                            what \`npm start\` runs: demo data, a simulated month, then serve
   stop                                     stop the data dir's background stack (or serve); nothing stays running
   logs [--run ID]                          the handlers' log lines (masked), oldest first

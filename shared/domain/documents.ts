@@ -14,6 +14,7 @@ import {
   phone,
   timeZone,
 } from './fields.js';
+import { goalSchema } from './goals.js';
 import {
   boundedId,
   MAX_CAMPAIGN_BYTES,
@@ -30,6 +31,7 @@ import {
   UNSAFE_TEXT,
   utf8Bytes,
 } from './limits.js';
+import { pricesSchema } from './prices.js';
 import { isStorableNumber, jsonBytes, unstorableValues } from './storable.js';
 
 const nonEmpty = z.string().trim().min(1, 'must not be empty');
@@ -271,6 +273,8 @@ export const settingsSchema = z
      */
     quietHours: z.record(countryCode, localPeriod).optional(),
     sender: senderSchema.optional(),
+    /** Prices for cost estimates, over the AWS list-price defaults (shared/domain/prices.ts, docs/cost.md). */
+    prices: pricesSchema.optional(),
   })
   .strict()
   .check(refuseOversized);
@@ -387,6 +391,8 @@ export const campaignSchema = z
     category: id.optional(),
     /** End User Messaging's message type for this campaign's SMS; absent: `promotional` (marketing). */
     smsType: z.enum(['promotional', 'transactional']).optional(),
+    /** What counts as the campaign's conversion, within `withinDays` of a touch (docs/attribution.md). */
+    goal: goalSchema.optional(),
     fallbackLocale: locale,
     templates: z.record(
       id,
@@ -404,6 +410,12 @@ export const campaignSchema = z
         code: 'custom',
         path: ['templates'],
         message: `makes the campaign ${bytes} bytes as JSON; a campaign holds at most ${MAX_CAMPAIGN_BYTES}`,
+      });
+    if (c.goal?.type === 'contractRenewed' && c.anchor.type !== 'contractEnd')
+      ctx.addIssue({
+        code: 'custom',
+        path: ['goal', 'type'],
+        message: 'contractRenewed needs a contractEnd anchor: it is the anchored contract that renews',
       });
     for (const issue of stepReferenceIssues(
       c.steps.map((step, index) => ({ index, step })),

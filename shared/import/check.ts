@@ -1,9 +1,11 @@
 // Pass 1 of an import: read everything, validate every line, and collect every problem, writing nothing.
 import type { Stores } from '../store/stores.js';
+import type { AttributionStores } from '../usecases/results/attribute.js';
 import type { ParsedLine } from './parse.js';
 import { type DocumentKind, IdRegistry, type LineError, rawId, validateDocument } from './validate.js';
 
-export type ImportStore = Pick<Stores, 'documents'>;
+/** Documents, and attribution's stores: an imported contract or event may be a conversion. */
+export type ImportStore = Pick<Stores, 'documents'> & AttributionStores;
 export type ImportProgress = { phase: 'validate' | 'write'; lines: number; written: number };
 
 /** How much of a path or message an error keeps: a 100 KB key or a quoted 100 KB value says no more. */

@@ -18,6 +18,8 @@ import { copyFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import type { ConsentTally } from '../domain/consent.js';
+import { type Clock, systemClock } from '../ports/clock.js';
+import { attributeArrivals } from '../usecases/results/attribute.js';
 import { type CheckOptions, checkAll, type ImportProgress, type ImportStore } from './check.js';
 import { ImportIncompleteError, ImportSourceError } from './errors.js';
 import { assertReadableFile, type ImportFormat, type ParsedLine, readDocuments } from './parse.js';
@@ -60,6 +62,8 @@ export interface ImportOptions {
   maxErrors?: number;
   /** Stops the import between batches (a Lambda near its timeout); a stop in pass 2 is an ImportIncompleteError. */
   signal?: AbortSignal;
+  /** When imported contracts arrive, for attribution of renewals (default: the system clock; the demo's is simulated). */
+  clock?: Clock;
 }
 
 /**
@@ -146,7 +150,7 @@ async function importFrom(
   const progress = { written: 0, newEvents: 0 };
   const tally = { keptOptedOut: 0 };
   try {
-    await writeAll(read(), kind, writers(store, tally), check, progress);
+    await writeAll(read(), kind, writers(store, tally, opts.clock ?? systemClock), check, progress);
   } catch (err) {
     // The input itself is refused (it changed, or cannot be read again): say that, not "retry".
     if (err instanceof ImportSourceError) throw err;
@@ -168,7 +172,7 @@ async function importFrom(
 type Writers = { [K in DocumentKind]: (docs: DocumentOf[K][]) => Promise<number> };
 
 /** Each kind's batch write; returns how many events were new (0 for upserts). */
-function writers(store: ImportStore, tally: ConsentTally): Writers {
+function writers(store: ImportStore, tally: ConsentTally, clock: Clock): Writers {
   return {
     customers: async (docs) => {
       await store.documents.putCustomers(docs, { source: 'import', tally });
@@ -176,9 +180,19 @@ function writers(store: ImportStore, tally: ConsentTally): Writers {
     },
     contracts: async (docs) => {
       await store.documents.putContracts(docs);
+      // A renewed or extended contract may be a campaign's conversion (docs/attribution.md).
+      await attributeArrivals(store, { contracts: docs, at: clock.now().toISOString() });
       return 0;
     },
-    events: async (docs) => (await store.documents.putEvents(docs)).length,
+    events: async (docs) => {
+      const fresh = new Set(await store.documents.putEvents(docs));
+      // New events only: one imported again was attributed the first time.
+      await attributeArrivals(store, {
+        events: docs.filter((e) => fresh.has(e.id)),
+        at: clock.now().toISOString(),
+      });
+      return fresh.size;
+    },
   };
 }
 

@@ -5,6 +5,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { CampaignStore } from '../ports/campaigns.js';
 import { type Clock, systemClock } from '../ports/clock.js';
 import type { ConsentStore } from '../ports/consent.js';
+import type { ConversionStore } from '../ports/conversions.js';
 import type { CustomerDataStore } from '../ports/customer-data.js';
 import type { DocumentStore } from '../ports/documents.js';
 import type { DueReader } from '../ports/due.js';
@@ -12,11 +13,13 @@ import type { ImportJobs } from '../ports/import-jobs.js';
 import type { Ledger } from '../ports/ledger.js';
 import type { PartnerStore, WebhookReceipts } from '../ports/partners.js';
 import type { ReputationStore } from '../ports/reputation.js';
+import type { ResultCounters } from '../ports/results.js';
 import type { RunStore } from '../ports/runs.js';
 import type { SettingsStore } from '../ports/settings.js';
 import type { SuppressionStore } from '../ports/suppression.js';
 import { Campaigns } from './campaigns.js';
 import { ConsentRows } from './consent.js';
+import { ConversionRows } from './conversions.js';
 import { CustomerData } from './customer-data.js';
 import { Documents } from './documents.js';
 import { DueReads } from './due-reader.js';
@@ -24,6 +27,7 @@ import { ImportJobRows } from './import-jobs.js';
 import { LedgerRows } from './ledger.js';
 import { Partners } from './partners.js';
 import { ReputationRows } from './reputation.js';
+import { ResultRows } from './results.js';
 import { Runs } from './runs.js';
 import { Suppressions } from './suppression.js';
 import { type Capacity, Table } from './table.js';
@@ -45,6 +49,10 @@ export interface Stores {
   reputation: ReputationStore;
   /** Consent changes and history (docs/consent.md). */
   consent: ConsentStore;
+  /** Results counters per campaign, day, step, channel, tier and locale (docs/cost.md). */
+  results: ResultCounters;
+  /** Attribution's exposure and conversion records, per customer (docs/attribution.md). */
+  conversions: ConversionStore;
 }
 
 export interface DynamoStoresOptions {
@@ -100,5 +108,7 @@ export function dynamoStores(opts: DynamoStoresOptions): DynamoStores {
     importJobs: new ImportJobRows(table, clock),
     reputation: new ReputationRows(table),
     consent: new ConsentRows(table),
+    results: new ResultRows(table, campaigns),
+    conversions: new ConversionRows(table),
   };
 }

@@ -10,9 +10,11 @@ import type { Clock } from '../ports/clock.js';
 import type { ConsentStore } from '../ports/consent.js';
 import type { Ledger } from '../ports/ledger.js';
 import type { ReputationStore } from '../ports/reputation.js';
+import type { ResultCounters } from '../ports/results.js';
 import type { SuppressionStore } from '../ports/suppression.js';
 import { recordConsentChange } from './consent/record.js';
 import { noteDeliveryOutcome, type ReputationDeps } from './reputation/note-outcome.js';
+import { countFeedback } from './results/count-feedback.js';
 
 /**
  * A provider event can outrun the write that settles its send (the lookup by message id is written
@@ -35,6 +37,8 @@ export interface FeedbackDeps {
     suppression: SuppressionStore;
     consent: ConsentStore;
     reputation: ReputationStore;
+    /** The funnel's counters: delivered, bounced, complained, opened, clicked, unsubscribed (docs/cost.md). */
+    results: ResultCounters;
   };
   clock: Clock;
   /** Told when a bounce or complaint paused the channel (the handler logs it; the alarm reads the metric). */
@@ -101,6 +105,7 @@ export async function applyDeliveryFeedback(
     });
     optedOut = consent === 'applied';
   }
+  await countFeedback(deps.store.results, row, event, event.optedOut);
   const added = await deps.store.ledger.addDeliveryEvent(key, {
     type: event.type,
     ...(event.state && { state: event.state }),

@@ -5,6 +5,7 @@
 import { type CustomerEvent, eventSchema } from '../domain/documents.js';
 import { boundedId } from '../domain/limits.js';
 import type { Stores } from '../store/stores.js';
+import { type AttributionStores, attributeArrivals } from './results/attribute.js';
 
 export class UnknownCustomerError extends Error {
   constructor(readonly customerId: string) {
@@ -38,7 +39,7 @@ const idOf = (raw: unknown): string | undefined => {
 };
 
 export async function ingestEvent(
-  deps: { store: Pick<Stores, 'documents'> },
+  deps: { store: Pick<Stores, 'documents'> & AttributionStores },
   raw: unknown,
 ): Promise<{ event: CustomerEvent; duplicate: boolean }> {
   const parsed = eventSchema.safeParse(raw);
@@ -51,5 +52,8 @@ export async function ingestEvent(
   const known = await deps.store.documents.existingCustomerIds([event.customerId]);
   if (!known.has(event.customerId)) throw new UnknownCustomerError(event.customerId);
   const fresh = await deps.store.documents.putEvents([event]);
-  return { event, duplicate: !fresh.includes(event.id) };
+  const duplicate = !fresh.includes(event.id);
+  // A new event may be a campaign's conversion (docs/attribution.md); a replay was attributed before.
+  if (!duplicate) await attributeArrivals(deps.store, { events: [event], at: event.occurredAt });
+  return { event, duplicate };
 }

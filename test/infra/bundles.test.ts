@@ -15,7 +15,8 @@ const BUDGET_KB: Record<string, number> = {
   'plan-run': 680,
   'summarize-run': 460,
   'ingest-event': 460,
-  'delivery-events': 460,
+  // + the funnel's counters (shared/store/results.ts, docs/cost.md).
+  'delivery-events': 470,
   'send-batch': 800,
   'import-upload': 980,
   // Phone normalization (libphonenumber's full metadata, as imports use) and the SMS client.

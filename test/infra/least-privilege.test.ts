@@ -57,33 +57,37 @@ const TABLE: Record<Role, { actions: string[]; indexes: string[] }> = {
   'select-run': { actions: ['GetItem', 'PutItem', 'Query'], indexes: [] },
   // planRun: settings and run meta (Get), profiles, ledger rows, suppressions (BatchGet), campaigns
   // and stale suppressed chunks (Query), recordSuppressed and putRunMeta (Put), batches and the
-  // suppressed list, stale chunks deleted (BatchWrite); the due and cap indexes.
+  // suppressed list, stale chunks deleted (BatchWrite); the due and cap indexes; exposure units
+  // (Put) and the results counters (Update).
   'plan-run': {
-    actions: ['BatchGetItem', 'BatchWriteItem', 'GetItem', 'PutItem', 'Query'],
+    actions: ['BatchGetItem', 'BatchWriteItem', 'GetItem', 'PutItem', 'Query', 'UpdateItem'],
     indexes: PLANNING,
   },
   // sendBatch: batch, campaign, held row (Get), profiles (BatchGet), reserve/expired/suppressed
-  // (conditional Put), settle and results (conditional Update). No Query, no index.
+  // (conditional Put), settle and results (conditional Update), the results counters (transactional
+  // Put and Update). No Query, no index.
   'send-batch': { actions: ['BatchGetItem', 'GetItem', 'PutItem', 'UpdateItem'], indexes: [] },
-  // runReport + completeRun: meta (Get), its items (Query), meta and first date (Put), dates (BatchWrite).
-  'summarize-run': { actions: ['BatchWriteItem', 'GetItem', 'PutItem', 'Query'], indexes: [] },
-  // ingestEvent → Documents.putEvents.
+  // runReport + completeRun: meta, settings, campaigns (Get), its items (Query), meta and first date
+  // (Put), dates (BatchWrite); the results counters and their once-marker (transactional Put, Update).
+  'summarize-run': { actions: ['BatchWriteItem', 'GetItem', 'PutItem', 'Query', 'UpdateItem'], indexes: [] },
+  // ingestEvent → Documents.putEvents, then attribution (campaigns and the customer's touches: Query).
   'ingest-event': {
-    actions: ['BatchGetItem', 'BatchWriteItem', 'GetItem', 'PutItem', 'UpdateItem'],
+    actions: ['BatchGetItem', 'BatchWriteItem', 'GetItem', 'PutItem', 'Query', 'UpdateItem'],
     indexes: [],
   },
   // applyDeliveryFeedback: lookup and row (Get), timeline (Update), suppression (Get, Put), consent
   // (Get, Put, Update), reputation buckets (Update, Query).
   'delivery-events': { actions: ['GetItem', 'PutItem', 'Query', 'UpdateItem'], indexes: [] },
-  // runImportJob: the job (Get, Update) and Documents' customer, contract and event writes.
+  // runImportJob: the job (Get, Update) and Documents' customer, contract and event writes; attribution.
   'import-upload': {
-    actions: ['BatchGetItem', 'BatchWriteItem', 'GetItem', 'PutItem', 'UpdateItem'],
+    actions: ['BatchGetItem', 'BatchWriteItem', 'GetItem', 'PutItem', 'Query', 'UpdateItem'],
     indexes: [],
   },
   // receiveSms: the sender's customers by phone (byPhone Query, profile Get), consent (Get, conditional
-  // Update, history Put), sms.reply through Documents.putEvents, the message's receipt (Put).
+  // Update, history Put), sms.reply through Documents.putEvents and its attribution (Query), the
+  // message's receipt (Put).
   'inbound-sms': {
-    actions: ['BatchGetItem', 'BatchWriteItem', 'GetItem', 'PutItem', 'UpdateItem'],
+    actions: ['BatchGetItem', 'BatchWriteItem', 'GetItem', 'PutItem', 'Query', 'UpdateItem'],
     indexes: ['byPhone'],
   },
   // Every /v1 route and the webhooks: removeSuppression is the one DeleteItem; erasure batch-deletes.

@@ -18,7 +18,10 @@ import { type Embedded, PROJECT_ROOT } from '../../runtime.js';
 import { readOutbox } from '../../stack/outbox.js';
 import { stopDataDirStack } from '../../stack/stop.js';
 import { type CommandContext, withEmbedded } from '../context.js';
+import { POPULATION_CAMPAIGN } from '../demo-population.js';
 import { type DemoTouch, notSentHeading, notSentLines, reasonTotals, sentTable } from '../demo-report.js';
+import { DemoPopulation } from '../demo-responses.js';
+import { resultsLines } from '../demo-results.js';
 import { DemoReturnPath, loadReturnPathCustomers, RETURN_PATH_CUSTOMERS } from '../demo-return-path.js';
 import { parsePort, serveApi } from './serve.js';
 
@@ -79,6 +82,9 @@ export async function demoCommand(ctx: CommandContext): Promise<void> {
     await loadDemoData(env);
     await loadReturnPathCustomers(env);
     const returnPath = new DemoReturnPath(env);
+    // A population that responds: the results table at the end measures its campaign's uplift.
+    const people = new DemoPopulation(env);
+    await people.load(env);
     const zones = demoZones();
     let firstDelivery: number | undefined;
     let total = 0;
@@ -90,11 +96,15 @@ export async function demoCommand(ctx: CommandContext): Promise<void> {
       const { output } = await executeRun(env.template, env.deps, input);
       const runId =
         typeof output === 'object' && output !== null && 'runId' in output ? String(output.runId) : '';
-      const { meta, touches } = await runReport(env.deps.store, runId);
+      const report = await runReport(env.deps.store, runId);
+      const { meta } = report;
+      // The population's touches are counted on one line a day, not listed.
+      const touches = report.touches.filter((t) => t.campaignId !== POPULATION_CAMPAIGN);
+      const responded = await people.afterRun(meta.date, report.touches);
       const sent = touches.filter((t) => t.outcome === 'sent').length;
       const dayNotSent = touches.filter((t) => t.outcome !== 'sent');
       const cameBack = await returnPath.afterRun(meta.date);
-      if (sent === 0 && dayNotSent.length === 0 && cameBack.length === 0) continue;
+      if (sent === 0 && dayNotSent.length === 0 && cameBack.length === 0 && responded === undefined) continue;
       ctx.out.text(`\n${meta.date}  (schedule fired ${firing.toISOString()})`);
       if (sent > 0) {
         firstDelivery ??= Date.now() - started;
@@ -112,6 +122,7 @@ export async function demoCommand(ctx: CommandContext): Promise<void> {
         ctx.out.text('came back:');
         for (const line of cameBack) ctx.out.text(line);
       }
+      if (responded !== undefined) ctx.out.text(responded);
     }
     ctx.out.text(`\n${total} messages sent over ${DEMO_PERIOD.from} … ${DEMO_PERIOD.to}.`);
     if (notSent.length > 0) {
@@ -124,6 +135,12 @@ export async function demoCommand(ctx: CommandContext): Promise<void> {
     ctx.out.text(`\nThe demo's data stays in ${dataDir}:`);
     ctx.out.text(`  npx touchpoint outbox --data-dir ${dataDir}        every email and SMS sent`);
     ctx.out.text(`  npx touchpoint deliveries --data-dir ${dataDir}    the ledger`);
+    // Did it work? The month's results as `touchpoint report` reads them, then the command itself:
+    // with --once, the last line the demo prints (CONTRACT.md, "Results").
+    ctx.out.text('');
+    for (const line of resultsLines(await people.report(DEMO_PERIOD))) ctx.out.text(line);
+    for (const line of people.summary(dataDir)) ctx.out.text(line);
+    ctx.out.text(`npx touchpoint report --data-dir ${dataDir}`);
     // --once stops every server on return: printing their URLs would point at nothing.
     if (ctx.options.once) return;
     ctx.out.text(`\nMailbox (rendered emails): ${env.info.mailboxUrl ?? '-'}`);

@@ -3,6 +3,8 @@
 import { z } from 'zod';
 import { PLAN_PAGE_MAX } from '../../../shared/domain/limits.js';
 import {
+  type CostEstimate,
+  costEstimateSchema,
   type PlanReport,
   planReportSchema,
   type RunResult,
@@ -70,15 +72,28 @@ async function wholeDocument<T extends { touches: unknown[]; nextCursor?: string
   }
 }
 
+/** A page of GET /v1/plan: the plan document and the run's cost estimate. */
+const planPageSchema = planReportSchema.extend({ cost: costEstimateSchema.optional() });
+
 /** The contract's plan document for the day: every page of GET /v1/plan; the summary (the whole day's) once. */
 export async function wholePlan(
   api: ApiClient,
   date: string,
   campaign: string | undefined,
 ): Promise<PlanReport> {
-  const page = paged(planReportSchema);
+  return (await wholePlanWithCost(api, date, campaign)).report;
+}
+
+/** The plan document and the API's cost estimate of the run it describes (docs/cost.md). */
+export async function wholePlanWithCost(
+  api: ApiClient,
+  date: string,
+  campaign: string | undefined,
+): Promise<{ report: PlanReport; cost: CostEstimate | undefined }> {
+  const page = paged(planPageSchema);
   const doc = await wholeDocument(api, '/v1/plan', { date, campaign }, (b) => page.parse(b));
-  return planReportSchema.parse(doc);
+  const { cost, ...report } = planPageSchema.parse(doc);
+  return { report: planReportSchema.parse(report), cost };
 }
 
 /** The contract's run document: every page of GET /v1/run-results/{runId}. */
@@ -94,11 +109,18 @@ export async function planCommand(ctx: CommandContext): Promise<void> {
   const date = requireDate(ctx, usage);
   const campaign = ctx.options.campaign;
   await withApi(ctx, async (api) => {
-    const report = await refuseUnknownCampaign(campaign, () => wholePlan(api, date, campaign));
+    // `--json` prints exactly the contract's plan document; the cost estimate is the API's and the table's.
+    const { report, cost } = await refuseUnknownCampaign(campaign, () =>
+      wholePlanWithCost(api, date, campaign),
+    );
     ctx.out.data(report);
     ctx.out.text(
       `Plan for ${date}: ${report.summary.planned} planned, ${report.summary.suppressed} suppressed`,
     );
+    if (cost)
+      ctx.out.text(
+        `Estimated cost: ${cost.total.toFixed(6)} ${cost.currency} (messages ${cost.messages.toFixed(6)}, infrastructure ${cost.infra.toFixed(6)}; prices as of ${cost.pricesAsOf}, docs/cost.md)`,
+      );
     ctx.out.text(table(report.touches, COLUMNS));
   });
 }

@@ -203,7 +203,9 @@ export function customerRoutes(deps: ApiDeps): OpenAPIHono {
     async (c) => {
       const { id } = c.req.valid('param');
       const contract = c.req.valid('json');
-      const { created } = await orUnprocessable(() => putContract(deps.store, id, contract));
+      const { created } = await orUnprocessable(() =>
+        putContract(deps.store, id, contract, deps.clock.now().toISOString()),
+      );
       return created ? c.json(contract, 201) : c.json(contract, 200);
     },
   );

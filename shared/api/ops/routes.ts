@@ -17,6 +17,7 @@ import { importRoutes } from './imports.js';
 import { partnerRoutes } from './partners.js';
 import { previewRoutes } from './preview.js';
 import { referencePage } from './reference.js';
+import { reportRoutes } from './reports.js';
 import { runRoutes } from './runs.js';
 import { sendingRoutes } from './sending.js';
 import { smsRoutes } from './sms.js';
@@ -62,6 +63,7 @@ export function opsRoutes(deps: ApiDeps): OpenAPIHono {
     suppressionRoutes,
     smsRoutes,
     sendingRoutes,
+    reportRoutes,
   ])
     app.route('/', part(deps));
 

@@ -6,7 +6,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { calendarDate } from '../../domain/documents.js';
 import { PLAN_PAGE_DEFAULT, PLAN_PAGE_MAX } from '../../domain/limits.js';
 import { planDayPage } from '../../usecases/plan/plan.js';
-import { planReportSchema, runResultSchema } from '../../usecases/plan/report.js';
+import { costEstimateSchema, planReportSchema, runResultSchema } from '../../usecases/plan/report.js';
 import { runNow } from '../../usecases/runs/run-now.js';
 import { runResultPage } from '../../usecases/runs/run-result.js';
 import type { ApiDeps } from '../deps.js';
@@ -43,7 +43,13 @@ const runStatus = z.object({
 
 const tag = ['runs'];
 
-const planPageSchema = planReportSchema.extend({ nextCursor: z.string().optional() }).openapi('PlanPage');
+const planPageSchema = planReportSchema
+  .extend({
+    /** What the run would cost at the settings' prices (docs/cost.md); not part of the CLI's plan document. */
+    cost: costEstimateSchema.clone().openapi('PlanCostEstimate').optional(),
+    nextCursor: z.string().optional(),
+  })
+  .openapi('PlanPage');
 const runResultPageSchema = runResultSchema
   .extend({ nextCursor: z.string().optional() })
   .openapi('RunResultPage');
@@ -92,6 +98,7 @@ export function runRoutes(deps: ApiDeps): OpenAPIHono {
       return c.json(
         {
           ...result.report,
+          cost: result.cost,
           ...(nextOffset !== undefined && {
             nextCursor: encodePlanCursor(query, { offset: nextOffset, fingerprint }),
           }),

@@ -6,10 +6,12 @@ import { type ConsentChange, topicOf } from '../../domain/consent.js';
 import { mayResubscribe, type UnsubscribeSubject, verifyUnsubscribeToken } from '../../domain/unsubscribe.js';
 import type { Clock } from '../../ports/clock.js';
 import type { Stores } from '../../store/stores.js';
+import { countOptOut } from '../results/count-feedback.js';
 import { recordConsentChange } from './record.js';
 
 export type PreferenceDeps = {
-  store: Pick<Stores, 'consent' | 'customers' | 'campaigns'>;
+  /** `ledger` and `results`: an opt-out counts `unsubscribed` on the message's row (docs/cost.md). */
+  store: Pick<Stores, 'consent' | 'customers' | 'campaigns' | 'ledger' | 'results'>;
   clock: Clock;
   /** The stack-generated key that signs the links. */
   secret: string;
@@ -88,6 +90,23 @@ export async function changePreferences(
     };
     if ((await recordConsentChange(deps, change)) === 'applied') changed += 1;
   }
+  // An opt-out counts on the funnel of the message whose link it was, once per message.
+  if (wanted.some((w) => !w.value))
+    await countOptOut(
+      {
+        store: deps.store,
+        topicOf: async (id) => {
+          const record = await deps.store.campaigns.getCampaign(id);
+          return record && topicOf(record.campaign);
+        },
+      },
+      {
+        customerId: subject.customerId,
+        channel: subject.channel,
+        topic: subject.topic,
+        near: subject.issuedAt,
+      },
+    );
   return { ok: true, view: await viewOf(deps, subject), changed };
 }
 

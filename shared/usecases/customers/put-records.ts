@@ -2,6 +2,7 @@
 // whole-document replacement as an import, for one record whose id the path names.
 import type { Contract, Customer } from '../../domain/documents.js';
 import type { Stores } from '../../store/stores.js';
+import { type AttributionStores, attributeArrivals } from '../results/attribute.js';
 
 export class IdMismatchError extends Error {
   constructor(
@@ -29,14 +30,19 @@ export async function putCustomer(
   return { created: before === undefined, keptOptedOut: tally.keptOptedOut > 0 };
 }
 
-/** Replaces (or creates) the contract; returns whether it existed before. */
+/**
+ * Replaces (or creates) the contract; returns whether it existed before. A contract renewed (or
+ * extended) at `at` is the conversion of campaigns whose goal is a renewal (docs/attribution.md).
+ */
 export async function putContract(
-  store: Pick<Stores, 'customers' | 'documents'>,
+  store: Pick<Stores, 'customers' | 'documents'> & AttributionStores,
   id: string,
   contract: Contract,
+  at: string,
 ): Promise<{ created: boolean }> {
   if (contract.id !== id) throw new IdMismatchError(id, contract.id);
   const before = await store.customers.getContract(id);
   await store.documents.putContracts([contract]);
+  await attributeArrivals(store, { contracts: [contract], at });
   return { created: before === undefined };
 }

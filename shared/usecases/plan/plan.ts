@@ -1,11 +1,13 @@
 // plan --date D: what a run for local date D would do. Writes nothing.
 
+import { resolvePrices } from '../../domain/prices.js';
 import { listFingerprint, offsetPage } from '../paging.js';
 import { type PlanDayDeps, planDayTouches, UnknownCampaignError } from '../plan-day.js';
-import { type PlanReport, planReport } from './report.js';
+import { estimatePlanCost, smsTypesOf } from '../results/count-run.js';
+import { type CostEstimate, type PlanReport, planReport } from './report.js';
 
 export type PlanResult =
-  | { ok: true; report: PlanReport }
+  | { ok: true; report: PlanReport; cost: CostEstimate }
   | { ok: false; reason: 'unknown-campaign'; campaignId: string };
 
 export async function planDay(
@@ -17,7 +19,13 @@ export async function planDay(
       date: input.date,
       ...(input.campaignId !== undefined && { campaignId: input.campaignId }),
     });
-    return { ok: true, report: planReport(input.date, touches) };
+    // What the run would cost (docs/cost.md): the dry run says it, at the settings' prices.
+    const [settings, smsTypeOf] = await Promise.all([
+      deps.store.settings.getSettings(),
+      smsTypesOf(deps.store.campaigns, touches),
+    ]);
+    const cost = estimatePlanCost(touches, { prices: resolvePrices(settings.prices), smsTypeOf });
+    return { ok: true, report: planReport(input.date, touches), cost };
   } catch (err) {
     if (err instanceof UnknownCampaignError)
       return { ok: false, reason: 'unknown-campaign', campaignId: err.campaignId };
@@ -27,7 +35,7 @@ export async function planDay(
 
 /** One page of a day's plan: a slice of its touches; the summary describes the whole day. */
 export type PlanPageResult =
-  | { ok: true; report: PlanReport; fingerprint: string; nextOffset?: number }
+  | { ok: true; report: PlanReport; cost: CostEstimate; fingerprint: string; nextOffset?: number }
   | { ok: false; reason: 'unknown-campaign'; campaignId: string };
 
 /** A digest of every touch of the plan, so a page can tell that the plan changed under its cursor. */
@@ -48,6 +56,7 @@ export async function planDayPage(
   return {
     ok: true,
     report: { ...report, touches: page.items },
+    cost: result.cost,
     fingerprint: page.fingerprint,
     ...(page.nextOffset !== undefined && { nextOffset: page.nextOffset }),
   };

@@ -20,6 +20,16 @@ export type TouchRow = z.infer<typeof touchRowSchema>;
 
 const byReason = z.record(z.string(), z.number().int());
 
+/** What the run would cost, estimated from the settings' prices (docs/cost.md). */
+export const costEstimateSchema = z.object({
+  currency: z.string(),
+  total: z.number(),
+  messages: z.number(),
+  infra: z.number(),
+  pricesAsOf: z.string(),
+});
+export type CostEstimate = z.infer<typeof costEstimateSchema>;
+
 export const planReportSchema = z.object({
   date: z.string(),
   touches: z.array(touchRowSchema),

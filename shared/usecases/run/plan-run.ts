@@ -9,6 +9,7 @@ import type { RunBatch } from '../../ports/runs.js';
 import type { Stores } from '../../store/stores.js';
 import type { PlanStores } from '../plan-day.js';
 import { planDayTouches } from '../plan-day.js';
+import { type ExposureStores, recordExposures } from '../results/attribute.js';
 import { planIntradayTouches } from './intraday.js';
 import type { StartedRun } from './start-run.js';
 
@@ -102,7 +103,7 @@ export async function carryHeldForReview(
 }
 
 export async function planRun(
-  deps: { store: PlanStores & Pick<Stores, 'runs'>; clock: Clock },
+  deps: { store: PlanStores & Pick<Stores, 'runs'> & ExposureStores; clock: Clock },
   run: StartedRun,
 ): Promise<PlannedRun> {
   const { store, clock } = deps;
@@ -122,6 +123,8 @@ export async function planRun(
       .filter((t) => t.reason !== 'already-sent')
       .map((t) => store.ledger.recordSuppressed(t, run.runId, now)),
   ]);
+  // Who this run treats and holds out, once per campaign × customer × occasion (docs/attribution.md).
+  await recordExposures(store, touches, now);
   const meta = await store.runs.getRunMeta(run.runId);
   if (meta) await store.runs.putRunMeta({ ...meta, status: 'sending' });
   return {

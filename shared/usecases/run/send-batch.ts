@@ -16,11 +16,13 @@ import type { RunBatch } from '../../ports/runs.js';
 import { DeliveryNotFoundError } from '../../store/errors.js';
 import type { Stores } from '../../store/stores.js';
 import { noteDeliveryOutcome } from '../reputation/note-outcome.js';
+import { countBatch } from '../results/count-run.js';
 import { loadSendTimeChecks, type SendTimeChecks } from './send-time-facts.js';
 
 export interface SendBatchDeps {
   /** `suppression` and `reputation` for the send-time recheck (docs/send-time-checks.md). */
-  store: Pick<Stores, 'campaigns' | 'due' | 'ledger' | 'runs' | 'suppression' | 'reputation'> & {
+  /** `results`: the batch's outcomes go into the results counters (docs/cost.md). */
+  store: Pick<Stores, 'campaigns' | 'due' | 'ledger' | 'runs' | 'suppression' | 'reputation' | 'results'> & {
     /** Product names and the sender's footer (docs/messages.md). */
     settings: Pick<Stores['settings'], 'getSettings'>;
   };
@@ -97,6 +99,8 @@ export async function sendBatch(deps: SendBatchDeps, input: SendBatchInput): Pro
   // A rerun of this task (Step Functions retry) finds the results it already wrote.
   const results = batch.results ?? (await sendTouches(deps, batch));
   if (!batch.results) await store.runs.putRunBatchResults(batch.runId, batch.batchId, results);
+  // Counted once per batch, also by a retry that found the results recorded (a crash in between).
+  await countBatch(deps, { ...batch, outcomes: results });
   const count = (s: DeliveryStatus) => results.filter((r) => r.status === s).length;
   return {
     batchId: batch.batchId,

@@ -3,6 +3,7 @@ import type { DeliveryStatus, PlannedTouch } from '../../domain/touch.js';
 import type { Clock } from '../../ports/clock.js';
 import type { RunBatch, RunMeta, RunSummary } from '../../ports/runs.js';
 import type { Stores } from '../../store/stores.js';
+import { type CountRunStores, countRun, type RunCounts } from '../results/count-run.js';
 
 export class RunNotFoundError extends Error {
   constructor(readonly runId: string) {
@@ -127,19 +128,36 @@ export function summarize(touches: readonly ReportedTouch[]): RunSummary {
   return summary;
 }
 
+/** What SummarizeRun returns and RunCompleted carries: the summary, and the counts the results counters took. */
+export interface CompletedRun {
+  runId: string;
+  date: string;
+  summary: RunSummary;
+  /** Per campaign: planned, sent, failed, expired, unknown, suppressed by reason; and the run's cost (docs/cost.md). */
+  results: RunCounts;
+}
+
+export type SummarizeStores = Pick<Stores, 'runs'> & CountRunStores;
+
 export async function summarizeRun(
-  deps: { store: Pick<Stores, 'runs'>; clock: Clock },
+  deps: { store: SummarizeStores; clock: Clock },
   input: { runId: string },
-): Promise<{ runId: string; date: string; summary: RunSummary }> {
+): Promise<CompletedRun> {
   return completeRun(deps, await runReport(deps.store, input.runId));
 }
 
-/** Marks the run completed with its summary, from a report the caller already read. */
+/**
+ * Marks the run completed with its summary, from a report the caller already read. The run's touches
+ * go into the results counters first, once per run (a retry after a crash adds nothing).
+ */
 export async function completeRun(
-  deps: { store: Pick<Stores, 'runs'>; clock: Clock },
+  deps: { store: SummarizeStores; clock: Clock },
   read: RunReport,
-): Promise<{ runId: string; date: string; summary: RunSummary }> {
+): Promise<CompletedRun> {
   const report = await recordFailedBatches(deps.store, read);
+  // Its infrastructure estimate counts a batch per send time (docs/cost.md).
+  const batches = new Set(report.touches.filter((t) => t.status === 'planned').map((t) => t.sendAt)).size;
+  const results = await countRun(deps, { runId: report.meta.runId, touches: report.touches, batches });
   const completedAt = deps.clock.now().toISOString();
   await deps.store.runs.putRunMeta({ ...report.meta, status: 'completed', summary: report.summary });
   // A date is done once an all-campaign run for it completed: the schedule's catch-up skips it.
@@ -152,7 +170,7 @@ export async function completeRun(
       completedAt,
     });
   }
-  return { runId: meta.runId, date: meta.date, summary: report.summary };
+  return { runId: meta.runId, date: meta.date, summary: report.summary, results };
 }
 
 /**

@@ -14,6 +14,8 @@ import type { ConsentOutcome } from '../../ports/consent.js';
 import type { Stores } from '../../store/stores.js';
 import { recordConsentChange } from '../consent/record.js';
 import { ingestEvent, UnknownCustomerError } from '../ingest-event.js';
+import type { AttributionStores } from '../results/attribute.js';
+import { countOptOut } from '../results/count-feedback.js';
 import { type InboundOutcome, type TwoWayPayload, twoWayPayloadSchema } from './schemas.js';
 
 /** The event type a non-keyword reply becomes (the contract's name). */
@@ -25,7 +27,9 @@ export const SMS_REPLY_EVENT = 'sms.reply';
 export const INBOUND_RECEIPT_NAME = '~sms-inbound';
 
 export interface ReceiveSmsDeps {
-  store: Pick<Stores, 'customers' | 'documents' | 'receipts' | 'settings' | 'consent'>;
+  /** `ledger`: a STOP counts `unsubscribed` on the customer's last SMS (docs/cost.md). */
+  store: Pick<Stores, 'customers' | 'documents' | 'receipts' | 'settings' | 'consent'> &
+    AttributionStores & { ledger: Pick<Stores['ledger'], 'listDeliveries'> };
   sms: SmsSender;
   clock: Clock;
 }
@@ -131,6 +135,9 @@ export async function receiveSms(
         evidence: message.messageBody,
       });
   }
+  // A STOP counts on the funnel of the customer's last SMS, once per message (a redelivery adds nothing).
+  if (intent.action === 'opt-out')
+    for (const customerId of customerIds) await countOptOut(deps, { customerId, channel: 'sms', near: at });
   // Then the answer, at most once per message: the receipt is claimed before the send.
   const first = await deps.store.customers.getCustomer(customerIds[0] ?? '');
   const fresh = await deps.store.receipts.recordWebhookReceipt(

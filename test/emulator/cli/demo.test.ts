@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { expectedTally, POPULATION_CAMPAIGN } from '../../../local/cli/demo-population.js';
 import { EXAMPLES } from '../../support/examples.js';
 import { BIN, cli, json } from './cli.js';
 
@@ -22,7 +23,17 @@ const customerPii = z.object({
 });
 
 const dataDir = mkdtempSync(join(tmpdir(), 'tp-demo-'));
-afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+afterAll(async () => {
+  // `report` and `deliveries` on the demo's data dir start its background stack: stopped here.
+  await cli(['stop'], { dataDir: join(dataDir, 'demo') });
+  rmSync(dataDir, { recursive: true, force: true });
+});
+/** One `npm start -- --once` for the tests of its output (run by whichever asks first). */
+let demoRun: ReturnType<typeof cli> | undefined;
+const demoOnce = (): ReturnType<typeof cli> => {
+  demoRun ??= cli(['demo', '--once'], { dataDir });
+  return demoRun;
+};
 
 /** A row of the day's table, its columns separated by runs of spaces. */
 const row = (...cells: string[]) =>
@@ -30,7 +41,7 @@ const row = (...cells: string[]) =>
 
 describe('npm start -- --once', () => {
   it('shows each send and each suppression so they can be checked by eye, then exits 0', async () => {
-    const result = await cli(['demo', '--once'], { dataDir });
+    const result = await demoOnce();
     expect({ code: result.code, stderr: result.code === 0 ? '' : result.stderr }).toEqual({
       code: 0,
       stderr: '',
@@ -109,8 +120,10 @@ describe('npm start -- --once', () => {
     expect(out).toContain(`npx touchpoint outbox --data-dir ${demoDir}`);
     const outbox = await cli(['outbox', '--json'], { dataDir: demoDir });
     expect(outbox.code).toBe(0);
-    // The 16 sends and the answer to the STOP reply.
-    expect(z.object({ messages: z.array(z.unknown()) }).parse(json(outbox)).messages).toHaveLength(17);
+    // The 16 sends, the answer to the STOP reply and the population's emails (the results test).
+    expect(z.object({ messages: z.array(z.unknown()) }).parse(json(outbox)).messages).toHaveLength(
+      17 + expectedTally().treated.customers,
+    );
 
     // The handlers' logs of the whole month: correlated by run, and no customer's address or name.
     const logFiles = readdirSync(join(demoDir, 'logs')).filter((f) => f.endsWith('.ndjson'));
@@ -137,7 +150,75 @@ describe('npm start -- --once', () => {
     const logs = await cli(['logs', '--json'], { dataDir: demoDir });
     expect(logs.code).toBe(0);
     expect(logs.stdout.trim().split('\n').length).toBe(lines.length);
-  }, 180_000);
+  }, 240_000);
+
+  it('ends the month with the results: a holdout big enough for an uplift with its interval, each number recountable from the draws, the ledger and touchpoint report', async () => {
+    const result = await demoOnce();
+    expect(result.code).toBe(0);
+    const out = result.stdout;
+    const demoDir = join(dataDir, 'demo');
+    // The population recomputed from its seed and ids alone (who is held out, who renews).
+    const { treated, holdout } = expectedTally();
+    expect(treated.customers).toBeGreaterThanOrEqual(30);
+    expect(holdout.customers).toBeGreaterThanOrEqual(30);
+
+    // Each day counts the population's touches and renewals on one line; the month ends with the
+    // results table (the uplift with its interval), the demo's own recount, then the command.
+    expect(out).toMatch(/^fibre-renewal \(simulated population\): \d+ emailed, \d+ held out; renewed: /m);
+    const resultRow = out.split('\n').find((l) => /^fibre-renewal\s+contractRenewed/.test(l));
+    expect(resultRow).toBeDefined();
+    expect(resultRow).toContain(`${treated.renewed}/${treated.customers} `);
+    expect(resultRow).toContain(`${holdout.renewed}/${holdout.customers} `);
+    expect(resultRow).toMatch(/[+−]\d+\.\d pp \(95 % CI [+−]\d+\.\d pp to [+−]\d+\.\d pp\), p [=<] /);
+    expect(out).toContain(
+      `fibre-renewal, counted by the demo as it played the month: emailed ${treated.customers}, renewed ${treated.renewed}; held out ${holdout.customers}, renewed ${holdout.renewed}.`,
+    );
+    expect(out.trimEnd().split('\n').at(-1)).toBe(`npx touchpoint report --data-dir ${demoDir}`);
+
+    // The same numbers from the report command, and the groups from the ledger by hand.
+    const report = z
+      .object({
+        campaigns: z.array(
+          z.object({
+            campaignId: z.string(),
+            funnel: z.object({
+              planned: z.number(),
+              sent: z.number(),
+              suppressed: z.record(z.string(), z.number()),
+            }),
+            treated: z.object({ customers: z.number(), conversions: z.number() }),
+            holdout: z.object({ customers: z.number(), conversions: z.number() }),
+            uplift: z
+              .object({ value: z.number(), low: z.number(), high: z.number(), pValue: z.number() })
+              .nullable(),
+          }),
+        ),
+      })
+      .parse(json(await cli(['report', '--json', '--campaign', POPULATION_CAMPAIGN], { dataDir: demoDir })));
+    const [fibre] = report.campaigns;
+    expect(fibre).toMatchObject({
+      campaignId: POPULATION_CAMPAIGN,
+      funnel: {
+        planned: treated.customers + holdout.customers,
+        sent: treated.customers,
+        suppressed: { holdout: holdout.customers },
+      },
+      treated: { customers: treated.customers, conversions: treated.renewed },
+      holdout: { customers: holdout.customers, conversions: holdout.renewed },
+    });
+    expect(fibre?.uplift?.value).toBeCloseTo(
+      treated.renewed / treated.customers - holdout.renewed / holdout.customers,
+      12,
+    );
+    expect(fibre?.uplift?.low).toBeGreaterThan(0);
+    const rows = z
+      .object({ deliveries: z.array(z.object({ status: z.string(), reason: z.string().optional() })) })
+      .parse(
+        json(await cli(['deliveries', '--json', '--campaign', POPULATION_CAMPAIGN], { dataDir: demoDir })),
+      ).deliveries;
+    expect(rows.filter((r) => r.status === 'sent')).toHaveLength(treated.customers);
+    expect(rows.filter((r) => r.reason === 'holdout')).toHaveLength(holdout.customers);
+  }, 240_000);
 });
 
 describe('npm start', () => {

@@ -20,9 +20,11 @@ import type {
 import type { SuppressionEntry, SuppressionStore } from '../../../shared/ports/suppression.js';
 import type { Stores } from '../../../shared/store/stores.js';
 import { MemoryConsent } from './memory-consent.js';
+import { MemoryConversions } from './memory-conversions.js';
 import { MemoryDocuments } from './memory-documents.js';
 import { MemoryLedger } from './memory-ledger.js';
 import { MemoryReputation } from './memory-reputation.js';
+import { MemoryResults } from './memory-results.js';
 import { MemoryRuns } from './memory-runs.js';
 
 export class MemoryCampaigns implements CampaignStore {
@@ -154,6 +156,8 @@ export type MemoryStores = Stores & {
   partners: MemoryPartners;
   importJobs: MemoryImportJobs;
   reputation: MemoryReputation;
+  results: MemoryResults;
+  conversions: MemoryConversions;
 };
 
 export function memoryStores(clock: Clock = { now: () => new Date() }): MemoryStores {
@@ -175,6 +179,8 @@ export function memoryStores(clock: Clock = { now: () => new Date() }): MemorySt
     importJobs: new MemoryImportJobs(clock),
     reputation: new MemoryReputation(),
     consent: new MemoryConsent(documents),
+    results: new MemoryResults(),
+    conversions: new MemoryConversions(ledger),
   };
 }
 

@@ -123,7 +123,7 @@ describe('every line the store cannot keep is refused in the first pass, by its 
       [3, 'name'],
     ]);
     expect(store.writes).toBe(0);
-    store.customers.set('c-2', customerSchema.parse(JSON.parse(customer(2))));
+    store.customerDocs.set('c-2', customerSchema.parse(JSON.parse(customer(2))));
     const events = await importFile({
       path: files.write('deep.ndjson', [event(1), deep, event(401)].join('\n')),
       kind: 'events',
@@ -186,8 +186,8 @@ describe('the write pass stores exactly what the first pass validated', () => {
     });
     expect(edited).toBe(true);
     expect(result).toEqual({ ok: true, count: 10_000, written: 10_000 });
-    expect(store.customers.size).toBe(10_000);
-    expect([...store.customers.values()].filter((c) => c.name.startsWith('Edited'))).toEqual([]);
+    expect(store.customerDocs.size).toBe(10_000);
+    expect([...store.customerDocs.values()].filter((c) => c.name.startsWith('Edited'))).toEqual([]);
   });
 });
 
@@ -264,7 +264,7 @@ describe('a write pass that fails part-way completes when the same file is impor
     for (const [kind, text] of KINDS) {
       const path = files.write(`retry-${kind}.ndjson`, text);
       // Fails inside the third batch: two batches and part of the third are stored.
-      const failing = { documents: new FailingDocuments(retried.documents, 250) };
+      const failing = { ...retried, documents: new FailingDocuments(retried.documents, 250) };
       const before = retried.documents.events.size;
       const failed = await importFile({ path, kind, store: failing, batchSize: 100 }).catch(
         (e: unknown) => e,

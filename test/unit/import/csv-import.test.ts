@@ -37,7 +37,7 @@ describe('CSV imports', () => {
         count: 6,
         written: 6,
       });
-      expect(fromCsv.customers).toEqual(fromNdjson.customers);
+      expect(fromCsv.customerDocs).toEqual(fromNdjson.customerDocs);
     }
   });
 

@@ -2,6 +2,13 @@
 import type { Contract, Customer, CustomerEvent } from '../../../shared/domain/documents.js';
 import type { ImportStore } from '../../../shared/import/import-file.js';
 import type { DocumentStore } from '../../../shared/ports/documents.js';
+import { memoryStores } from '../../support/fakes/memory-stores.js';
+
+/** Attribution's stores, empty: no campaign has a goal, so imports here attribute nothing. */
+const noGoals = () => {
+  const { campaigns, customers, settings, conversions, results } = memoryStores();
+  return { campaigns, customers, settings, conversions, results };
+};
 
 export class FakeImportStore implements ImportStore, DocumentStore {
   /** The import's one port is this object itself. */
@@ -9,7 +16,14 @@ export class FakeImportStore implements ImportStore, DocumentStore {
     return this;
   }
 
-  readonly customers = new Map<string, Customer>();
+  private readonly attribution = noGoals();
+  readonly campaigns = this.attribution.campaigns;
+  readonly customers = this.attribution.customers;
+  readonly settings = this.attribution.settings;
+  readonly conversions = this.attribution.conversions;
+  readonly results = this.attribution.results;
+
+  readonly customerDocs = new Map<string, Customer>();
   readonly contracts = new Map<string, Contract>();
   readonly events = new Map<string, CustomerEvent>();
   /** Sizes of each write call, in order. */
@@ -25,7 +39,7 @@ export class FakeImportStore implements ImportStore, DocumentStore {
 
   async putCustomers(customers: readonly Customer[]): Promise<void> {
     this.writeBatches.push(customers.length);
-    if (this.keep) for (const c of customers) this.customers.set(c.id, c);
+    if (this.keep) for (const c of customers) this.customerDocs.set(c.id, c);
   }
 
   async putContracts(contracts: readonly Contract[]): Promise<void> {
@@ -42,6 +56,6 @@ export class FakeImportStore implements ImportStore, DocumentStore {
 
   async existingCustomerIds(ids: readonly string[]): Promise<Set<string>> {
     this.lookups.push([...ids]);
-    return new Set(ids.filter((id) => this.customers.has(id)));
+    return new Set(ids.filter((id) => this.customerDocs.has(id)));
   }
 }

@@ -81,7 +81,7 @@ describe('fuzzing imports', () => {
         expect(result.ok).toBe(allValid);
         if (result.ok) {
           okRuns++;
-          expect([...store.customers.keys()]).toEqual(ids);
+          expect([...store.customerDocs.keys()]).toEqual(ids);
         }
       }),
       { numRuns: 150 },
@@ -148,7 +148,7 @@ describe('fuzzing the edges with what the store cannot keep', () => {
           const path = files.write(`hostile-${fileNo++}.ndjson`, docs.map(lineOf).join('\n'));
           const result = await importFile({ path, kind, store, batchSize: 2 });
           expectWellFormed(result, docs.length, store);
-          const stored = { customers: store.customers, contracts: store.contracts, events: store.events }[
+          const stored = { customers: store.customerDocs, contracts: store.contracts, events: store.events }[
             kind
           ];
           for (const doc of stored.values()) expectStorable(kind, { ...doc });

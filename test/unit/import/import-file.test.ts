@@ -46,8 +46,15 @@ describe('importFile', () => {
       written: 2,
       newEvents: 2,
     });
-    expect([...store.customers.keys()]).toEqual(['c-1001', 'c-1002', 'c-1003', 'c-1004', 'c-1005', 'c-1006']);
-    expect(store.customers.get('c-1001')?.attributes).toEqual({ city: 'Shanghai' });
+    expect([...store.customerDocs.keys()]).toEqual([
+      'c-1001',
+      'c-1002',
+      'c-1003',
+      'c-1004',
+      'c-1005',
+      'c-1006',
+    ]);
+    expect(store.customerDocs.get('c-1001')?.attributes).toEqual({ city: 'Shanghai' });
     expect([...store.events.keys()]).toEqual(['ev-3001', 'ev-3002']);
   });
 
@@ -231,7 +238,7 @@ describe('importDocuments', () => {
       count: 2,
       written: 2,
     });
-    expect([...store.customers.keys()]).toEqual(['c-1', 'c-2']);
+    expect([...store.customerDocs.keys()]).toEqual(['c-1', 'c-2']);
   });
 
   it('stores what the schema outputs (trimmed ids and names)', async () => {
@@ -241,6 +248,6 @@ describe('importDocuments', () => {
       'customers',
       store,
     );
-    expect(store.customers.get('c-1')?.name).toBe('Ann');
+    expect(store.customerDocs.get('c-1')?.name).toBe('Ann');
   });
 });

@@ -49,7 +49,7 @@ describe('a large import', () => {
     await writeEvents(path);
     // Events are the cheapest kind to validate; the point here is the streaming, not the schemas.
     const store = new FakeImportStore(false);
-    for (let i = 0; i < CUSTOMERS; i++) store.customers.set(`c-${i}`, customer(`c-${i}`));
+    for (let i = 0; i < CUSTOMERS; i++) store.customerDocs.set(`c-${i}`, customer(`c-${i}`));
     const putEvents = store.documents.putEvents.bind(store);
     let firstIds: string[] = [];
     let lastIds: string[] = [];

@@ -7,6 +7,7 @@ import {
   parseImportObjectKey,
   S3ImportUploads,
 } from '../../../shared/usecases/imports/s3-uploads.js';
+import { memoryStores } from '../../support/fakes/memory-stores.js';
 
 const client = new S3Client({
   region: 'eu-central-1',
@@ -53,6 +54,7 @@ describe('import object keys', () => {
     const calls: string[] = [];
     const handler = createHandler({
       store: {
+        ...memoryStores(),
         documents: {
           putCustomers: async () => void calls.push('put'),
           putContracts: async () => void calls.push('put'),
