@@ -14,6 +14,7 @@ import { planRun } from '../../../shared/usecases/run/plan-run.js';
 import { sendBatch } from '../../../shared/usecases/run/send-batch.js';
 import { TEST_LINKS as links, noSms, recordingEmail } from '../../support/fakes/channels.js';
 import { manualClock } from '../../support/fakes/memory-stores.js';
+import { planStartedRun } from '../../support/run-day.js';
 import { campaign, contract, customer } from '../../unit/domain/fixtures.js';
 import { createTestStore } from '../support/ddb.js';
 
@@ -150,13 +151,7 @@ describe('attribution over a month on DynamoDB', () => {
       others.map((id) => contract(`k-${id}`, id, { endDate: '2026-12-27' })),
     );
     clock.set('2026-12-20T08:00:00Z');
-    await store.runs.putRunMeta({
-      runId: 'bulk',
-      date: '2026-12-20',
-      startedAt: clock.now().toISOString(),
-      status: 'planning',
-    });
-    await planRun({ store, clock }, { runId: 'bulk', date: '2026-12-20' });
+    await planStartedRun({ store, clock }, { runId: 'bulk', date: '2026-12-20' });
     expect(await cost(ids[5] ?? '')).toBe(before);
   }, 120_000);
 });

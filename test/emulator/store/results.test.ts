@@ -5,11 +5,11 @@ import type { CampaignRecord } from '../../../shared/domain/touch.js';
 import { type CounterIncrement, sumCounts } from '../../../shared/ports/results.js';
 import { ResultRows } from '../../../shared/store/results.js';
 import { Table } from '../../../shared/store/table.js';
-import { planRun } from '../../../shared/usecases/run/plan-run.js';
 import { sendBatch } from '../../../shared/usecases/run/send-batch.js';
 import { summarizeRun } from '../../../shared/usecases/run/summarize-run.js';
 import { TEST_LINKS as links, noSms, recordingEmail } from '../../support/fakes/channels.js';
 import { manualClock } from '../../support/fakes/memory-stores.js';
+import { planStartedRun } from '../../support/run-day.js';
 import { campaign, customer } from '../../unit/domain/fixtures.js';
 import { createTestStore } from '../support/ddb.js';
 
@@ -107,13 +107,7 @@ describe('the results counters', () => {
       ),
     );
     await store.campaigns.putCampaign(campaign());
-    await store.runs.putRunMeta({
-      runId: 'r1',
-      date: D,
-      startedAt: clock.now().toISOString(),
-      status: 'planning',
-    });
-    const run = await planRun({ store, clock }, { runId: 'r1', date: D });
+    const run = await planStartedRun({ store, clock }, { runId: 'r1', date: D });
     const email = recordingEmail();
     for (const b of run.batches)
       await sendBatch({ store, email, sms: noSms, clock, links }, { runId: 'r1', batchId: b.batchId });

@@ -8,10 +8,10 @@ import type { DynamoStores } from '../../../shared/store/stores.js';
 import { recordConsentChange } from '../../../shared/usecases/consent/record.js';
 import { noteDeliveryOutcome } from '../../../shared/usecases/reputation/note-outcome.js';
 import { resumeSending, sendingStatus } from '../../../shared/usecases/reputation/sending.js';
-import { planRun } from '../../../shared/usecases/run/plan-run.js';
 import { sendBatch } from '../../../shared/usecases/run/send-batch.js';
 import { TEST_LINKS as links, noSms, recordingEmail } from '../../support/fakes/channels.js';
 import { manualClock } from '../../support/fakes/memory-stores.js';
+import { planStartedRun } from '../../support/run-day.js';
 import { campaign, contract, customer } from '../../unit/domain/fixtures.js';
 import { createTestStore } from '../support/ddb.js';
 
@@ -59,13 +59,7 @@ describe('the send-time recheck on DynamoDB', () => {
     await store.documents.putContracts(
       ['renewed', 'cancelled', 'reproduct'].map((id) => contract(`k-${id}`, id, { endDate: D })),
     );
-    await store.runs.putRunMeta({
-      runId: 'r1',
-      date: D,
-      startedAt: clock.now().toISOString(),
-      status: 'planning',
-    });
-    const run = await planRun({ store, clock }, { runId: 'r1', date: D });
+    const run = await planStartedRun({ store, clock }, { runId: 'r1', date: D });
     expect(run).toMatchObject({ planned: 8, suppressed: 0 });
 
     await store.documents.putContracts([

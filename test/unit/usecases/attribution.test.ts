@@ -13,11 +13,11 @@ import { sumCounts } from '../../../shared/ports/results.js';
 import { putContract } from '../../../shared/usecases/customers/put-records.js';
 import { ingestEvent } from '../../../shared/usecases/ingest-event.js';
 import { attributeArrivals } from '../../../shared/usecases/results/attribute.js';
-import { planRun } from '../../../shared/usecases/run/plan-run.js';
 import { sendBatch } from '../../../shared/usecases/run/send-batch.js';
 import { receiveSms } from '../../../shared/usecases/sms/receive-sms.js';
 import { TEST_LINKS as links, noSms, recordingEmail } from '../../support/fakes/channels.js';
 import { type MemoryStores, manualClock, memoryStores } from '../../support/fakes/memory-stores.js';
+import { planStartedRun } from '../../support/run-day.js';
 import { campaign, contract, customer } from '../domain/fixtures.js';
 
 const D = '2026-12-01';
@@ -40,13 +40,7 @@ async function renewalRun(store: MemoryStores, clock: ReturnType<typeof manualCl
       ...over,
     }),
   );
-  await store.runs.putRunMeta({
-    runId: 'r1',
-    date: D,
-    startedAt: clock.now().toISOString(),
-    status: 'planning',
-  });
-  const run = await planRun({ store, clock }, { runId: 'r1', date: D });
+  const run = await planStartedRun({ store, clock }, { runId: 'r1', date: D });
   for (const b of run.batches)
     await sendBatch(
       { store, email: recordingEmail(), sms: noSms, clock, links },
@@ -68,13 +62,7 @@ describe('attribution', () => {
     await renewalRun(store, clock);
     expect(held.length).toBeGreaterThan(5);
     expect(treated.length).toBeGreaterThan(5);
-    await store.runs.putRunMeta({
-      runId: 'r2',
-      date: D,
-      startedAt: clock.now().toISOString(),
-      status: 'planning',
-    });
-    await planRun({ store, clock }, { runId: 'r2', date: D });
+    await planStartedRun({ store, clock }, { runId: 'r2', date: D });
     expect(await counts(store)).toMatchObject({
       'treated.customers': treated.length,
       'holdout.customers': held.length,

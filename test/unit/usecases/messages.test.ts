@@ -3,10 +3,10 @@
 import { describe, expect, it } from 'vitest';
 import { type Campaign, defaultSettings, settingsSchema } from '../../../shared/domain/documents.js';
 import type { OutgoingSms, SendResult } from '../../../shared/ports/channels.js';
-import { planRun } from '../../../shared/usecases/run/plan-run.js';
 import { sendBatch } from '../../../shared/usecases/run/send-batch.js';
 import { TEST_LINKS as links, recordingEmail } from '../../support/fakes/channels.js';
 import { manualClock, memoryStores } from '../../support/fakes/memory-stores.js';
+import { planStartedRun } from '../../support/run-day.js';
 import { campaign, contract, customer } from '../domain/fixtures.js';
 
 const D = '2026-11-26';
@@ -54,13 +54,7 @@ async function sendDay(opts: { settings?: unknown; campaign?: Campaign; locale?:
   ]);
   await store.documents.putContracts([contract('k1', 'c1', { product: 'mobile-plan-128', endDate: D })]);
   await store.campaigns.putCampaign(opts.campaign ?? renewal());
-  await store.runs.putRunMeta({
-    runId: 'r1',
-    date: D,
-    startedAt: clock.now().toISOString(),
-    status: 'planning',
-  });
-  const run = await planRun({ store, clock }, { runId: 'r1', date: D });
+  const run = await planStartedRun({ store, clock }, { runId: 'r1', date: D });
   clock.set(`${D}T09:00:00Z`);
   const email = recordingEmail();
   const sms = recordingSms();

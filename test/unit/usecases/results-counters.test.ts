@@ -21,6 +21,7 @@ import { receiveSms } from '../../../shared/usecases/sms/receive-sms.js';
 import { TEST_LINKS as links, noSms, recordingEmail } from '../../support/fakes/channels.js';
 import { MEMORY_API_TOKEN, memoryApi } from '../../support/fakes/memory-api.js';
 import { type MemoryStores, manualClock, memoryStores } from '../../support/fakes/memory-stores.js';
+import { planStartedRun } from '../../support/run-day.js';
 import { campaign, customer } from '../domain/fixtures.js';
 
 const D = '2026-11-26';
@@ -108,13 +109,7 @@ describe('the results counters', () => {
     const store = memoryStores(clock);
     await sentRun(store, clock, 'r1');
     await summarizeRun({ store, clock }, { runId: 'r1' });
-    await store.runs.putRunMeta({
-      runId: 'r2',
-      date: D,
-      startedAt: clock.now().toISOString(),
-      status: 'planning',
-    });
-    const rerun = await planRun({ store, clock }, { runId: 'r2', date: D });
+    const rerun = await planStartedRun({ store, clock }, { runId: 'r2', date: D });
     expect(rerun.planned).toBe(0);
     await summarizeRun({ store, clock }, { runId: 'r2' });
     const counts = sumCounts(await store.results.read({ campaignId: 'camp', from: D, to: D }));
@@ -207,13 +202,7 @@ describe('unsubscribes through an SMS STOP', () => {
       customer('k1', { lastActivityAt: `${D}T12:00:00Z`, phone, timeZone: 'UTC', monthlyValue: 600 }),
     ]);
     await store.campaigns.putCampaign(campaign());
-    await store.runs.putRunMeta({
-      runId: 'r1',
-      date: D,
-      startedAt: clock.now().toISOString(),
-      status: 'planning',
-    });
-    const run = await planRun({ store, clock }, { runId: 'r1', date: D });
+    const run = await planStartedRun({ store, clock }, { runId: 'r1', date: D });
     let n = 0;
     const sms = { send: async (): Promise<SendResult> => ({ ok: true, providerMessageId: `sms-${++n}` }) };
     for (const b of run.batches)

@@ -13,6 +13,7 @@ import {
 import { summarizeRun } from '../../../shared/usecases/run/summarize-run.js';
 import { TEST_LINKS as links, noSms, recordingEmail } from '../../support/fakes/channels.js';
 import { type MemoryStores, manualClock, memoryStores } from '../../support/fakes/memory-stores.js';
+import { planStartedRun } from '../../support/run-day.js';
 import { campaign, customer } from '../domain/fixtures.js';
 
 const D = '2026-11-26';
@@ -80,13 +81,7 @@ describe('sendBatch over in-memory ports', () => {
     const clock = manualClock(`${D}T09:00:00Z`);
     const store = memoryStores(clock);
     const first = await plannedRun(store, clock, 'r1');
-    await store.runs.putRunMeta({
-      runId: 'r2',
-      date: D,
-      startedAt: clock.now().toISOString(),
-      status: 'planning',
-    });
-    const second = await planRun({ store, clock }, { runId: 'r2', date: D });
+    const second = await planStartedRun({ store, clock }, { runId: 'r2', date: D });
     let release = () => {};
     const gate = new Promise<void>((resolve) => {
       release = resolve;
@@ -162,13 +157,7 @@ describe('sendBatch over in-memory ports', () => {
         { runId: 'r1', batchId: b.batchId },
       );
     expect([...store.ledger.rows.values()].map((d) => d.status)).toEqual(Array(10).fill('failed'));
-    await store.runs.putRunMeta({
-      runId: 'r2',
-      date: D,
-      startedAt: clock.now().toISOString(),
-      status: 'planning',
-    });
-    const rerun = await planRun({ store, clock }, { runId: 'r2', date: D });
+    const rerun = await planStartedRun({ store, clock }, { runId: 'r2', date: D });
     const email = recordingEmail();
     for (const b of rerun.batches)
       await sendBatch({ store, email, sms: noSms, clock, links }, { runId: 'r2', batchId: b.batchId });

@@ -11,6 +11,7 @@ import { sendBatch } from '../../../shared/usecases/run/send-batch.js';
 import { runReport, summarizeRun } from '../../../shared/usecases/run/summarize-run.js';
 import { TEST_LINKS as links, noSms, recordingEmail } from '../../support/fakes/channels.js';
 import { type MemoryStores, manualClock, memoryStores } from '../../support/fakes/memory-stores.js';
+import { planStartedRun } from '../../support/run-day.js';
 import { campaign, customer } from '../domain/fixtures.js';
 
 const D = '2026-11-26';
@@ -50,13 +51,7 @@ describe('a failure after the reserve never strands the key', () => {
     expect([...store.ledger.rows.values()][0]?.error).toMatch(/TemplateNotFoundError/);
     // Free: a later run sends them once the template is back.
     await store.campaigns.putCampaign(campaign());
-    await store.runs.putRunMeta({
-      runId: 'r2',
-      date: D,
-      startedAt: clock.now().toISOString(),
-      status: 'planning',
-    });
-    const again = await planRun({ store, clock }, { runId: 'r2', date: D });
+    const again = await planStartedRun({ store, clock }, { runId: 'r2', date: D });
     for (const b of again.batches) await sendBatch(deps, { runId: 'r2', batchId: b.batchId });
     expect(email.sent).toHaveLength(3);
     expect(statuses(store)).toEqual(['sent', 'sent', 'sent']);
@@ -242,13 +237,7 @@ describe('one batch failing does not drop the others', () => {
       ),
     );
     await store.campaigns.putCampaign(campaign());
-    await store.runs.putRunMeta({
-      runId: 'r1',
-      date: D,
-      startedAt: clock.now().toISOString(),
-      status: 'planning',
-    });
-    const run = await planRun({ store, clock }, { runId: 'r1', date: D });
+    const run = await planStartedRun({ store, clock }, { runId: 'r1', date: D });
     expect(run.batches.length).toBe(2);
     const [first] = run.batches;
     if (!first) throw new Error('no batch planned');
