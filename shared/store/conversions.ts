@@ -7,6 +7,7 @@ import * as z from 'zod';
 import type { Delivery } from '../domain/touch.js';
 import type { ConversionRecord, ConversionStore, ExposureUnit } from '../ports/conversions.js';
 import { deliveryItemSchema, keys, parseItem, touchKeySchema } from './items.js';
+import { counterDimsSchema } from './results.js';
 import type { Key, Table } from './table.js';
 
 const UNIT = 'RESULT#U#';
@@ -17,21 +18,13 @@ const resultKey = (prefix: string, campaignId: string, customerId: string, occas
   sk: `${prefix}${campaignId}#${occasion}`,
 });
 
-const dimsSchema = z.object({
-  campaignId: z.string(),
-  day: z.string(),
-  stepId: z.string(),
-  channel: z.string(),
-  tier: z.string(),
-  locale: z.string(),
-});
 const group = z.enum(['treated', 'holdout']);
 const unitSchema = z.object({
   campaignId: z.string(),
   customerId: z.string(),
   occasion: z.string(),
   group,
-  dims: dimsSchema,
+  dims: counterDimsSchema,
   at: z.string(),
 });
 const conversionSchema = unitSchema.omit({ at: true }).extend({

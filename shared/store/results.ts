@@ -61,7 +61,8 @@ function updateOf(inc: CounterIncrement) {
   };
 }
 
-const rowSchema = z.object({
+/** The dimensions of a counter row (and of an exposure record, shared/store/conversions.ts). */
+export const counterDimsSchema = z.object({
   campaignId: z.string(),
   day: z.string(),
   stepId: z.string(),
@@ -134,7 +135,9 @@ export class ResultRows implements ResultCounters {
         ExpressionAttributeValues: { ':pk': pk(id), ':from': `D#${q.from}`, ':to': `D#${q.to}~` },
         ConsistentRead: true,
       });
-      return items.map((item): CounterRow => ({ ...parseItem(rowSchema, item), counts: countsOf(item) }));
+      return items.map(
+        (item): CounterRow => ({ ...parseItem(counterDimsSchema, item), counts: countsOf(item) }),
+      );
     });
     return perCampaign.flat();
   }
