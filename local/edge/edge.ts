@@ -67,6 +67,25 @@ const sameToken = (given: string, expected: string): boolean => {
   return a.length === b.length && timingSafeEqual(a, b);
 };
 
+/** The body, or undefined once it passes `max` bytes (read no further: a chunked flood stays bounded). */
+async function readAtMost(req: Request, max: number): Promise<Uint8Array | undefined> {
+  if (!req.body) return new Uint8Array();
+  const reader = req.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > max) {
+      await reader.cancel();
+      return undefined;
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks);
+}
+
 export interface LocalEdgeOptions {
   api: ApiTemplate;
   /** The development token IAM-authorized methods take locally, in place of a SigV4 signature. */
@@ -138,8 +157,8 @@ export function localEdge(opts: LocalEdgeOptions): Fetch {
     const validate = validators.get(method)?.get(mediaType);
     if (!validate) return opts.app(req, env);
     // The validator reads the whole body before the Lambda runs; the Lambda gets the same bytes.
-    const bytes = new Uint8Array(await req.arrayBuffer());
-    if (bytes.byteLength > API_GATEWAY_MAX_PAYLOAD_BYTES) return refuse('REQUEST_TOO_LARGE', path);
+    const bytes = await readAtMost(req, API_GATEWAY_MAX_PAYLOAD_BYTES);
+    if (bytes === undefined) return refuse('REQUEST_TOO_LARGE', path);
     let body: unknown;
     try {
       body = JSON.parse(Buffer.from(bytes).toString('utf8'));

@@ -159,6 +159,29 @@ describe('the local edge answers as the template declares', () => {
 });
 
 describe('one set of limits, from the template', () => {
+  it("a webhook body streamed without a length past API Gateway's 10 MB is 413, and read no further", async () => {
+    let pulled = 0;
+    const chunk = new Uint8Array(1024 * 1024).fill(32);
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        pulled += 1;
+        if (pulled > 100) controller.close();
+        else controller.enqueue(chunk);
+      },
+    });
+    const res = await edge(
+      new Request('http://127.0.0.1/webhooks/acme', {
+        method: 'POST',
+        body,
+        headers: { 'content-type': 'application/json' },
+        duplex: 'half',
+      }),
+    );
+    expect(res.status).toBe(413);
+    expect(await res.json()).toEqual(templateResponse('REQUEST_TOO_LARGE', '/webhooks/acme').body);
+    expect(pulled).toBeLessThan(20);
+  });
+
   it('a signed webhook larger than the webhook limit is 413, and the limit fits an EventBridge entry', async () => {
     expect(MAX_WEBHOOK_BODY_BYTES).toBeLessThan(EVENTBRIDGE_ENTRY_BYTES);
     const body = eventBody({ data: { note: 'x'.repeat(300 * 1024) } });
