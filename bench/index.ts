@@ -17,6 +17,7 @@ import { benchDayIndex } from './day-index.js';
 import { benchDispatchSection } from './dispatch.js';
 import { benchLedger } from './ledger.js';
 import { benchReport, writeReportSection } from './report.js';
+import { SelectionUsageError, selectionCustomers, selectionMain } from './selection.js';
 import { benchTransitions } from './transitions.js';
 
 const CUSTOMERS = 20_000;
@@ -130,7 +131,9 @@ ${table}
   }
 }
 
-main().catch((e: unknown) => {
-  console.error(e);
-  process.exitCode = 1;
+const args = process.argv.slice(2);
+const run = args[0] === 'selection' ? () => selectionMain(selectionCustomers(args.slice(1))) : () => main();
+run().catch((e: unknown) => {
+  console.error(e instanceof SelectionUsageError ? e.message : e);
+  process.exitCode = e instanceof SelectionUsageError ? 2 : 1;
 });
