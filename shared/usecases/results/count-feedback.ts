@@ -9,21 +9,12 @@ import type { FeedbackEvent } from '../../domain/delivery-feedback.js';
 import type { Delivery } from '../../domain/touch.js';
 import type { Ledger } from '../../ports/ledger.js';
 import { COUNTERS, type ResultCounters } from '../../ports/results.js';
+import { dimensionsOfTouch } from './count-run.js';
 
 /** The row states the funnel counts, each under the counter of the same name. */
 export const FUNNEL_STATES = ['delivered', 'bounced', 'complained', 'opened', 'clicked'] as const;
 type FunnelState = (typeof FUNNEL_STATES)[number];
 const isFunnelState = (s: string | undefined): s is FunnelState => FUNNEL_STATES.some((f) => f === s);
-
-/** The row's counter dimensions: its campaign, due day, step, channel, tier and locale. */
-export const rowDimensions = (row: Delivery) => ({
-  campaignId: row.campaignId,
-  day: row.dueDate,
-  stepId: row.stepId,
-  channel: row.channel,
-  tier: row.tier || '-',
-  locale: row.locale || '-',
-});
 
 export async function countFeedback(
   results: ResultCounters,
@@ -35,7 +26,7 @@ export async function countFeedback(
   if (isFunnelState(event.state)) names.push(COUNTERS[event.state]);
   if (optedOut) names.push(COUNTERS.unsubscribed);
   for (const name of names)
-    await results.add([{ ...rowDimensions(row), counts: { [name]: 1 } }], {
+    await results.add([{ ...dimensionsOfTouch(row), counts: { [name]: 1 } }], {
       once:
         name === COUNTERS.unsubscribed
           ? unsubscribedOnce(event.channel, event.messageId)
@@ -77,7 +68,7 @@ export async function countOptOut(
     if (!best || distance < Math.abs(Date.parse(best.updatedAt) - near)) best = r;
   }
   if (!best?.providerMessageId) return;
-  await deps.store.results.add([{ ...rowDimensions(best), counts: { [COUNTERS.unsubscribed]: 1 } }], {
+  await deps.store.results.add([{ ...dimensionsOfTouch(best), counts: { [COUNTERS.unsubscribed]: 1 } }], {
     once: unsubscribedOnce(best.channel, best.providerMessageId),
   });
 }

@@ -148,8 +148,12 @@ export function runIncrements(
   };
 }
 
+/** A touch's (or ledger row's) counter dimensions: its campaign, due day, step, channel, tier and locale. */
 export const dimensionsOfTouch = (
-  t: Pick<CountedTouch, 'campaignId' | 'stepId' | 'channel' | 'tier' | 'locale' | 'dueDate'>,
+  t: Pick<CountedTouch, 'campaignId' | 'stepId' | 'channel' | 'dueDate'> & {
+    tier?: string | undefined;
+    locale?: string | undefined;
+  },
 ) => ({
   campaignId: t.campaignId,
   day: t.dueDate,
