@@ -14,6 +14,16 @@ import { type MemoryStores, manualClock, memoryStores } from '../../support/fake
 import { planStartedRun } from '../../support/run-day.js';
 import { campaign, customer } from '../domain/fixtures.js';
 
+/** Sends the run's first (here: only) batch, as the state machine's first Map item would. */
+async function sendFirstBatch(
+  run: { batches: { batchId: string }[] },
+  deps: Parameters<typeof sendBatch>[0],
+): ReturnType<typeof sendBatch> {
+  const [batch] = run.batches;
+  if (!batch) throw new Error('no batch planned');
+  return sendBatch(deps, { runId: 'r1', batchId: batch.batchId });
+}
+
 const D = '2026-11-26';
 
 /** `n` customers due today (window 09:00–18:00 UTC), email only, planned into run `runId`. */
@@ -43,9 +53,7 @@ describe('a failure after the reserve never strands the key', () => {
     });
     const email = recordingEmail();
     const deps = { store, email, sms: noSms, clock, links };
-    const [batch] = run.batches;
-    if (!batch) throw new Error('no batch planned');
-    const result = await sendBatch(deps, { runId: 'r1', batchId: batch.batchId });
+    const result = await sendFirstBatch(run, deps);
     expect(result).toMatchObject({ sent: 0, failed: 3 });
     expect(statuses(store)).toEqual(['failed', 'failed', 'failed']);
     expect([...store.ledger.rows.values()][0]?.error).toMatch(/TemplateNotFoundError/);
@@ -64,12 +72,7 @@ describe('a failure after the reserve never strands the key', () => {
     const email = lazySender<OutgoingEmail>(async () => {
       throw Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
     });
-    const [batch] = run.batches;
-    if (!batch) throw new Error('no batch planned');
-    const result = await sendBatch(
-      { store, email, sms: noSms, clock, links },
-      { runId: 'r1', batchId: batch.batchId },
-    );
+    const result = await sendFirstBatch(run, { store, email, sms: noSms, clock, links });
     expect(result.failed).toBe(3);
     expect(statuses(store)).toEqual(['failed', 'failed', 'failed']);
   });
@@ -93,12 +96,7 @@ describe('a failure after the reserve never strands the key', () => {
       baseMs: 0,
       maxMs: 0,
     });
-    const [batch] = run.batches;
-    if (!batch) throw new Error('no batch planned');
-    const result = await sendBatch(
-      { store, email, sms: noSms, clock, links },
-      { runId: 'r1', batchId: batch.batchId },
-    );
+    const result = await sendFirstBatch(run, { store, email, sms: noSms, clock, links });
     expect(calls).toBe(1);
     expect(result).toMatchObject({ failed: 0, unknown: 1 });
     expect(statuses(store)).toEqual(['unknown']);
@@ -215,12 +213,7 @@ describe('the window end is checked when the provider is called', () => {
       baseMs: 0,
       maxMs: 0,
     });
-    const [batch] = run.batches;
-    if (!batch) throw new Error('no batch planned');
-    const result = await sendBatch(
-      { store, email, sms: noSms, clock, links },
-      { runId: 'r1', batchId: batch.batchId },
-    );
+    const result = await sendFirstBatch(run, { store, email, sms: noSms, clock, links });
     expect(provider.sent).toEqual([]);
     expect(result).toMatchObject({ sent: 0, expired: 1 });
     expect(statuses(store)).toEqual(['expired']);
