@@ -1,6 +1,9 @@
 // Runs the real CLI as a subprocess, the way the contract's harness does.
 import { spawn } from 'node:child_process';
-import { resolve } from 'node:path';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { expect } from 'vitest';
 
 export const BIN = resolve(import.meta.dirname, '../../../bin/touchpoint.mjs');
 
@@ -44,4 +47,48 @@ export function json(result: CliResult): unknown {
   } catch {
     throw new Error(`stdout is not JSON (exit ${result.code}):\n${result.stdout}\nstderr:\n${result.stderr}`);
   }
+}
+
+/** The documents a CLI test seeds its data dir with, as a user would write them to files. */
+export interface SeedDocuments {
+  settings: unknown;
+  customers: readonly unknown[];
+  contracts: readonly unknown[];
+  campaign: unknown;
+}
+
+/**
+ * A fresh work folder with a data dir, the CLI bound to it, `seed` (settings, customers, contracts
+ * and a campaign applied through the CLI, each required to succeed) and `dispose` (stops the data
+ * dir's stack, removes the folder).
+ */
+export function cliWorkspace(prefix: string) {
+  let work = '';
+  const dataDir = () => join(work, 'data');
+  const run = (...args: string[]) => cli(args, { dataDir: dataDir() });
+  return {
+    dataDir,
+    run,
+    async seed(docs: SeedDocuments): Promise<void> {
+      work = mkdtempSync(join(tmpdir(), prefix));
+      const file = (name: string, text: string) => {
+        writeFileSync(join(work, name), text);
+        return join(work, name);
+      };
+      const ndjson = (rows: readonly unknown[]) => rows.map((r) => JSON.stringify(r)).join('\n');
+      for (const args of [
+        ['settings', 'apply', file('settings.json', JSON.stringify(docs.settings))],
+        ['import', 'customers', file('customers.ndjson', ndjson(docs.customers))],
+        ['import', 'contracts', file('contracts.ndjson', ndjson(docs.contracts))],
+        ['campaign', 'apply', file('campaign.json', JSON.stringify(docs.campaign))],
+      ]) {
+        const r = await run(...args);
+        expect(r.code, `${args.join(' ')}: ${r.stderr}${r.stdout}`).toBe(0);
+      }
+    },
+    async dispose(): Promise<void> {
+      await run('stop');
+      rmSync(work, { recursive: true, force: true });
+    },
+  };
 }

@@ -2,13 +2,12 @@
 // mailbox simulator addresses and End User Messaging's simulator numbers; the events the providers
 // would publish reach delivery-events as in the cloud, and the ledger rows, the suppression list and
 // consent show them (docs/delivery-feedback.md).
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { contractsEndingOn, renewalDayCampaign } from '../support/fixtures.js';
-import { cli, json } from './cli.js';
+import { cliWorkspace, json } from './cli.js';
 
 const D = '2026-11-26';
 const SIM = 'simulator.amazonses.com';
@@ -91,9 +90,8 @@ const showSchema = z.object({
   ),
 });
 
-let work: string;
-const dataDir = () => join(work, 'data');
-const run = (...args: string[]) => cli(args, { dataDir: dataDir() });
+const workspace = cliWorkspace('tp-cli-feedback-');
+const { run, dataDir } = workspace;
 const ok = async (...args: string[]) => {
   const r = await run(...args);
   expect(r.code, `${args.join(' ')}: ${r.stderr}${r.stdout}`).toBe(0);
@@ -112,26 +110,16 @@ async function settledRows(final: Record<string, number>) {
   }
 }
 
-beforeAll(async () => {
-  work = mkdtempSync(join(tmpdir(), 'tp-cli-feedback-'));
-  const file = (name: string, text: string) => {
-    writeFileSync(join(work, name), text);
-    return join(work, name);
-  };
-  const ndjson = (rows: readonly unknown[]) => rows.map((r) => JSON.stringify(r)).join('\n');
-  await ok(
-    'settings',
-    'apply',
-    file('settings.json', JSON.stringify({ tiers: [{ id: 'standard', minMonthlyValue: 0 }] })),
-  );
-  await ok('import', 'customers', file('customers.ndjson', ndjson(customers)));
-  await ok('import', 'contracts', file('contracts.ndjson', ndjson(contracts)));
-  await ok('campaign', 'apply', file('campaign.json', JSON.stringify(campaign)));
-});
-afterAll(async () => {
-  await run('stop');
-  rmSync(work, { recursive: true, force: true });
-});
+beforeAll(() =>
+  workspace.seed({
+    settings: { tiers: [{ id: 'standard', minMonthlyValue: 0 }] },
+    customers,
+    contracts,
+    campaign,
+  }),
+);
+
+afterAll(() => workspace.dispose());
 
 describe('delivery feedback on the local stack', () => {
   it('sends to the simulators, and the ledger, suppression list and consent show what came back', async () => {

@@ -1,13 +1,10 @@
 // What customers receive, through the real CLI and the local servers (issue 12 item 5): a campaign
 // email is multipart (text and the MJML layout's HTML) with the sender's footer, products read by
 // name, SMS typed by campaign, and SMS timed by the phone country's quiet hours.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { contractsEndingOn, renewalDayCampaign } from '../support/fixtures.js';
-import { cli, json } from './cli.js';
+import { cliWorkspace, json } from './cli.js';
 
 const D = '2026-11-26';
 const outboxSchema = z.object({
@@ -94,31 +91,12 @@ const campaign = renewalDayCampaign({
   },
 });
 
-let work: string;
-const dataDir = () => join(work, 'data');
-const run = (...args: string[]) => cli(args, { dataDir: dataDir() });
+const workspace = cliWorkspace('tp-cli-messages-');
+const { run } = workspace;
 
-beforeAll(async () => {
-  work = mkdtempSync(join(tmpdir(), 'tp-cli-messages-'));
-  const file = (name: string, text: string) => {
-    writeFileSync(join(work, name), text);
-    return join(work, name);
-  };
-  const ndjson = (rows: readonly unknown[]) => rows.map((r) => JSON.stringify(r)).join('\n');
-  for (const args of [
-    ['settings', 'apply', file('settings.json', JSON.stringify(settings))],
-    ['import', 'customers', file('customers.ndjson', ndjson(customers))],
-    ['import', 'contracts', file('contracts.ndjson', ndjson(contracts))],
-    ['campaign', 'apply', file('campaign.json', JSON.stringify(campaign))],
-  ]) {
-    const r = await run(...args);
-    expect(r.code, `${args.join(' ')}: ${r.stderr}${r.stdout}`).toBe(0);
-  }
-});
-afterAll(async () => {
-  await run('stop');
-  rmSync(work, { recursive: true, force: true });
-});
+beforeAll(() => workspace.seed({ settings, customers, contracts, campaign }));
+
+afterAll(() => workspace.dispose());
 
 describe('messages through the local servers', () => {
   it('times an SMS by its phone country quiet hours and suppresses one with no allowed time left', async () => {

@@ -3,14 +3,11 @@
 // (consent history with source sms-keyword) and are answered in the customer's locale in the
 // outbox; the next plan says no-consent; other texts become sms.reply events; strangers get no
 // answer; oversized replies are refused and change nothing.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { MAX_INBOUND_SMS_CHARS } from '../../../shared/domain/limits.js';
 import { contractsEndingOn, renewalDayCampaign } from '../support/fixtures.js';
-import { cli, json } from './cli.js';
+import { cliWorkspace, json } from './cli.js';
 
 const D = '2026-11-26';
 const US = '+14155550123';
@@ -77,9 +74,8 @@ const campaign = renewalDayCampaign({
   },
 });
 
-let work: string;
-const dataDir = () => join(work, 'data');
-const run = (...args: string[]) => cli(args, { dataDir: dataDir() });
+const workspace = cliWorkspace('tp-cli-two-way-');
+const { run } = workspace;
 const smsOutbox = async () => {
   const r = await run('outbox', '--channel', 'sms', '--json');
   expect(r.code, r.stderr).toBe(0);
@@ -101,34 +97,16 @@ const smsTouches = async () => {
   );
 };
 
-beforeAll(async () => {
-  work = mkdtempSync(join(tmpdir(), 'tp-cli-two-way-'));
-  const file = (name: string, text: string) => {
-    writeFileSync(join(work, name), text);
-    return join(work, name);
-  };
-  const ndjson = (rows: readonly unknown[]) => rows.map((r) => JSON.stringify(r)).join('\n');
-  for (const args of [
-    [
-      'settings',
-      'apply',
-      file(
-        'settings.json',
-        JSON.stringify({ tiers: [{ id: 'standard', minMonthlyValue: 0 }], sender: { fromName: 'Acme' } }),
-      ),
-    ],
-    ['import', 'customers', file('customers.ndjson', ndjson(customers))],
-    ['import', 'contracts', file('contracts.ndjson', ndjson(contracts))],
-    ['campaign', 'apply', file('campaign.json', JSON.stringify(campaign))],
-  ]) {
-    const r = await run(...args);
-    expect(r.code, `${args.join(' ')}: ${r.stderr}${r.stdout}`).toBe(0);
-  }
-});
-afterAll(async () => {
-  await run('stop');
-  rmSync(work, { recursive: true, force: true });
-});
+beforeAll(() =>
+  workspace.seed({
+    settings: { tiers: [{ id: 'standard', minMonthlyValue: 0 }], sender: { fromName: 'Acme' } },
+    customers,
+    contracts,
+    campaign,
+  }),
+);
+
+afterAll(() => workspace.dispose());
 
 describe('touchpoint sms reply', () => {
   it('opts a customer out on T, answers in Chinese in the outbox, and the next plan says no-consent', async () => {
