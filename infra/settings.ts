@@ -140,6 +140,14 @@ export const TouchpointSettings = z.object({
   alarmEmail: z.email().optional(),
   /** The API's settings; absent means every default (see ApiSettings). */
   api: z.preprocess(jsonText, ApiSettings.optional()),
+  /**
+   * Only for a stack deployed before the profile day indexes: the step (1, 2, 3) of their migration,
+   * one GSI change per deploy, then leave it unset (docs/table-design.md, "Migrating the customer day indexes").
+   */
+  dayIndexMigration: z.coerce
+    .number()
+    .pipe(z.union([z.literal(1), z.literal(2), z.literal(3)]))
+    .optional(),
 });
 export type TouchpointSettings = z.infer<typeof TouchpointSettings>;
 

@@ -8,6 +8,7 @@ import {
   type DynamoDBClient,
   ResourceInUseException,
   ResourceNotFoundException,
+  UpdateTableCommand,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
 import { z } from 'zod';
@@ -126,8 +127,41 @@ async function waitActive(client: DynamoDBClient, tableName: string, timeoutMs =
 }
 
 /**
- * Creates the template's tables that do not exist yet (idempotent), waits until they are ACTIVE
- * and enables TTL. Returns logical id → table name.
+ * Brings an existing table's GSIs to the template's, as a cloud deploy does: the missing ones are
+ * created (DynamoDB backfills them), those the template dropped are deleted, one per UpdateTable
+ * as DynamoDB requires. A data dir made by an older version gains, e.g., the profile day indexes.
+ */
+async function syncIndexes(client: DynamoDBClient, tableName: string, t: TemplateTable): Promise<void> {
+  const described = await client.send(new DescribeTableCommand({ TableName: tableName }));
+  const have = new Set((described.Table?.GlobalSecondaryIndexes ?? []).map((g) => g.IndexName));
+  const want = t.create.GlobalSecondaryIndexes ?? [];
+  const wanted = new Set(want.map((g) => g.IndexName));
+  for (const gsi of want) {
+    if (have.has(gsi.IndexName)) continue;
+    await client.send(
+      new UpdateTableCommand({
+        TableName: tableName,
+        AttributeDefinitions: t.create.AttributeDefinitions,
+        GlobalSecondaryIndexUpdates: [{ Create: gsi }],
+      }),
+    );
+    await waitActive(client, tableName);
+  }
+  for (const name of have) {
+    if (name === undefined || wanted.has(name)) continue;
+    await client.send(
+      new UpdateTableCommand({
+        TableName: tableName,
+        GlobalSecondaryIndexUpdates: [{ Delete: { IndexName: name } }],
+      }),
+    );
+    await waitActive(client, tableName);
+  }
+}
+
+/**
+ * Creates the template's tables that do not exist yet (idempotent), brings an existing table's
+ * GSIs to the template's, waits until they are ACTIVE and enables TTL. Returns logical id → table name.
  */
 export async function ensureTables(
   client: DynamoDBClient,
@@ -137,12 +171,15 @@ export async function ensureTables(
   const names = new Map<string, string>();
   for (const t of tablesFromTemplate(template)) {
     const tableName = `${opts.tableNamePrefix ?? ''}${t.create.TableName ?? t.logicalId}`;
+    let existed = false;
     try {
       await client.send(new CreateTableCommand({ ...t.create, TableName: tableName }));
     } catch (err) {
       if (!(err instanceof ResourceInUseException)) throw err;
+      existed = true;
     }
     await waitActive(client, tableName);
+    if (existed) await syncIndexes(client, tableName, t);
     if (t.ttlAttribute) {
       const ttl = await client.send(new DescribeTimeToLiveCommand({ TableName: tableName }));
       const status = ttl.TimeToLiveDescription?.TimeToLiveStatus;

@@ -8,11 +8,38 @@ import {
   TableV2,
 } from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
-import { attr, CONTRACT_INDEX_ATTRS, EVENT_INDEX_ATTRS, index } from '../../shared/store/keys.js';
+import {
+  attr,
+  CONTRACT_INDEX_ATTRS,
+  EVENT_INDEX_ATTRS,
+  index,
+  legacyIndex,
+  PROFILE_INDEX_ATTRS,
+} from '../../shared/store/keys.js';
+
+/**
+ * The steps from the KEYS_ONLY customer day indexes to the profile indexes for a stack deployed
+ * before them, one GSI created or deleted per update (DynamoDB's and CloudFormation's limit): each
+ * step lists what it keeps and adds. Absent: the final layout (docs/table-design.md).
+ */
+export const DAY_INDEX_MIGRATION = {
+  1: { legacy: [legacyIndex.byLastActivity, legacyIndex.byBirthday], profile: [index.byBirthdayProfile] },
+  2: {
+    legacy: [legacyIndex.byLastActivity, legacyIndex.byBirthday],
+    profile: [index.byBirthdayProfile, index.byLastActivityProfile],
+  },
+  3: {
+    legacy: [legacyIndex.byLastActivity],
+    profile: [index.byBirthdayProfile, index.byLastActivityProfile],
+  },
+} as const;
+export type DayIndexMigrationStep = keyof typeof DAY_INDEX_MIGRATION;
 
 export interface StoreProps {
   /** Keep the table (and its data) when the stack is deleted. Default: RETAIN. */
   removalPolicy?: RemovalPolicy;
+  /** A step of the customer day indexes' migration (context `dayIndexMigration`); absent: done. */
+  dayIndexMigration?: DayIndexMigrationStep | undefined;
 }
 
 /**
@@ -31,6 +58,29 @@ export class Store extends Construct {
       partitionKey: s(key),
       sortKey: s(attr.pk),
     });
+    const keyOf = (name: string) =>
+      name === index.byBirthdayProfile || name === legacyIndex.byBirthday
+        ? attr.birthdayDay
+        : attr.lastActivityDay;
+    const step =
+      props.dayIndexMigration === undefined ? undefined : DAY_INDEX_MIGRATION[props.dayIndexMigration];
+    const profileIndexes: readonly string[] = step?.profile ?? [
+      index.byLastActivityProfile,
+      index.byBirthdayProfile,
+    ];
+    // The customer day indexes carry the profile document, so a day's due profiles are read with
+    // the Query, billed by their bytes, instead of a BatchGet billed 4 KB per profile.
+    const customerDayIndexes = [
+      ...(step?.legacy ?? []).map((name) => ({
+        ...dayIndex(name, keyOf(name)),
+        projectionType: ProjectionType.KEYS_ONLY,
+      })),
+      ...profileIndexes.map((name) => ({
+        ...dayIndex(name, keyOf(name)),
+        projectionType: ProjectionType.INCLUDE,
+        nonKeyAttributes: [...PROFILE_INDEX_ATTRS],
+      })),
+    ];
     this.table = new TableV2(this, 'Table', {
       partitionKey: s(attr.pk),
       sortKey: s(attr.sk),
@@ -51,8 +101,7 @@ export class Store extends Construct {
           projectionType: ProjectionType.INCLUDE,
           nonKeyAttributes: [...CONTRACT_INDEX_ATTRS],
         },
-        { ...dayIndex(index.byLastActivity, attr.lastActivityDay), projectionType: ProjectionType.KEYS_ONLY },
-        { ...dayIndex(index.byBirthday, attr.birthdayDay), projectionType: ProjectionType.KEYS_ONLY },
+        ...customerDayIndexes,
         {
           ...dayIndex(index.byEventDay, attr.eventDay),
           projectionType: ProjectionType.INCLUDE,

@@ -8,7 +8,7 @@
 // BatchWriteItem alone, for its puts and its deletes alike. Scan, DescribeTable, PartiQL and the
 // stream actions are not in TableAction: no profile can grant them.
 import type { FunctionRole } from '../../shared/config/env.js';
-import { index } from '../../shared/store/keys.js';
+import { index, legacyIndex } from '../../shared/store/keys.js';
 
 export type TableAction =
   | 'GetItem'
@@ -20,7 +20,7 @@ export type TableAction =
   | 'BatchWriteItem'
   | 'ConditionCheckItem';
 
-export type IndexName = (typeof index)[keyof typeof index];
+export type IndexName = (typeof index)[keyof typeof index] | (typeof legacyIndex)[keyof typeof legacyIndex];
 
 export interface TableAccess {
   /** Actions on the table's own ARN. */
@@ -33,8 +33,12 @@ export interface TableAccess {
 const PLANNING_INDEXES: readonly IndexName[] = [
   index.byContractEnd,
   index.byContractStart,
-  index.byLastActivity,
-  index.byBirthday,
+  index.byLastActivityProfile,
+  index.byBirthdayProfile,
+  // Read only while a migrating stack's profile index is not ACTIVE yet (DueReads' fallback);
+  // absent from a stack built after them, so the grant matches nothing there.
+  legacyIndex.byLastActivity,
+  legacyIndex.byBirthday,
   index.byEventDay,
   index.byChannelDay,
 ];

@@ -16,6 +16,13 @@ export interface DueReader {
   customersLastActiveOn(day: string): Promise<string[]>;
   /** Customer ids whose birthday month-day is `monthDay` (`MM-DD`; `02-29` is its own key). */
   customersBornOn(monthDay: string): Promise<string[]>;
+  /**
+   * The profiles of customers last active on `day`, read with the day's index entries (which carry
+   * the profile document), not one BatchGet item each; sorted by id.
+   */
+  profilesLastActiveOn(day: string): Promise<Customer[]>;
+  /** The profiles of customers born on `monthDay`, as `profilesLastActiveOn`. */
+  profilesBornOn(monthDay: string): Promise<Customer[]>;
   /** Events of `type` whose occurredAt falls on `day` in the customer's zone. */
   eventsOn(type: string, day: string): Promise<CustomerEvent[]>;
   /** Customers by id; missing ids are absent from the map. */

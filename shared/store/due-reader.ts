@@ -12,8 +12,17 @@ import {
   keys,
   parseItem,
 } from './items.js';
-import { attr, DAY_SHARDS, index } from './keys.js';
+import { attr, DAY_SHARDS, index, legacyIndex } from './keys.js';
 import type { Item, Table } from './table.js';
+
+/**
+ * DynamoDB's answer to a Query on an index the table does not have, or one still backfilling:
+ * a ValidationException naming the index ("does not have the specified index", "Cannot read from
+ * backfilling global secondary index").
+ */
+function indexNotReadable(err: unknown, indexName: string): boolean {
+  return err instanceof Error && err.name === 'ValidationException' && err.message.includes(indexName);
+}
 
 // Shards come back in any order; sorted results keep plans reproducible.
 const byId = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
@@ -37,6 +46,29 @@ export class DueReads implements DueReader {
     return pages.flat();
   }
 
+  /**
+   * The profiles of one day from a customer day index that carries `doc`. A stack migrating from
+   * the KEYS_ONLY indexes may not have it yet, or have it still backfilling: then the ids come
+   * from the legacy index and the profiles from a BatchGet, as before (docs/table-design.md).
+   */
+  private async profilesOfDay(
+    profileIndex: string,
+    legacy: string,
+    keyAttr: string,
+    prefix: string,
+  ): Promise<Customer[]> {
+    let items: Item[];
+    try {
+      items = await this.day(profileIndex, keyAttr, prefix);
+    } catch (err) {
+      if (!indexNotReadable(err, profileIndex)) throw err;
+      const ids = await this.day(legacy, keyAttr, prefix);
+      const found = await this.getCustomers(ids.map((i) => idFrom(i.pk, CUSTOMER_PREFIX)));
+      return [...found.values()].sort(byId);
+    }
+    return items.map(parseCustomer).sort(byId);
+  }
+
   private async contracts(indexName: string, keyAttr: string, day: string): Promise<IndexedContract[]> {
     const items = await this.day(indexName, keyAttr, day);
     return items
@@ -56,13 +88,24 @@ export class DueReads implements DueReader {
   }
 
   async customersLastActiveOn(day: string): Promise<string[]> {
-    const items = await this.day(index.byLastActivity, attr.lastActivityDay, day);
-    return items.map((i) => idFrom(i.pk, CUSTOMER_PREFIX)).sort();
+    return (await this.profilesLastActiveOn(day)).map((c) => c.id);
   }
 
   async customersBornOn(monthDay: string): Promise<string[]> {
-    const items = await this.day(index.byBirthday, attr.birthdayDay, monthDay);
-    return items.map((i) => idFrom(i.pk, CUSTOMER_PREFIX)).sort();
+    return (await this.profilesBornOn(monthDay)).map((c) => c.id);
+  }
+
+  profilesLastActiveOn(day: string): Promise<Customer[]> {
+    return this.profilesOfDay(
+      index.byLastActivityProfile,
+      legacyIndex.byLastActivity,
+      attr.lastActivityDay,
+      day,
+    );
+  }
+
+  profilesBornOn(monthDay: string): Promise<Customer[]> {
+    return this.profilesOfDay(index.byBirthdayProfile, legacyIndex.byBirthday, attr.birthdayDay, monthDay);
   }
 
   async eventsOn(type: string, day: string): Promise<CustomerEvent[]> {

@@ -23,8 +23,10 @@ export const attr = {
 export const index = {
   byContractEnd: 'byContractEnd',
   byContractStart: 'byContractStart',
-  byLastActivity: 'byLastActivity',
-  byBirthday: 'byBirthday',
+  /** Profiles by last-activity day, carrying `doc` (PROFILE_INDEX_ATTRS): planning reads them here. */
+  byLastActivityProfile: 'byLastActivityProfile',
+  /** Profiles by birthday month-day, carrying `doc` (PROFILE_INDEX_ATTRS). */
+  byBirthdayProfile: 'byBirthdayProfile',
   byEventDay: 'byEventDay',
   byCampaign: 'byCampaign',
   /** LSI: a customer's counted messages by channel and due day, for frequency caps. */
@@ -35,6 +37,24 @@ export const index = {
 
 /** Attributes projected into the contract day indexes: all planning and templates need. */
 export const CONTRACT_INDEX_ATTRS = ['customerId', 'product', 'startDate', 'endDate', 'status'] as const;
+/**
+ * The KEYS_ONLY customer day indexes the profile indexes replace (same keys, ids only, then a
+ * BatchGet). A stack deployed before them migrates one GSI per update (docs/table-design.md,
+ * "Migrating the customer day indexes"); until its profile index is ACTIVE, DueReads reads these.
+ */
+export const legacyIndex = {
+  byLastActivity: 'byLastActivity',
+  byBirthday: 'byBirthday',
+} as const;
+
+/**
+ * Attributes projected into the customer day indexes: the profile document, which is all planning
+ * reads of a due customer (DueReads.getCustomers reads `doc` alone). A Query bills the bytes of the
+ * items it returns, rounded up to 4 KB once per page, where a BatchGet bills every item rounded up
+ * to 4 KB: a day's profiles cost their size, not 4 KB each (bench/RESULTS.md, "selection").
+ * Not `activity`, `rev` or `consentState`: planning needs none of them.
+ */
+export const PROFILE_INDEX_ATTRS = ['doc'] as const;
 /** Attributes projected into the event day index. */
 export const EVENT_INDEX_ATTRS = ['id', 'customerId', 'type', 'occurredAt', 'data'] as const;
 

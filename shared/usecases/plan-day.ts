@@ -61,9 +61,11 @@ const queryKey = (q: DueQuery): string =>
       ? `birthday|${q.day}`
       : `${q.kind}|${q.day}`;
 
+// Customer anchors come with their profiles (the day index carries them); contracts and events
+// name a customer whose profile is read by id.
 type RawDue =
   | { kind: 'contracts'; contracts: IndexedContract[] }
-  | { kind: 'customers'; ids: string[] }
+  | { kind: 'customers'; customers: Customer[] }
   | { kind: 'events'; events: CustomerEvent[] };
 
 async function readDue(store: Pick<Stores, 'due'>, q: DueQuery): Promise<RawDue> {
@@ -73,22 +75,35 @@ async function readDue(store: Pick<Stores, 'due'>, q: DueQuery): Promise<RawDue>
     case 'contractStart':
       return { kind: 'contracts', contracts: await store.due.contractsStartingOn(q.day) };
     case 'lastActivity':
-      return { kind: 'customers', ids: await store.due.customersLastActiveOn(q.day) };
+      return { kind: 'customers', customers: await store.due.profilesLastActiveOn(q.day) };
     case 'birthday': {
-      const lists = await Promise.all(q.monthDays.map((md) => store.due.customersBornOn(md)));
-      return { kind: 'customers', ids: [...new Set(lists.flat())] };
+      const lists = await Promise.all(q.monthDays.map((md) => store.due.profilesBornOn(md)));
+      return { kind: 'customers', customers: [...new Map(lists.flat().map((c) => [c.id, c])).values()] };
     }
     case 'event':
       return { kind: 'events', events: await store.due.eventsOn(q.eventType, q.day) };
   }
 }
 
-const customerIdsOf = (raw: RawDue): string[] =>
+/** The customers a contract or event names, whose profiles are still to be read. */
+const namedCustomerIdsOf = (raw: RawDue): string[] =>
   raw.kind === 'customers'
-    ? raw.ids
+    ? []
     : raw.kind === 'contracts'
       ? raw.contracts.map((c) => c.customerId)
       : raw.events.map((e) => e.customerId);
+
+/** Every profile the due reads name: those the customer indexes returned, then the others by id. */
+async function dueCustomers(
+  store: Pick<Stores, 'due'>,
+  raws: readonly RawDue[],
+): Promise<Map<string, Customer>> {
+  const customers = new Map<string, Customer>();
+  for (const raw of raws) if (raw.kind === 'customers') for (const c of raw.customers) customers.set(c.id, c);
+  const named = [...new Set(raws.flatMap(namedCustomerIdsOf))].filter((id) => !customers.has(id));
+  if (named.length > 0) for (const [id, c] of await store.due.getCustomers(named)) customers.set(id, c);
+  return customers;
+}
 
 function occurrencesOf(
   q: DueQuery,
@@ -101,11 +116,7 @@ function occurrencesOf(
     case 'contracts':
       return contractOccurrences(record.campaign.anchor, q, raw.contracts, customers);
     case 'customers':
-      return customerOccurrences(
-        q,
-        raw.ids.flatMap((id) => customers.get(id) ?? []),
-        feb29,
-      );
+      return customerOccurrences(q, raw.customers, feb29);
     case 'events':
       return eventOccurrences(q, raw.events, customers);
   }
@@ -137,7 +148,7 @@ export async function planDayTouches(deps: PlanDayDeps, cmd: PlanDayCommand): Pr
       rawByKey.set(key, await readDue(store, q));
     }),
   );
-  const customers = await store.due.getCustomers([...new Set([...rawByKey.values()].flatMap(customerIdsOf))]);
+  const customers = await dueCustomers(store, [...rawByKey.values()]);
 
   const plans: CampaignToPlan[] = records.map((record, i) => {
     const dueByStep = new Map<string, Occurrence[]>();

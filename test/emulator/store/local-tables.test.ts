@@ -30,12 +30,12 @@ describe('tablesFromTemplate', () => {
     ]);
     expect(t?.create.GlobalSecondaryIndexes?.map((g) => g.IndexName).sort()).toEqual(
       [
-        index.byBirthday,
+        index.byBirthdayProfile,
         index.byCampaign,
         index.byContractEnd,
         index.byContractStart,
         index.byEventDay,
-        index.byLastActivity,
+        index.byLastActivityProfile,
         index.byPhone,
       ].sort(),
     );

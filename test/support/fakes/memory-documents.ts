@@ -33,6 +33,8 @@ import { UnknownCustomerError } from '../../../shared/store/errors.js';
 import type { MemoryLedger } from './memory-ledger.js';
 import type { MemoryRuns } from './memory-runs.js';
 
+const byIdOf = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
 export class MemoryDocuments implements DocumentStore, SettingsStore, DueReader, CustomerDataStore {
   settings: Settings = defaultSettings();
   readonly customers = new Map<string, Customer>();
@@ -117,6 +119,21 @@ export class MemoryDocuments implements DocumentStore, SettingsStore, DueReader,
     return [...this.customers.values()]
       .filter((c) => c.birthday !== undefined && birthdayMonthDay(c.birthday) === monthDay)
       .map((c) => c.id);
+  }
+  /** The index entries carry the profiles: not a read by id (getCustomers), which tests may count. */
+  private profilesOf(ids: readonly string[]): Customer[] {
+    return ids
+      .flatMap((id) => {
+        const c = this.customers.get(id);
+        return c ? [structuredClone(c)] : [];
+      })
+      .sort(byIdOf);
+  }
+  async profilesLastActiveOn(day: string) {
+    return this.profilesOf(await this.customersLastActiveOn(day));
+  }
+  async profilesBornOn(monthDay: string) {
+    return this.profilesOf(await this.customersBornOn(monthDay));
   }
   async eventsOn(type: string, day: string) {
     return [...this.events.values()].filter((e) => {
