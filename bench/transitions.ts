@@ -7,6 +7,7 @@ import { type RunOptions, StateMachine } from 'aws-local-stepfunctions';
 import { RUN_STATES } from '../infra/constructs/runs.js';
 import { stateMachineFromTemplate } from '../local/assembly-asl.js';
 import type { CfnTemplate } from '../local/assembly-tables.js';
+import { sendChunksOf } from '../shared/usecases/run/send-chunks.js';
 
 type LocalHandlers = NonNullable<NonNullable<RunOptions['overrides']>['taskResourceLocalHandlers']>;
 
@@ -25,7 +26,7 @@ async function transitionsFor(template: CfnTemplate, items: number): Promise<num
     [RUN_STATES.planRun]: async () => ({
       runId: 'r',
       date: '2026-05-17',
-      batches: Array.from({ length: items }, (_, i) => ({ batchId: `${sendAt}#${i}`, sendAt })),
+      chunks: sendChunksOf(Array.from({ length: items }, () => ({ sendAt }))).map((c) => ({ ...c })),
       planned: items,
       suppressed: 0,
     }),
@@ -40,6 +41,7 @@ async function transitionsFor(template: CfnTemplate, items: number): Promise<num
   const execution = machine.run(
     { date: '2026-05-17' },
     {
+      context: { Execution: { Name: 'r' } },
       overrides: {
         taskResourceLocalHandlers: handlers,
         waitTimeOverrides: Object.fromEntries(waitStates.map((s) => [s, 0])),

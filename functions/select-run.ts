@@ -1,5 +1,6 @@
 // SelectRun state: fixes the run's id and local dates (explicit, or from the schedule's firing time
 // plus the catch-up of missed dates within LOOKBACK_DAYS).
+import * as z from 'zod';
 import { parseEnv } from '../shared/config/env.js';
 import { createLog, type Log } from '../shared/observability/log.js';
 import { metricService } from '../shared/observability/metric-names.js';
@@ -16,6 +17,19 @@ import {
 import { lazyHandler } from './commons/deps.js';
 import { cloudTable, systemClock } from './commons/table.js';
 
+/**
+ * The state machine hands SelectRun its input with the execution's name beside it: the run takes the
+ * name as its id unless the input names one, so Step Functions' status events name the run.
+ */
+const withExecution = z.object({ input: z.unknown(), execution: z.string().min(1) });
+
+function runInput(event: unknown): StartRunInput {
+  const wrapped = withExecution.safeParse(event);
+  if (!wrapped.success) return startRunInput.parse(event);
+  const input = startRunInput.parse(wrapped.data.input);
+  return { ...input, runId: input.runId ?? wrapped.data.execution };
+}
+
 export const createHandler =
   (
     deps: { store: Pick<Stores, 'runs'>; clock: Clock },
@@ -23,7 +37,7 @@ export const createHandler =
     log: Log = createLog(metricService('select-run')),
   ) =>
   async (event: unknown) => {
-    const started = await startRun(deps, startRunInput.parse(event) satisfies StartRunInput, config);
+    const started = await startRun(deps, runInput(event), config);
     log.with({ runId: started.runId }).info('run started', {
       date: started.date,
       catchUp: started.catchUp ?? [],

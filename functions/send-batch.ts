@@ -1,4 +1,5 @@
-// SendBatch state (inside the Map, after the Wait for the batch's send time).
+// SendBatch state (inside a send chunk's Map, after the Wait for the chunk's send time). The state
+// machine names a batch by its send time and number (plan-run.ts batchIdOf); `batchId` still works.
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import * as z from 'zod';
 import { parseEnv } from '../shared/config/env.js';
@@ -16,11 +17,17 @@ import { Runs } from '../shared/store/runs.js';
 import { SettingsReader } from '../shared/store/settings-reader.js';
 import { Suppressions } from '../shared/store/suppression.js';
 import { type SendBatchDeps, sendBatch } from '../shared/usecases/run/send-batch.js';
+import { batchIdOf } from '../shared/usecases/run/send-chunks.js';
 import { cloudChannels } from './commons/channels.js';
 import { type InvocationContext, lazyHandler } from './commons/deps.js';
 import { cloudTable, systemClock } from './commons/table.js';
 
-const input = z.object({ runId: z.string().min(1), batchId: z.string().min(1) });
+const input = z.union([
+  z.object({ runId: z.string().min(1), batchId: z.string().min(1) }),
+  z
+    .object({ runId: z.string().min(1), sendAt: z.string().min(1), index: z.number().int().min(0) })
+    .transform((b) => ({ runId: b.runId, batchId: batchIdOf(b.sendAt, b.index) })),
+]);
 
 export const createHandler =
   (deps: SendBatchDeps, log: Log = createLog(metricService('send-batch'))) =>

@@ -2,6 +2,7 @@
 // metrics are emitted: only here is every outcome known, those suppressed at planning included.
 import * as z from 'zod';
 import { parseEnv } from '../shared/config/env.js';
+import { EXECUTION_ENDED_BADLY } from '../shared/config/events.js';
 import { createLog, type Log } from '../shared/observability/log.js';
 import { metricService } from '../shared/observability/metric-names.js';
 import {
@@ -28,6 +29,15 @@ import { cloudTable, systemClock } from './commons/table.js';
 const input = z.object({ runId: z.string().min(1) });
 /** The state machine's catch after PlanRun or SummarizeRun failed (MarkRunFailed). */
 const failure = z.object({ runId: z.string().min(1), failed: z.literal(true), error: z.string().optional() });
+/**
+ * Step Functions' status event (the RunExecutionEnded rule hands over its detail): an execution that
+ * failed, timed out or was stopped outside the catches. Its name is the run's id (SelectRun).
+ */
+const executionEnded = z.looseObject({
+  executionArn: z.string().min(1),
+  name: z.string().min(1),
+  status: z.enum(EXECUTION_ENDED_BADLY),
+});
 
 export const createHandler =
   (
@@ -36,6 +46,15 @@ export const createHandler =
     publish: (points: readonly MetricPoint[]) => void = publishMetrics,
   ) =>
   async (event: unknown) => {
+    const ended = executionEnded.safeParse(event);
+    if (ended.success) {
+      const { name: runId, status, executionArn } = ended.data;
+      const marked = await failRun(deps.store, runId);
+      log
+        .with({ runId })
+        .error('run execution ended', { execution: status, executionArn, run: marked.status });
+      return marked;
+    }
     const failed = failure.safeParse(event);
     if (failed.success) {
       const marked = await failRun(deps.store, failed.data.runId);

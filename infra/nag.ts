@@ -12,12 +12,14 @@ export class NotAResourceError extends Error {
   }
 }
 
-/** The `<LogicalId.Arn>` form cdk-nag uses to name a resource ARN inside a finding. */
-function arnRef(construct: IConstruct): string {
+function logicalIdOf(construct: IConstruct): string {
   const cfn = construct.node.defaultChild;
   if (!(cfn instanceof CfnElement)) throw new NotAResourceError(construct.node.path);
-  return `<${Stack.of(construct).resolve(cfn.logicalId)}.Arn>`;
+  return String(Stack.of(construct).resolve(cfn.logicalId));
 }
+
+/** The `<LogicalId.Arn>` form cdk-nag uses to name a resource ARN inside a finding. */
+const arnRef = (construct: IConstruct): string => `<${logicalIdOf(construct)}.Arn>`;
 
 const ack = (scope: IConstruct, id: string, reason: string) =>
   Validations.of(scope).acknowledge({ id, reason });
@@ -62,6 +64,24 @@ export function acknowledgeNagFindings(stack: TouchpointStack): void {
       machine.role,
       `${IAM5}[Resource::${arnRef(fn)}:*]`,
       'Invoke on versions/aliases of this one function (the LambdaInvoke grant).',
+    );
+  }
+
+  // A Distributed Map starts its items as child executions of this same machine; CDK grants the
+  // machine's role on its own executions, which cdk-nag spells with the name split out of the ARN.
+  const distributedMap = machine.node.tryFindChild('DistributedMapPolicy');
+  if (distributedMap) {
+    const name = `{"Fn::Select":[6,{"Fn::Split":[":",{"Ref":"${logicalIdOf(machine)}"}]}]}`;
+    const executions = `arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:${name}`;
+    ack(
+      distributedMap,
+      `${IAM5}[Resource::${executions}:*]`,
+      'DescribeExecution/StopExecution of the Distributed Map’s child executions: executions of this one machine (their ARNs end in a generated name).',
+    );
+    ack(
+      distributedMap,
+      `${IAM5}[Resource::${executions}/*:*]`,
+      'RedriveExecution of the Distributed Map’s child executions (Map Run label, then name): executions of this one machine.',
     );
   }
 

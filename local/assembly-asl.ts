@@ -57,18 +57,27 @@ export interface AslDefinition {
 
 const FunctionNameParameters = z.looseObject({ FunctionName: z.string() });
 
+/** The run state machine's logical id starts so (`Runs` construct, `RunMachine`): the default to read. */
+export const RUN_MACHINE_LOGICAL_PREFIX = 'RunsRunMachine';
+
 /**
- * Reads the (single) state machine of a synthesized template as plain ASL, ready for
+ * Reads one state machine of a synthesized template (the one whose logical id starts with
+ * `logicalIdPrefix`; the run machine by default) as plain ASL, ready for
  * aws-local-stepfunctions, and lists its Task states (nested Map and Parallel states included) with
  * the function and source entry behind each, so the runtime can key its local handlers by state name.
  */
-export function stateMachineFromTemplate(template: CfnTemplateJson): StateMachineFromTemplate {
+export function stateMachineFromTemplate(
+  template: CfnTemplateJson,
+  logicalIdPrefix = RUN_MACHINE_LOGICAL_PREFIX,
+): StateMachineFromTemplate {
   const machines = Object.entries(template.Resources).filter(
-    ([, r]) => r.Type === 'AWS::StepFunctions::StateMachine',
+    ([id, r]) => r.Type === 'AWS::StepFunctions::StateMachine' && id.startsWith(logicalIdPrefix),
   );
   const [machine, ...others] = machines;
   if (machine === undefined || others.length > 0) {
-    throw new TemplateShapeError(`expected one AWS::StepFunctions::StateMachine, found ${machines.length}`);
+    throw new TemplateShapeError(
+      `expected one AWS::StepFunctions::StateMachine whose logical id starts with ${logicalIdPrefix}, found ${machines.length}`,
+    );
   }
   const [logicalId, resource] = machine;
   const props = resource.Properties ?? {};

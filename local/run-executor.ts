@@ -1,22 +1,36 @@
 // Runs the synthesized state machine's ASL in aws-local-stepfunctions, each Task mapped to the
 // same handler module Lambda runs (found through the 'touchpoint:entry' metadata), composed with
 // the embedded dependencies. The Wait for each batch's send time is skipped: locally the clock is
-// simulated and the batch runs at its sendAt.
+// simulated and the batch runs at its sendAt. An execution that fails, times out or is stopped
+// publishes Step Functions' status event to the template's default-bus rules, as the cloud does
+// (RunExecutionEnded marks its run failed), before executeRun rejects.
 import './polyfills.js';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { type RunOptions, StateMachine } from 'aws-local-stepfunctions';
+import {
+  ExecutionAbortedError,
+  ExecutionTimeoutError,
+  type RunOptions,
+  StateMachine,
+} from 'aws-local-stepfunctions';
+import { ulid } from 'ulid';
 import { z } from 'zod';
 import type { Deps } from '../functions/commons/deps.js';
+import { EVENT_NAMES, type EXECUTION_ENDED_BADLY } from '../shared/config/events.js';
 import type { Clock } from '../shared/ports/clock.js';
 import type { DomainEvent } from '../shared/ports/events.js';
 import { stateMachineFromTemplate } from './assembly-asl.js';
 import type { CfnTemplate } from './assembly-tables.js';
+import { busRulesFromTemplate, RuleBus } from './bus-rules.js';
+import { LOCAL_ENV, resolveString } from './cfn-template.js';
 import { PROJECT_ROOT } from './runtime.js';
 
 type TaskHandler = (input: unknown) => Promise<unknown>;
 type LocalHandlers = NonNullable<NonNullable<RunOptions['overrides']>['taskResourceLocalHandlers']>;
 type JsonHandler = LocalHandlers[string];
+/** One entry of the runner's event log (StateEntered, StateRetried, MapIterationStarted, …). */
+export type ExecutionEvent =
+  ReturnType<StateMachine['run']>['eventLogs'] extends AsyncGenerator<infer E> ? E : never;
 
 /** What a Lambda returns goes through JSON on the wire; the local run passes it the same way. */
 const overJson =
@@ -109,6 +123,62 @@ export interface ExecutionResult {
   output: unknown;
 }
 
+type EndedBadly = (typeof EXECUTION_ENDED_BADLY)[number];
+
+/** The runner wraps a state's error in ExecutionError: the cause names what failed. */
+const errorName = (error: unknown): string => {
+  const cause: unknown = error instanceof Error ? error.cause : undefined;
+  return cause instanceof Error ? cause.name : error instanceof Error ? error.name : 'Error';
+};
+
+const endStatus = (error: unknown): EndedBadly =>
+  error instanceof ExecutionAbortedError
+    ? 'ABORTED'
+    : error instanceof ExecutionTimeoutError
+      ? 'TIMED_OUT'
+      : 'FAILED';
+
+/**
+ * Step Functions' "Execution Status Change" event on the default bus, through the template's rules
+ * for it (RunExecutionEnded → summarize-run), delivered before this resolves.
+ */
+async function publishExecutionEnded(
+  template: CfnTemplate,
+  deps: Deps,
+  execution: {
+    machineLogicalId: string;
+    name: string;
+    input: unknown;
+    startedAt: string;
+    status: EndedBadly;
+  },
+  error: unknown,
+): Promise<void> {
+  const rules = busRulesFromTemplate(template).filter((r) => r.bus === 'default');
+  const bus = new RuleBus({ inner: { publish: async () => {} }, rules, deps, backoffMs: () => 0 });
+  const stateMachineArn = resolveString(template, { Ref: execution.machineLogicalId });
+  const { region, account } = LOCAL_ENV;
+  await bus.defaultBus.publish([
+    {
+      source: EVENT_NAMES.statesSource,
+      detailType: EVENT_NAMES.executionStatusChange,
+      detail: {
+        executionArn: `arn:aws:states:${region}:${account}:execution:${execution.machineLogicalId}:${execution.name}`,
+        stateMachineArn,
+        name: execution.name,
+        status: execution.status,
+        startDate: Date.parse(execution.startedAt),
+        stopDate: deps.clock.now().getTime(),
+        input: JSON.stringify(execution.input),
+        ...(execution.status === 'FAILED' && {
+          error: errorName(error),
+        }),
+      },
+    },
+  ]);
+  await bus.settled();
+}
+
 export async function executeRun(
   template: CfnTemplate,
   deps: Deps,
@@ -123,29 +193,53 @@ export async function executeRun(
     /** `intraday`: the hourly run for event and contract-start anchors (docs/scheduling.md). */
     kind?: 'daily' | 'intraday';
   },
+  /**
+   * `signal` stops the execution as StopExecution does: no state starts after it (test/faults).
+   * `onEvent` sees every entry of the runner's event log (the run-scale bench counts transitions).
+   */
+  control: { signal?: AbortSignal; onEvent?: (event: ExecutionEvent) => void } = {},
 ): Promise<ExecutionResult> {
-  const { definition, taskStates, waitStates } = stateMachineFromTemplate(template);
+  const { logicalId, definition, taskStates, waitStates } = stateMachineFromTemplate(template);
   const handlers = await loadHandlers(template, deps);
   const machine = new StateMachine(definition, { validationOptions: { checkPaths: true, checkArn: false } });
+  // As in the cloud, an execution started for a run is named by the run's id; one started without
+  // (a schedule's firing) gets a name, which SelectRun takes as the run's id.
+  const name = input.runId ?? ulid(deps.clock.now().getTime());
+  const startedAt = deps.clock.now().toISOString();
   const execution = machine.run(input, {
-    // As in the cloud, an execution started for a run is named by the run's id.
-    ...(input.runId && {
-      context: {
-        Execution: { Input: input, Name: input.runId, StartTime: deps.clock.now().toISOString() },
-      },
-    }),
+    context: { Execution: { Input: input, Name: name, StartTime: startedAt } },
     overrides: {
       taskResourceLocalHandlers: handlers,
       waitTimeOverrides: Object.fromEntries(waitStates.map((s) => [s, 0])),
       retryIntervalOverrides: Object.fromEntries(taskStates.map((t) => [t.stateName, 0])),
     },
   });
+  const stop = () => execution.abort();
+  if (control.signal?.aborted) stop();
+  control.signal?.addEventListener('abort', stop, { once: true });
+  const { onEvent } = control;
+  const watching =
+    onEvent &&
+    (async () => {
+      for await (const event of execution.eventLogs) onEvent(event);
+    })();
   try {
-    return { output: await execution.result };
+    const output: unknown = await execution.result;
+    await watching;
+    return { output };
   } catch (e) {
+    const status = endStatus(e);
+    await publishExecutionEnded(
+      template,
+      deps,
+      { machineLogicalId: logicalId, name, input, startedAt, status },
+      e,
+    );
     throw new RunExecutionError(
       `the run's state machine failed: ${e instanceof Error ? e.message : String(e)}`,
       e,
     );
+  } finally {
+    control.signal?.removeEventListener('abort', stop);
   }
 }

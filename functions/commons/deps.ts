@@ -16,6 +16,8 @@ export interface Deps {
   links: { unsubscribeBaseUrl: string; unsubscribeSecret: string };
   /** The table's shared booking schedule (channel send rates, partner throttles); absent in unit tests. */
   rates?: RateSchedule;
+  /** Batches per child execution of a run (plan-run's CHUNK_BATCHES when absent); tests and benches set it. */
+  chunkBatches?: number;
 }
 
 /** Lambda's context, as far as handlers use it. */

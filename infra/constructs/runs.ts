@@ -1,9 +1,12 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
-import type { IEventBus } from 'aws-cdk-lib/aws-events';
+import { type IEventBus, Rule, RuleTargetInput } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import {
+  AwsOwnedEncryptionConfiguration,
   DefinitionBody,
+  DistributedMap,
   Fail,
   type IChainable,
   JitterType,
@@ -22,7 +25,7 @@ import {
 import { EventBridgePutEvents, LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { ENV } from '../../shared/config/env.js';
-import { EVENT_NAMES } from '../../shared/config/events.js';
+import { EVENT_NAMES, EXECUTION_ENDED_BADLY } from '../../shared/config/events.js';
 import { RUN_TIMEOUT_HOURS } from '../../shared/domain/schedule-dates.js';
 import { HouseFunction } from './house-function.js';
 import type { Messaging } from './messaging.js';
@@ -31,7 +34,7 @@ export interface RunsProps {
   table: ITableV2;
   bus: IEventBus;
   messaging: Messaging;
-  /** Batches in flight at once: the Map state's MaxConcurrency. */
+  /** Batches in flight at once in one send chunk: the inner Map's MaxConcurrency. */
   sendConcurrency: number;
   lookbackDays: number;
 }
@@ -40,8 +43,14 @@ export interface RunsProps {
 export const RUN_STATES = {
   selectRun: 'SelectRun',
   planRun: 'PlanRun',
+  /** The Distributed Map over the plan's send chunks: one child execution per chunk. */
   sendBatches: 'SendBatches',
+  /** In a chunk's child execution: the wait for the chunk's send time ... */
   waitForSendTime: 'WaitForSendTime',
+  /** ... the chunk's batch numbers (States.ArrayRange) ... */
+  chunkBatches: 'ChunkBatches',
+  /** ... and the inline Map over them, sendConcurrency at once. */
+  sendChunk: 'SendChunk',
   sendBatch: 'SendBatch',
   /** Catches a batch whose retries are spent, so the Map goes on with the others. */
   batchFailed: 'BatchFailed',
@@ -51,6 +60,13 @@ export const RUN_STATES = {
   markRunFailed: 'MarkRunFailed',
   runFailed: 'RunFailed',
 } as const;
+
+/**
+ * Chunks (child executions) in flight at once: a second chunk starts sending while the first one's
+ * last batches finish, so the batches in flight never drop to a tail; at most 2 × sendConcurrency
+ * send-batch invocations run at once (docs/run-at-scale.md).
+ */
+export const CHUNKS_IN_FLIGHT = 2;
 
 /** Lambda's own transient failures: retried with backoff and full jitter so parallel batches spread out. */
 const LAMBDA_TRANSIENT_ERRORS = [
@@ -62,10 +78,14 @@ const LAMBDA_TRANSIENT_ERRORS = [
 ];
 
 /**
- * One Standard execution per run (DESIGN decision 4): select → plan → Map over send batches (each
- * waits for its send time, then sends) → summarize → RunCompleted on the bus. A failed execution
- * raises the ExecutionsFailed alarm and can be redriven from the failed state; the ledger's
- * conditional writes make the redriven sends exactly-once.
+ * One Standard execution per run (DESIGN decision 4): select → plan → a Distributed Map over the
+ * plan's send chunks (each a child Standard execution: wait for the chunk's send time, then an
+ * inline Map over its ≤ 200 batches) → summarize → RunCompleted on the bus. The parent's history
+ * stays a few dozen events and each child's under ~1,500 whatever the run's size, far inside the
+ * 25,000-event limit (docs/run-at-scale.md). A failed execution raises the ExecutionsFailed alarm
+ * and can be redriven from the failed state; the ledger's conditional writes make the redriven
+ * sends exactly-once. An execution that fails, times out or is stopped outside the definition's
+ * catches marks its run failed through the RunExecutionEnded rule.
  */
 export class Runs extends Construct {
   readonly selectRun: HouseFunction<'select-run'>;
@@ -120,8 +140,32 @@ export class Runs extends Construct {
       // (docs/scheduling.md); Schedules refuses a schedule whose runs could outlast this.
       timeout: Duration.hours(RUN_TIMEOUT_HOURS),
       tracingEnabled: true,
+      // Stated, not defaulted: execution history holds ids and counts, no personal data (docs/security.md).
+      encryptionConfiguration: new AwsOwnedEncryptionConfiguration(),
       // Execution data holds addresses: the log keeps state transitions, not payloads.
       logs: { destination: logs, level: LogLevel.ALL, includeExecutionData: false },
+    });
+    // Outside the catches (a child chunk failed, the run timed out, someone stopped it) the execution
+    // ends without MarkRunFailed: Step Functions' own status event marks the run failed, so the
+    // schedule's catch-up re-runs its dates (docs/run-at-scale.md). The execution's name is the run id.
+    new Rule(this, 'RunExecutionEnded', {
+      description: 'A run execution that failed, timed out or was stopped → its run marked failed',
+      eventPattern: {
+        source: [EVENT_NAMES.statesSource],
+        detailType: [EVENT_NAMES.executionStatusChange],
+        detail: {
+          status: [...EXECUTION_ENDED_BADLY],
+          stateMachineArn: [this.stateMachine.stateMachineArn],
+        },
+      },
+      targets: [
+        new LambdaFunction(this.summarizeRun, {
+          event: RuleTargetInput.fromEventPath('$.detail'),
+          deadLetterQueue: this.summarizeRun.dlq,
+          retryAttempts: 8,
+          maxEventAge: Duration.hours(6),
+        }),
+      ],
     });
   }
 
@@ -169,27 +213,53 @@ export class Runs extends Construct {
     sendBatch.addCatch(
       new Pass(this, RUN_STATES.batchFailed, {
         parameters: {
-          batchId: JsonPath.stringAt('$.batchId'),
+          sendAt: JsonPath.stringAt('$.sendAt'),
+          index: JsonPath.numberAt('$.index'),
           failed: true,
           error: JsonPath.stringAt('$.failure.Error'),
         },
       }),
       { errors: ['States.ALL'], resultPath: '$.failure' },
     );
-    const perBatch = new Wait(this, RUN_STATES.waitForSendTime, {
-      time: WaitTime.timestampPath('$.sendAt'),
-    }).next(sendBatch);
-
-    const sendBatches = new MapState(this, RUN_STATES.sendBatches, {
+    // One chunk's child execution: its batches are `${sendAt}#${first … last}` (plan-run.ts), named
+    // by number so the plan hands over a few hundred bytes per chunk, not an id per batch.
+    const sendChunk = new MapState(this, RUN_STATES.sendChunk, {
       itemsPath: '$.batches',
       itemSelector: {
         runId: JsonPath.stringAt('$.runId'),
-        batchId: JsonPath.stringAt('$$.Map.Item.Value.batchId'),
-        sendAt: JsonPath.stringAt('$$.Map.Item.Value.sendAt'),
+        sendAt: JsonPath.stringAt('$.sendAt'),
+        index: JsonPath.numberAt('$$.Map.Item.Value'),
       },
       maxConcurrency: props.sendConcurrency,
       resultPath: JsonPath.DISCARD,
-    }).itemProcessor(perBatch);
+    }).itemProcessor(sendBatch);
+    const perChunk = new Wait(this, RUN_STATES.waitForSendTime, {
+      time: WaitTime.timestampPath('$.sendAt'),
+    })
+      .next(
+        new Pass(this, RUN_STATES.chunkBatches, {
+          parameters: {
+            runId: JsonPath.stringAt('$.runId'),
+            sendAt: JsonPath.stringAt('$.sendAt'),
+            batches: JsonPath.arrayRange(JsonPath.numberAt('$.first'), JsonPath.numberAt('$.last'), 1),
+          },
+        }),
+      )
+      .next(sendChunk);
+
+    // Standard children: a chunk waits for its send time, up to ~75 h (Express stops at 5 minutes).
+    const sendBatches = new DistributedMap(this, RUN_STATES.sendBatches, {
+      itemsPath: '$.chunks',
+      itemSelector: {
+        runId: JsonPath.stringAt('$.runId'),
+        sendAt: JsonPath.stringAt('$$.Map.Item.Value.sendAt'),
+        first: JsonPath.numberAt('$$.Map.Item.Value.first'),
+        last: JsonPath.numberAt('$$.Map.Item.Value.last'),
+      },
+      mapExecutionType: StateMachineType.STANDARD,
+      maxConcurrency: CHUNKS_IN_FLIGHT,
+      resultPath: JsonPath.DISCARD,
+    }).itemProcessor(perChunk);
 
     const publish = new EventBridgePutEvents(this, RUN_STATES.publishRunCompleted, {
       entries: [
@@ -205,10 +275,13 @@ export class Runs extends Construct {
     });
 
     // One run per firing: a Scheduler retry or replay of a firing that already started a run ends here.
-    const selectRun = invoke(RUN_STATES.selectRun, this.selectRun).addCatch(
-      new Succeed(this, 'FiringAlreadyStarted'),
-      { errors: ['FiringAlreadyStartedError'] },
-    );
+    // The execution's name becomes the run's id (unless the input names one), so Step Functions' own
+    // status events name the run (RunExecutionEnded).
+    const selectRun = invoke(
+      RUN_STATES.selectRun,
+      this.selectRun,
+      TaskInput.fromObject({ input: JsonPath.entirePayload, execution: JsonPath.executionName }),
+    ).addCatch(new Succeed(this, 'FiringAlreadyStarted'), { errors: ['FiringAlreadyStartedError'] });
     // A run that cannot finish is marked failed, so catch-up re-runs its dates (docs/scheduling.md);
     // the execution still fails, for the alarm and the operator.
     const markFailed = invoke(

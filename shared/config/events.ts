@@ -11,4 +11,10 @@ export const EVENT_NAMES = {
   sesSource: 'aws.ses',
   smsSource: 'aws.sms-voice',
   smsDeliveryStatus: 'Text Message Delivery Status Updated',
+  /** Step Functions' own status events, on the default bus (a run execution that ended badly). */
+  statesSource: 'aws.states',
+  executionStatusChange: 'Step Functions Execution Status Change',
 } as const;
+
+/** The execution statuses after which a run that did not finish must be marked failed. */
+export const EXECUTION_ENDED_BADLY = ['FAILED', 'TIMED_OUT', 'ABORTED'] as const;

@@ -359,6 +359,9 @@ describe('cdk-nag AwsSolutions', () => {
         'AwsSolutions-COG4',
         expect.stringMatching(/^AwsSolutions-IAM5\[Resource::.*:secret:touchpoint\/test\/partners\/\*\]$/),
         expect.stringMatching(/^AwsSolutions-IAM5\[Resource::.*:execution:<RunsRunMachine\w+\.Name>:\*\]$/),
+        // The run's Distributed Map on its own child executions (infra/nag.ts): Describe/Stop, and Redrive.
+        expect.stringMatching(/^AwsSolutions-IAM5\[Resource::.*:execution:\{"Fn::Select".*\}:\*\]$/),
+        expect.stringMatching(/^AwsSolutions-IAM5\[Resource::.*:execution:\{"Fn::Select".*\}\/\*:\*\]$/),
       ];
       // Without WAF the stage's missing WebACL is acknowledged; with it, there is nothing to acknowledge.
       if (label === 'defaults') expected.push('AwsSolutions-APIG3');

@@ -57,9 +57,13 @@ describe('run task timeouts', () => {
     Object.assign(definition.States, { SelectRun: { ...selectRun, TimeoutSeconds: 1 } });
     const runner = new StateMachine(definition, { validationOptions: { checkArn: false } });
     const never = () => new Promise<never>(() => {});
+    // As every execution has, a name (SelectRun receives it).
     const execution = runner.run(
       { date: '2026-11-26' },
-      { overrides: { taskResourceLocalHandlers: { SelectRun: never } } },
+      {
+        context: { Execution: { Name: 'run-1' } },
+        overrides: { taskResourceLocalHandlers: { SelectRun: never } },
+      },
     );
     await expect(execution.result).rejects.toMatchObject({ cause: { name: 'States.Timeout' } });
   });
@@ -73,10 +77,11 @@ describe('PublishRunCompleted, locally', () => {
     const execution = runner.run(
       { date: '2026-11-26' },
       {
+        context: { Execution: { Name: 'run-1' } },
         overrides: {
           taskResourceLocalHandlers: {
             SelectRun: () => ({ runId: 'run-1', date: '2026-11-26' }),
-            PlanRun: () => ({ runId: 'run-1', batches: [] }),
+            PlanRun: () => ({ runId: 'run-1', chunks: [] }),
             SendBatch: () => ({}),
             SummarizeRun: () => summary,
             PublishRunCompleted: (input: unknown) => {

@@ -1,6 +1,11 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CONTRACT_INDEX_ATTRS, EVENT_INDEX_ATTRS, index } from '../../shared/store/keys.js';
+import {
+  CONTRACT_INDEX_ATTRS,
+  EVENT_INDEX_ATTRS,
+  index,
+  PROFILE_INDEX_ATTRS,
+} from '../../shared/store/keys.js';
 import { resourcesOfType, SYNTH_TIMEOUT_MS, synthTemplate, TEST_CONTEXT } from './synth-helper.js';
 
 // What the synthesized template promises, asserted resource by resource (no snapshots).
@@ -40,7 +45,11 @@ describe('store', () => {
     expect(projections.get(index.byContractEnd)).toEqual(include(CONTRACT_INDEX_ATTRS));
     expect(projections.get(index.byContractStart)).toEqual(include(CONTRACT_INDEX_ATTRS));
     expect(projections.get(index.byEventDay)).toEqual(include(EVENT_INDEX_ATTRS));
-    for (const name of [index.byLastActivity, index.byBirthday, index.byCampaign, index.byChannelDay]) {
+    // The customer day indexes carry the profile document: a day's profiles are read by the Query,
+    // billed by their bytes, not by a BatchGet at 4 KB each.
+    expect(projections.get(index.byLastActivityProfile)).toEqual(include(PROFILE_INDEX_ATTRS));
+    expect(projections.get(index.byBirthdayProfile)).toEqual(include(PROFILE_INDEX_ATTRS));
+    for (const name of [index.byCampaign, index.byChannelDay]) {
       expect(projections.get(name)).toEqual({ ProjectionType: 'KEYS_ONLY' });
     }
   });
@@ -130,31 +139,53 @@ describe('run state machine', () => {
     return JSON.parse(parts.map((p) => (typeof p === 'string' ? p : 'TOKEN')).join(''));
   };
 
-  it('runs the named states in order, with the Map bounded by sendConcurrency', () => {
+  it('runs the named states in order: a Distributed Map over send chunks, each chunk a Standard child with its batches bounded by sendConcurrency', () => {
     const asl = definition();
     expect(asl.StartAt).toBe('SelectRun');
-    expect(asl.States.SelectRun.Next).toBe('PlanRun');
+    // The execution's name goes to SelectRun with its input: the run takes it as its id.
+    expect(asl.States.SelectRun).toMatchObject({
+      Next: 'PlanRun',
+      Parameters: { 'input.$': '$', 'execution.$': '$$.Execution.Name' },
+    });
     expect(asl.States.PlanRun.Next).toBe('SendBatches');
     const map = asl.States.SendBatches;
     expect(map).toMatchObject({
       Type: 'Map',
-      ItemsPath: '$.batches',
-      MaxConcurrency: Number(TEST_CONTEXT.sendConcurrency),
+      ItemsPath: '$.chunks',
+      MaxConcurrency: 2,
       ResultPath: null,
       Next: 'SummarizeRun',
       ItemSelector: {
         'runId.$': '$.runId',
-        'batchId.$': '$$.Map.Item.Value.batchId',
         'sendAt.$': '$$.Map.Item.Value.sendAt',
+        'first.$': '$$.Map.Item.Value.first',
+        'last.$': '$$.Map.Item.Value.last',
       },
     });
+    // Children are Standard executions: a chunk waits for its send time (up to ~75 h).
+    expect(map.ItemProcessor.ProcessorConfig).toEqual({ Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' });
     expect(map.ItemProcessor.StartAt).toBe('WaitForSendTime');
     expect(map.ItemProcessor.States.WaitForSendTime).toMatchObject({
       Type: 'Wait',
       TimestampPath: '$.sendAt',
-      Next: 'SendBatch',
+      Next: 'ChunkBatches',
     });
-    expect(map.ItemProcessor.States.SendBatch.End).toBe(true);
+    expect(map.ItemProcessor.States.ChunkBatches).toMatchObject({
+      Type: 'Pass',
+      Parameters: { 'batches.$': 'States.ArrayRange($.first, $.last, 1)' },
+      Next: 'SendChunk',
+    });
+    const chunk = map.ItemProcessor.States.SendChunk;
+    expect(chunk).toMatchObject({
+      Type: 'Map',
+      ItemsPath: '$.batches',
+      MaxConcurrency: Number(TEST_CONTEXT.sendConcurrency),
+      ResultPath: null,
+      End: true,
+      ItemSelector: { 'runId.$': '$.runId', 'sendAt.$': '$.sendAt', 'index.$': '$$.Map.Item.Value' },
+    });
+    expect(chunk.ItemProcessor.ProcessorConfig).toEqual({ Mode: 'INLINE' });
+    expect(chunk.ItemProcessor.States.SendBatch.End).toBe(true);
     expect(asl.States.SummarizeRun).toMatchObject({
       Parameters: { 'runId.$': '$.runId' },
       Next: 'PublishRunCompleted',
@@ -165,13 +196,38 @@ describe('run state machine', () => {
     });
   });
 
+  it('marks the run failed when its execution fails, times out or is stopped outside the catches (Step Functions status events → summarize-run, with a DLQ)', () => {
+    const [[machineId] = ['']] = resourcesOfType(template, 'AWS::StepFunctions::StateMachine');
+    const [[summarizeId] = ['']] = Object.entries(
+      template.findResources('AWS::Lambda::Function', {
+        Metadata: { 'touchpoint:entry': 'functions/summarize-run.ts' },
+      }),
+    );
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventBusName: Match.absent(),
+      EventPattern: {
+        source: ['aws.states'],
+        'detail-type': ['Step Functions Execution Status Change'],
+        detail: { status: ['FAILED', 'TIMED_OUT', 'ABORTED'], stateMachineArn: [{ Ref: machineId }] },
+      },
+      Targets: [
+        Match.objectLike({
+          Arn: { 'Fn::GetAtt': [summarizeId, 'Arn'] },
+          InputPath: '$.detail',
+          DeadLetterConfig: { Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('SummarizeRunFnDlq'), 'Arn'] } },
+          RetryPolicy: Match.objectLike({ MaximumRetryAttempts: 8 }),
+        }),
+      ],
+    });
+  });
+
   it('retries Lambda failures with jittered backoff, and SendBatch task failures twice more', () => {
     const asl = definition();
     const tasks = {
       SelectRun: asl.States.SelectRun,
       PlanRun: asl.States.PlanRun,
       SummarizeRun: asl.States.SummarizeRun,
-      SendBatch: asl.States.SendBatches.ItemProcessor.States.SendBatch,
+      SendBatch: asl.States.SendBatches.ItemProcessor.States.SendChunk.ItemProcessor.States.SendBatch,
     };
     for (const task of Object.values(tasks)) {
       expect(task.Retry[0]).toMatchObject({
@@ -187,7 +243,7 @@ describe('run state machine', () => {
   });
 
   it('catches a batch that still fails after its retries, so the Map goes on with the other batches', () => {
-    const states = definition().States.SendBatches.ItemProcessor.States;
+    const states = definition().States.SendBatches.ItemProcessor.States.SendChunk.ItemProcessor.States;
     expect(states.SendBatch.Catch).toEqual([
       { ErrorEquals: ['States.ALL'], ResultPath: '$.failure', Next: 'BatchFailed' },
     ]);
@@ -196,7 +252,7 @@ describe('run state machine', () => {
 
   it('retries a batch that stopped before its timeout at once, before the generic task-failure retrier', () => {
     const retry: { ErrorEquals: string[] }[] =
-      definition().States.SendBatches.ItemProcessor.States.SendBatch.Retry;
+      definition().States.SendBatches.ItemProcessor.States.SendChunk.ItemProcessor.States.SendBatch.Retry;
     const errors = retry.map((r) => r.ErrorEquals);
     const outOfTime = errors.findIndex((e) => e.includes('BatchOutOfTimeError'));
     expect(outOfTime).toBeGreaterThanOrEqual(0);

@@ -1,6 +1,7 @@
 // PlanRun: plans the day, records every suppressed touch in the ledger with its reason, and stores
-// the planned touches as batches grouped by send time. Only batch references go back to the state
-// machine, so a run of any size stays under Step Functions' payload limit.
+// the planned touches as batches grouped by send time. Only send chunks (a send time and a range of
+// batch numbers) go back to the state machine, so a run of any size stays under Step Functions'
+// payload limit (docs/run-at-scale.md).
 import { chunkByJsonSize, MAX_RUN_ITEM_TOUCH_BYTES } from '../../domain/limits.js';
 import { type PlannedTouch, touchKeyString } from '../../domain/touch.js';
 import type { Clock } from '../../ports/clock.js';
@@ -11,14 +12,18 @@ import type { PlanStores } from '../plan-day.js';
 import { planDayTouches } from '../plan-day.js';
 import { type ExposureStores, recordExposures } from '../results/attribute.js';
 import { planIntradayTouches } from './intraday.js';
+import { batchIdOf, type SendChunk, sendChunksOf } from './send-chunks.js';
 import type { StartedRun } from './start-run.js';
 
 export const BATCH_SIZE = 50;
+export { batchIdOf, CHUNK_BATCHES, type SendChunk, sendChunksOf } from './send-chunks.js';
 
 export interface PlannedRun {
   runId: string;
   date: string;
   batches: { batchId: string; sendAt: string }[];
+  /** The batches as chunks for the state machine, in send-time order. */
+  chunks: SendChunk[];
   planned: number;
   suppressed: number;
 }
@@ -42,7 +47,7 @@ export function batchesOf(
   const batches: RunBatch[] = [];
   for (const sendAt of [...bySendAt.keys()].sort()) {
     chunkByJsonSize(bySendAt.get(sendAt) ?? [], size, maxBytes).forEach((touches, i) => {
-      batches.push({ runId, batchId: `${sendAt}#${String(i).padStart(4, '0')}`, sendAt, touches });
+      batches.push({ runId, batchId: batchIdOf(sendAt, i), sendAt, touches });
     });
   }
   return batches;
@@ -105,6 +110,7 @@ export async function carryHeldForReview(
 export async function planRun(
   deps: { store: PlanStores & Pick<Stores, 'runs'> & ExposureStores; clock: Clock },
   run: StartedRun,
+  options: { chunkBatches?: number } = {},
 ): Promise<PlannedRun> {
   const { store, clock } = deps;
   const { intraday } = run;
@@ -131,6 +137,7 @@ export async function planRun(
     runId: run.runId,
     date: run.date,
     batches: batches.map((b) => ({ batchId: b.batchId, sendAt: b.sendAt })),
+    chunks: sendChunksOf(batches, options.chunkBatches),
     planned: planned.length,
     suppressed: suppressed.length,
   };
