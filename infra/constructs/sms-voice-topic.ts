@@ -6,14 +6,18 @@ import type { Construct } from 'constructs';
 
 /** End User Messaging's service principal: SMS events and the two-way channel publish as it. */
 export const SMS_VOICE = 'sms-voice.amazonaws.com';
+/** CloudWatch's service principal: alarm actions publish as it. */
+export const CLOUDWATCH = 'cloudwatch.amazonaws.com';
 
 /**
- * An SNS topic End User Messaging of this account may publish to (SMS delivery events, inbound
- * SMS): TLS only, encrypted with a rotated key of its own, since an AWS-managed SNS key cannot be
- * granted to a service. `<id>Key` and `<id>` in `scope`.
+ * An SNS topic an AWS service of this account publishes to (End User Messaging's SMS events and
+ * inbound SMS, CloudWatch's alarms): TLS only, encrypted with a rotated key of its own that the
+ * service may use. Not the AWS-managed `alias/aws/sns`: its key policy cannot be granted to a
+ * service, so every publish would fail on KMS and nothing would say so (docs/security.md).
+ * `<id>Key` and `<id>` in `scope`.
  */
-export function smsVoiceTopic(scope: Construct, id: string, displayName: string): Topic {
-  const fromSmsVoice = { StringEquals: { 'aws:SourceAccount': Stack.of(scope).account } };
+export function serviceTopic(scope: Construct, id: string, displayName: string, service: string): Topic {
+  const fromThisAccount = { StringEquals: { 'aws:SourceAccount': Stack.of(scope).account } };
   const key = new Key(scope, `${id}Key`, {
     description: `Touchpoint: ${displayName}`,
     enableKeyRotation: true,
@@ -21,10 +25,10 @@ export function smsVoiceTopic(scope: Construct, id: string, displayName: string)
   });
   key.addToResourcePolicy(
     new PolicyStatement({
-      principals: [new ServicePrincipal(SMS_VOICE)],
+      principals: [new ServicePrincipal(service)],
       actions: ['kms:GenerateDataKey*', 'kms:Decrypt'],
       resources: ['*'],
-      conditions: fromSmsVoice,
+      conditions: fromThisAccount,
     }),
   );
   const topic = new Topic(scope, id, {
@@ -34,11 +38,16 @@ export function smsVoiceTopic(scope: Construct, id: string, displayName: string)
   });
   topic.addToResourcePolicy(
     new PolicyStatement({
-      principals: [new ServicePrincipal(SMS_VOICE)],
+      principals: [new ServicePrincipal(service)],
       actions: ['sns:Publish'],
       resources: [topic.topicArn],
-      conditions: fromSmsVoice,
+      conditions: fromThisAccount,
     }),
   );
   return topic;
+}
+
+/** A topic End User Messaging of this account may publish to (SMS delivery events, inbound SMS). */
+export function smsVoiceTopic(scope: Construct, id: string, displayName: string): Topic {
+  return serviceTopic(scope, id, displayName, SMS_VOICE);
 }
