@@ -8,6 +8,7 @@ import { PinpointSMSVoiceV2Client } from '@aws-sdk/client-pinpoint-sms-voice-v2'
 import * as z from 'zod';
 import { EndUserMessagingSmsSender } from '../shared/channels/sms.js';
 import { parseEnv } from '../shared/config/env.js';
+import { inSaneYears } from '../shared/domain/limits.js';
 import { createLog, type Log } from '../shared/observability/log.js';
 import { metricService } from '../shared/observability/metric-names.js';
 import type { SmsSender } from '../shared/ports/channels.js';
@@ -36,17 +37,24 @@ const jsonOrText = (body: string): unknown => {
   }
 };
 
+/**
+ * The SNS publish time, when it is an instant the store keeps (1900–2100, shared/domain/limits.ts);
+ * else undefined, and the use case takes the time of receipt: a consent change or an event at year
+ * 0001 would be refused, and the invocation retried into the DLQ for a message it could record.
+ */
+const arrivedAt = (timestamp: string): string | undefined => {
+  const at = new Date(timestamp);
+  if (Number.isNaN(at.getTime())) return undefined;
+  const iso = at.toISOString();
+  return inSaneYears(iso) ? iso : undefined;
+};
+
 export const createHandler =
   (deps: ReceiveSmsDeps, log: Log = createLog(metricService('inbound-sms'))) =>
   async (event: unknown) => {
     const outcomes: string[] = [];
     for (const { Sns } of snsEvent.parse(event).Records) {
-      const at = new Date(Sns.Timestamp);
-      const result = await receiveSms(
-        deps,
-        jsonOrText(Sns.Message),
-        Number.isNaN(at.getTime()) ? undefined : at.toISOString(),
-      );
+      const result = await receiveSms(deps, jsonOrText(Sns.Message), arrivedAt(Sns.Timestamp));
       if (!result.ok) {
         // Paths and messages only: the body may hold anything a phone (or a forger) sent.
         log.warn('inbound SMS refused', { snsMessageId: Sns.MessageId, issues: result.issues });

@@ -4,6 +4,7 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import { opsAuth } from '../auth.js';
+import { refuseNonUtf8 } from '../body-encoding.js';
 import { refuseDeepJson } from '../body-nesting.js';
 import type { ApiDeps } from '../deps.js';
 import { PROBLEM_TYPES, problem } from '../problem.js';
@@ -47,7 +48,9 @@ export function opsRoutes(deps: ApiDeps): OpenAPIHono {
         }),
     }),
   );
-  // Then, still before any route parses it, a JSON body nested beyond any document is refused.
+  // Then, still before any route parses it, a body that is not UTF-8, or JSON nested beyond any
+  // document, is refused.
+  app.use('/v1/*', refuseNonUtf8());
   app.use('/v1/*', refuseDeepJson());
   for (const part of [
     campaignRoutes,

@@ -33,8 +33,10 @@ function secure(c: Context): void {
   );
 }
 
+type Form = Record<string, string | File | (string | File)[]>;
+
 /** The page's choice, or one-click when the body names none (RFC 8058's `List-Unsubscribe=One-Click`). */
-function actionOf(form: Record<string, string | File | (string | File)[]>): PreferenceAction | undefined {
+function actionOf(form: Form): PreferenceAction | undefined {
   const one = (v: unknown) => (typeof v === 'string' ? v : undefined);
   const raw = form.action;
   const action = Array.isArray(raw) ? undefined : one(raw);
@@ -46,6 +48,21 @@ function actionOf(form: Record<string, string | File | (string | File)[]>): Pref
   if (list.length > MAX_FORM_TOPICS || list.some((t) => t === undefined || t.length > MAX_ID_BYTES))
     return undefined;
   return { kind: 'topics', subscribed: list.filter((t): t is string => t !== undefined) };
+}
+
+/**
+ * The POST's form, empty for another content type; undefined when the body does not parse as the
+ * type it claims (multipart without a boundary, or not multipart at all), which parseBody throws on.
+ */
+async function formOf(c: Context): Promise<Form | undefined> {
+  const type = c.req.header('content-type') ?? '';
+  if (!type.startsWith('application/x-www-form-urlencoded') && !type.startsWith('multipart/form-data'))
+    return {};
+  try {
+    return await c.req.parseBody({ all: true });
+  } catch {
+    return undefined;
+  }
 }
 
 export function unsubscribeRoutes(deps: {
@@ -72,11 +89,8 @@ export function unsubscribeRoutes(deps: {
     bodyLimit({ maxSize: MAX_FORM_BYTES, onError: (c) => c.text('request body too large', 413) }),
     async (c) => {
       secure(c);
-      const type = c.req.header('content-type') ?? '';
-      const form =
-        type.startsWith('application/x-www-form-urlencoded') || type.startsWith('multipart/form-data')
-          ? await c.req.parseBody({ all: true })
-          : {};
+      const form = await formOf(c);
+      if (!form) return c.text('unreadable form: nothing changed', 400);
       const action = actionOf(form);
       if (!action) return c.text('unknown choice: nothing changed', 400);
       const out = await changePreferences(prefs(), c.req.param('token'), action);

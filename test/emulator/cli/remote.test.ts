@@ -109,6 +109,44 @@ describe('touchpoint --api', () => {
     expect(okOne.status).toBe(404);
   });
 
+  it('refuses an import file that is not UTF-8 (NDJSON and CSV) with exit 1 naming the line, and stores nothing, instead of storing U+FFFD', async () => {
+    const latin1 = (before: string, after: string) =>
+      Buffer.concat([Buffer.from(before), Buffer.from([0xe9]), Buffer.from(after)]);
+    const ndjson = join(work, 'latin1.ndjson');
+    writeFileSync(
+      ndjson,
+      latin1(
+        '{"id":"enc-1","name":"Ok","locale":"en-US","timeZone":"UTC","monthlyValue":1,"consent":{"email":true,"sms":false}}\n{"id":"enc-2","name":"Ren',
+        '","locale":"en-US","timeZone":"UTC","monthlyValue":1,"consent":{"email":true,"sms":false}}\n',
+      ),
+    );
+    const csv = join(work, 'latin1.csv');
+    writeFileSync(
+      csv,
+      latin1(
+        'id,name,locale,timeZone,monthlyValue,consent.email,consent.sms\nenc-3,Ren',
+        ',en-US,UTC,1,true,false\n',
+      ),
+    );
+    const [fromNdjson, fromCsv] = await Promise.all([
+      remote(['import', 'customers', ndjson, '--json']),
+      remote(['import', 'customers', csv, '--json']),
+    ]);
+    expect([fromNdjson.code, fromCsv.code]).toEqual([1, 1]);
+    expect(refusal.parse(json(fromNdjson)).errors).toEqual([
+      { line: 2, path: '', message: expect.stringContaining('not UTF-8') },
+    ]);
+    expect(refusal.parse(json(fromCsv)).errors).toEqual([
+      { line: 2, path: '', message: expect.stringContaining('not UTF-8') },
+    ]);
+    for (const id of ['enc-1', 'enc-2', 'enc-3']) {
+      const res = await fetch(`${apiUrl}/v1/customers/${id}`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      expect(res.status, id).toBe(404);
+    }
+  });
+
   it('loads the worked example, then plan, run and deliveries print what embedded prints', async () => {
     expect((await remote(['settings', 'apply', join(EXAMPLES, 'settings.json')])).code).toBe(0);
     for (const kind of ['customers', 'contracts', 'events']) {

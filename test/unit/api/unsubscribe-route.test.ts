@@ -71,6 +71,20 @@ describe('one-click unsubscribe', () => {
     expect((await store.customers.getCustomer('c1'))?.consent).toEqual({ email: true, sms: true });
     expect(await store.consent.consentHistory('c1')).toEqual([]);
   });
+
+  it('refuses a POST whose multipart body cannot be read (no boundary, or not multipart) with 400, not 500, and changes nothing', async () => {
+    const { store, app, path } = await setup();
+    for (const type of ['multipart/form-data', 'multipart/form-data; boundary=x']) {
+      const res = await app.request(path, {
+        method: 'POST',
+        headers: { 'content-type': type },
+        body: 'List-Unsubscribe=One-Click',
+      });
+      expect(res.status, type).toBe(400);
+    }
+    expect((await store.customers.getCustomer('c1'))?.consent).toEqual({ email: true, sms: true });
+    expect(await store.consent.consentHistory('c1')).toEqual([]);
+  });
 });
 
 describe('preference page', () => {

@@ -101,6 +101,23 @@ describe('inbound-sms handler', () => {
     expect((await store.customers.getCustomer('c1'))?.consent.sms).toBe(true);
   });
 
+  it('takes a STOP or a reply whose SNS timestamp is outside 1900–2100 at the time of receipt, instead of failing the invocation on it', async () => {
+    for (const stamp of ['0001-01-01T00:00:00Z', '+275760-09-13T00:00:00.000Z', '2101-01-01T00:00:00Z']) {
+      const { store, handle } = setup();
+      await store.documents.putCustomers([customer('c1', { phone: FROM })]);
+      const at = (event: unknown) =>
+        JSON.parse(JSON.stringify(event).replace('"2026-12-01T02:00:00.000Z"', JSON.stringify(stamp)));
+      expect(await handle(at(sampleWith('Stop', 'in-stop'))), stamp).toEqual({ outcomes: ['opt-out'] });
+      expect(await handle(at(SAMPLE)), stamp).toEqual({ outcomes: ['reply'] });
+      expect([...store.documents.events.values()].map((e) => e.occurredAt)).toEqual([
+        '2026-12-01T02:00:05.000Z',
+      ]);
+      expect((await store.consent.consentHistory('c1')).map((c) => c.at)).toEqual([
+        '2026-12-01T02:00:05.000Z',
+      ]);
+    }
+  });
+
   it('fails the invocation on an event that is not from SNS (Lambda retries it, then the DLQ)', async () => {
     const { handle } = setup();
     await expect(handle({ detail: {} })).rejects.toThrow();
