@@ -50,7 +50,7 @@ export class TouchpointStack extends Stack {
       sandbox: settings.sandbox,
     });
     this.secrets = new AppSecrets(this, 'Secrets');
-    this.store = new Store(this, 'Store');
+    this.store = new Store(this, 'Store', { dayIndexMigration: settings.dayIndexMigration });
     const { table } = this.store;
 
     this.messaging = new Messaging(this, 'Messaging', {
@@ -128,6 +128,7 @@ export class TouchpointStack extends Stack {
     };
     this.observability = new Observability(this, 'Observability', {
       stateMachine: this.runs.stateMachine,
+      importMachine: this.uploads.stateMachine,
       functions: fns,
       deadLetterQueues: {
         Schedule: this.schedules.dlq,

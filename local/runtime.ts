@@ -15,7 +15,7 @@ import type { EmailSender, SmsSender } from '../shared/ports/channels.js';
 import { systemClock } from '../shared/ports/clock.js';
 import { RateScheduleRows } from '../shared/store/rate-budget.js';
 import { dynamoStores } from '../shared/store/stores.js';
-import { Table } from '../shared/store/table.js';
+import { type BulkWrites, Table } from '../shared/store/table.js';
 import { type CfnTemplate, ensureTables } from './assembly-tables.js';
 import { DLQ_FILE } from './bus-dlq.js';
 import {
@@ -44,6 +44,9 @@ export const LOCAL_AWS = {
 } as const;
 
 export const LOCAL_SENDER = 'outreach@touchpoint.local';
+
+/** How the embedded stack writes in bulk to its disk-backed DynamoDB Local (docs/imports-at-scale.md). */
+export const LOCAL_BULK_WRITES = 'transactions' satisfies BulkWrites;
 export const LOCAL_SMS_ORIGINATOR = '+15555550100';
 
 export interface OpenOptions {
@@ -115,7 +118,13 @@ export async function openEmbedded(opts: OpenOptions): Promise<Embedded> {
     const tableName = [...tables.values()][0];
     if (!tableName) throw new Error('the synthesized template has no DynamoDB table');
     const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
-    const store = dynamoStores({ client: doc, tableName });
+    // The data dir's disk-backed DynamoDB Local commits a transaction per item of a BatchWriteItem:
+    // bulk writes go as transactions there (table.ts); a given endpoint (tests) keeps the cloud's.
+    const store = dynamoStores({
+      client: doc,
+      tableName,
+      bulkWrites: opts.ddbEndpoint ? 'batch' : LOCAL_BULK_WRITES,
+    });
 
     const info: RuntimeInfo = { pid: process.pid, ddbEndpoint, ...(owner && { ...owner, pid: owner.pid }) };
     let email: EmailSender = unavailable('the local SES server');

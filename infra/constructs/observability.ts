@@ -10,9 +10,8 @@ import {
   TreatMissingData,
 } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
-import { Alias } from 'aws-cdk-lib/aws-kms';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
-import { Topic } from 'aws-cdk-lib/aws-sns';
+import type { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
@@ -24,12 +23,15 @@ import {
   METRICS_NAMESPACE,
   metricService,
 } from '../../shared/observability/metric-names.js';
+import { CLOUDWATCH, serviceTopic } from './sms-voice-topic.js';
 
 /** The channels touches go out on: one alarm and one line each. */
 const CHANNELS = ['email', 'sms'] as const;
 
 export interface ObservabilityProps {
   stateMachine: IStateMachine;
+  /** The chunked import (docs/imports-at-scale.md): a failed execution alarms like a failed run. */
+  importMachine?: IStateMachine;
   /** Functions whose errors alarm, by a short label. */
   functions: Record<string, IFunction>;
   /** Dead-letter queues whose depth alarms, by a short label. */
@@ -42,7 +44,7 @@ export interface ObservabilityProps {
 /**
  * Alarms that each mean "something needs a person": a run failed or timed out (redrive it), a
  * function keeps erroring, or messages sit in a DLQ (an event or a start was dropped; redrive it).
- * All notify one encrypted topic.
+ * All notify one topic, encrypted with a key CloudWatch may use.
  */
 export class Observability extends Construct {
   readonly alarmTopic: Topic;
@@ -51,10 +53,8 @@ export class Observability extends Construct {
 
   constructor(scope: Construct, id: string, props: ObservabilityProps) {
     super(scope, id);
-    this.alarmTopic = new Topic(this, 'AlarmTopic', {
-      enforceSSL: true,
-      masterKey: Alias.fromAliasName(this, 'SnsKey', 'alias/aws/sns'),
-    });
+    // A key CloudWatch may use: with the AWS-managed alias/aws/sns no alarm would ever be delivered.
+    this.alarmTopic = serviceTopic(this, 'AlarmTopic', 'alarms', CLOUDWATCH);
     if (props.alarmEmail !== undefined)
       this.alarmTopic.addSubscription(new EmailSubscription(props.alarmEmail));
     const action = new SnsAction(this.alarmTopic);
@@ -75,6 +75,18 @@ export class Observability extends Construct {
     const period = Duration.minutes(5);
     const sm = props.stateMachine;
     alarm('RunFailed', sm.metricFailed({ period }), 'A run execution failed: inspect it and redrive it.');
+    if (props.importMachine) {
+      const im = props.importMachine;
+      alarm(
+        'ImportFailed',
+        new MathExpression({
+          expression: 'failed + timedOut',
+          usingMetrics: { failed: im.metricFailed({ period }), timedOut: im.metricTimedOut({ period }) },
+          period,
+        }),
+        'A chunked import execution failed or timed out: its job says why; import the same file again.',
+      );
+    }
     alarm(
       'RunTimedOut',
       sm.metricTimedOut({ period }),

@@ -48,6 +48,8 @@ export const ENV = {
   maxBodyBytes: 'MAX_BODY_BYTES',
   /** The upload bucket (the API presigns into it, the importer reads from it). */
   importBucket: 'IMPORT_BUCKET',
+  /** The chunked import's state machine, which the importer starts for uploads too large for itself. */
+  importMachineArn: 'IMPORT_MACHINE_ARN',
 } as const;
 
 /** The largest request body the API takes inline (256 KiB), local and cloud; larger imports go through an upload. */
@@ -116,7 +118,7 @@ export const FUNCTION_ENVS = {
   'summarize-run': z.object({ ...common, ...table }),
   'ingest-event': z.object({ ...common, ...table }),
   'delivery-events': z.object({ ...common, ...table }),
-  'import-upload': z.object({ ...common, ...table }),
+  'import-upload': z.object({ ...common, ...table, [ENV.importMachineArn]: name.optional() }),
   // Two-way SMS: finds the sender, records consent and events, answers keywords.
   'inbound-sms': z.object({ ...common, ...table, ...sms }),
   api: z.object({

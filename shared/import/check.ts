@@ -86,6 +86,11 @@ export interface CheckOptions {
   maxErrors: number;
   onProgress?: ((p: ImportProgress) => void) | undefined;
   signal?: AbortSignal | undefined;
+  /**
+   * Each document's id and line, instead of refusing duplicates here: a part of a file read on its
+   * own cannot see the other parts, so duplicates are found across all of them afterwards.
+   */
+  onId?: ((id: string, line: number) => void) | undefined;
 }
 
 /** Validates every line; returns how many documents were read and the problems found. */
@@ -106,8 +111,13 @@ export async function checkAll(
     }
     count++;
     const { line, value } = item;
-    const duplicate = ids.check(rawId(value), line);
-    if (duplicate) log.add(duplicate);
+    if (opts.onId) {
+      const id = IdRegistry.keyOf(rawId(value));
+      if (id !== undefined) opts.onId(id, line);
+    } else {
+      const duplicate = ids.check(rawId(value), line);
+      if (duplicate) log.add(duplicate);
+    }
     const result = validateDocument(kind, value, line);
     if (!result.ok) {
       for (const error of result.errors) log.add(error);

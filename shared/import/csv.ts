@@ -29,11 +29,11 @@ type State = 'fieldStart' | 'unquoted' | 'quoted' | 'quoteInQuoted' | 'skipLine'
  * After a syntax error the rest of that line is dropped and reading goes on; an unclosed quote at the
  * end, or a record over MAX_RECORD_CHARS, is fatal (nothing after it can be trusted).
  */
-export async function* csvRecords(chunks: AsyncIterable<string>): AsyncGenerator<CsvItem> {
+export async function* csvRecords(chunks: AsyncIterable<string>, firstLine = 1): AsyncGenerator<CsvItem> {
   let state: State = 'fieldStart';
-  let line = 1;
+  let line = firstLine;
   let afterCR = false;
-  let recordLine = 1;
+  let recordLine = firstLine;
   let recordChars = 0;
   let field = '';
   let fields: string[] = [];

@@ -1,16 +1,19 @@
 // File-level failures, as opposed to bad lines (which are LineErrors in a refused result).
 
-export type ImportSourceProblem = 'unreadable' | 'unsupported-format' | 'changed-during-import';
+export type ImportSourceProblem = 'unreadable' | 'unsupported-format' | 'changed-during-import' | 'not-utf8';
 
-/** The input as a whole cannot be imported: it cannot be read, its format is not accepted for the kind, or it changed between the two passes. */
+/** The input as a whole cannot be imported: it cannot be read, is not UTF-8, its format is not accepted for the kind, or it changed between the two passes. */
 export class ImportSourceError extends Error {
   override readonly name = 'ImportSourceError';
+  /** The line the problem is on, when it is on one (not-utf8). */
+  readonly line: number | undefined;
   constructor(
     readonly problem: ImportSourceProblem,
     message: string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; line?: number },
   ) {
     super(message, options);
+    this.line = options?.line;
   }
 }
 

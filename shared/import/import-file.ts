@@ -7,8 +7,9 @@
 // held in memory; an upload is a private file written once (locally) or an S3 object pinned by its
 // ETag (run-import.ts). So bad input stores nothing, and what is stored is exactly what was validated.
 //
-// A failure in pass 2 (the store fails, the process dies, the time runs out) leaves a prefix of the
-// validated documents stored, and importing the same input again completes it: customers and
+// A failure in pass 2 (the store fails, the process dies, the time runs out) leaves part of the
+// validated documents stored (a prefix, but for the batches that were in flight: customers are
+// written a few batches at once), and importing the same input again completes it: customers and
 // contracts are upserts by id, events are inserted if absent by id, and the store finishes an
 // event's follow-ups (activity, references) even when its row was written by the failed attempt.
 // The end state is exactly that of one clean import (ImportIncompleteError says how far it got).
@@ -29,6 +30,12 @@ export type { ImportProgress, ImportStore } from './check.js';
 export { ImportIncompleteError, ImportSourceError } from './errors.js';
 export type { ImportFormat } from './parse.js';
 export type { DocumentKind, LineError } from './validate.js';
+
+/**
+ * Customers' batches written at once. Each batch is already 20 BatchWriteItem calls, 4 in parallel
+ * (table.ts); 4 batches keep DynamoDB Local (2 cores) busy while this process parses the next lines.
+ */
+export const WRITE_CONCURRENCY = 4;
 
 export type ImportResult =
   | {
@@ -57,6 +64,12 @@ export type ImportResult =
 export interface ImportOptions {
   /** Documents per write call (default 500). Events' customer lookups use the same batch size. */
   batchSize?: number;
+  /**
+   * Customers' write calls in flight at once (default WRITE_CONCURRENCY). Contracts and events are
+   * written one batch at a time: their follow-ups (attribution, a customer's activity) read what an
+   * earlier batch wrote.
+   */
+  writeConcurrency?: number;
   onProgress?: (p: ImportProgress) => void;
   /** How many problems to keep in detail (default 1000); all are counted. */
   maxErrors?: number;
@@ -149,8 +162,13 @@ async function importFrom(
   }
   const progress = { written: 0, newEvents: 0 };
   const tally = { keptOptedOut: 0 };
+  const concurrency = kind === 'customers' ? positiveInt(opts.writeConcurrency, WRITE_CONCURRENCY) : 1;
   try {
-    await writeAll(read(), kind, writers(store, tally, opts.clock ?? systemClock), check, progress);
+    await writeAll(read(), kind, writers(store, tally, opts.clock ?? systemClock), {
+      ...check,
+      concurrency,
+      progress,
+    });
   } catch (err) {
     // The input itself is refused (it changed, or cannot be read again): say that, not "retry".
     if (err instanceof ImportSourceError) throw err;
@@ -169,10 +187,10 @@ async function importFrom(
   return { ok: true, count, written };
 }
 
-type Writers = { [K in DocumentKind]: (docs: DocumentOf[K][]) => Promise<number> };
+export type Writers = { [K in DocumentKind]: (docs: DocumentOf[K][]) => Promise<number> };
 
 /** Each kind's batch write; returns how many events were new (0 for upserts). */
-function writers(store: ImportStore, tally: ConsentTally, clock: Clock): Writers {
+export function writers(store: ImportStore, tally: ConsentTally, clock: Clock): Writers {
   return {
     customers: async (docs) => {
       await store.documents.putCustomers(docs, { source: 'import', tally });
@@ -196,36 +214,64 @@ function writers(store: ImportStore, tally: ConsentTally, clock: Clock): Writers
   };
 }
 
-/** Pass 2: the input already validated; writes it in batches, counting into `progress` as it goes. */
-async function writeAll<K extends DocumentKind>(
+/**
+ * Pass 2: the input already validated; writes it in batches, up to `concurrency` batches at once,
+ * counting into `progress` as each completes. Pass 1 refused duplicate ids, so batches in flight
+ * together never write the same document. On a failure no further batch starts; those in flight
+ * finish (or fail) before the first failure is thrown, so `written` counts every completed write.
+ */
+export async function writeAll<K extends DocumentKind>(
   lines: AsyncIterable<ParsedLine>,
   kind: K,
   write: Writers,
-  opts: CheckOptions,
-  progress: { written: number; newEvents: number },
+  opts: CheckOptions & { concurrency: number; progress: { written: number; newEvents: number } },
 ): Promise<void> {
+  const { progress } = opts;
   const put: (docs: DocumentOf[K][]) => Promise<number> = write[kind];
+  const inFlight = new Set<Promise<void>>();
+  let failure: { error: unknown } | undefined;
   let batch: DocumentOf[K][] = [];
   let lineCount = 0;
+  const settle = async () => {
+    await Promise.all(inFlight);
+    if (failure) throw failure.error;
+  };
   const flush = async () => {
     if (batch.length === 0) return;
+    while (inFlight.size >= opts.concurrency) await Promise.race(inFlight);
+    if (failure) return settle();
     opts.signal?.throwIfAborted();
     const docs = batch;
     batch = [];
-    progress.newEvents += await put(docs);
-    progress.written += docs.length;
-    opts.onProgress?.({ phase: 'write', lines: lineCount, written: progress.written });
+    const task = put(docs).then(
+      (fresh) => {
+        progress.newEvents += fresh;
+        progress.written += docs.length;
+        opts.onProgress?.({ phase: 'write', lines: lineCount, written: progress.written });
+      },
+      (error: unknown) => {
+        failure ??= { error };
+      },
+    );
+    const tracked = task.finally(() => inFlight.delete(tracked));
+    inFlight.add(tracked);
   };
-  for await (const item of lines) {
-    // Pass 1 found no problem; one now means the file was edited while we were importing it.
-    if ('error' in item) throw changed(item.line);
-    lineCount++;
-    const result = validateDocument(kind, item.value, item.line);
-    if (!result.ok) throw changed(item.line);
-    batch.push(result.doc);
-    if (batch.length >= opts.batchSize) await flush();
+  try {
+    for await (const item of lines) {
+      // Pass 1 found no problem; one now means the file was edited while we were importing it.
+      if ('error' in item) throw changed(item.line);
+      lineCount++;
+      const result = validateDocument(kind, item.value, item.line);
+      if (!result.ok) throw changed(item.line);
+      batch.push(result.doc);
+      if (batch.length >= opts.batchSize) await flush();
+    }
+    await flush();
+  } finally {
+    // Whatever stopped the loop, the writes under way end before the import reports how far it got.
+    await Promise.allSettled(inFlight);
   }
-  await flush();
+  await settle();
 }
 
 function changed(line: number): ImportSourceError {

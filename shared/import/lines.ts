@@ -16,8 +16,10 @@ export type RawLine =
 export async function* boundedLines(
   chunks: AsyncIterable<string> | Iterable<string>,
   maxBytes: number = MAX_LINE_BYTES,
+  /** The number of the first line (a part of a file read on its own). */
+  firstLine = 1,
 ): AsyncGenerator<RawLine> {
-  let line = 0;
+  let line = firstLine - 1;
   let parts: string[] = [];
   let bytes = 0;
   let over = false;

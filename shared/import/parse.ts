@@ -86,8 +86,9 @@ export const lineTooLongMessage = (size: number): string =>
  */
 export async function* ndjsonLines(
   chunks: AsyncIterable<string> | Iterable<string>,
+  opts: { firstLine?: number } = {},
 ): AsyncGenerator<ParsedLine> {
-  for await (const raw of boundedLines(chunks)) {
+  for await (const raw of boundedLines(chunks, MAX_LINE_BYTES, opts.firstLine)) {
     const { line } = raw;
     if ('tooLong' in raw) {
       yield { line, error: { line, path: '', message: lineTooLongMessage(raw.bytes) } };
@@ -126,20 +127,100 @@ export async function* readDocumentsFrom(
   }
 }
 
-/** UTF-8 text of a byte stream; a character split across chunks is decoded whole. */
-async function* decodeChunks(source: AsyncIterable<string | Uint8Array>): AsyncGenerator<string> {
-  const decoder = new TextDecoder('utf-8');
+/**
+ * UTF-8 text of a byte stream; a character split across chunks is decoded whole. Bytes that are not
+ * UTF-8 refuse the input as a whole, naming the line: decoded anyway, each would be stored as U+FFFD
+ * (a Latin-1 or GBK export, its names garbled without a word).
+ */
+async function* decodeChunks(
+  source: AsyncIterable<string | Uint8Array>,
+  name = 'the input',
+  firstLine = 1,
+): AsyncGenerator<string> {
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  let breaks = firstLine - 1;
+  const decode = (chunk?: Uint8Array): string => {
+    try {
+      return chunk ? decoder.decode(chunk, { stream: true }) : decoder.decode();
+    } catch (err) {
+      const lenient = new TextDecoder('utf-8').decode(chunk);
+      const line = breaks + 1 + lineBreaks(lenient.slice(0, Math.max(0, lenient.indexOf('\uFFFD'))));
+      throw new ImportSourceError('not-utf8', `${name} is not UTF-8 text (line ${line}): save it as UTF-8`, {
+        cause: err,
+        line,
+      });
+    }
+  };
   for await (const chunk of source) {
-    const text = typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
+    const text = typeof chunk === 'string' ? chunk : decode(chunk);
+    breaks += lineBreaks(text);
     if (text !== '') yield text;
   }
-  const rest = decoder.decode();
+  const rest = decode();
   if (rest !== '') yield rest;
 }
 
-async function* csvDocuments(chunks: AsyncIterable<string>, kind: DocumentKind): AsyncGenerator<ParsedLine> {
-  let header: { line: number; columns: Column[] } | undefined;
+/** LF line breaks in a text (for the line an encoding error is on; CR-only files are rare). */
+function lineBreaks(text: string): number {
+  let n = 0;
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) n++;
+  return n;
+}
+
+/**
+ * A part of an upload read on its own (the cloud's chunked import, docs/imports-at-scale.md): its
+ * bytes start on a record of file line `firstLine`, and for CSV the header record's bytes come
+ * first. Documents, problems and line numbers are exactly those one pass over the whole file gives
+ * for these lines; a CSV header's own problems are reported by the part that holds it (firstLine 1).
+ */
+export async function* readRangeDocuments(input: {
+  body: AsyncIterable<string | Uint8Array>;
+  header?: AsyncIterable<string | Uint8Array> | undefined;
+  kind: DocumentKind;
+  format: ImportFormat;
+  firstLine: number;
+}): AsyncGenerator<ParsedLine> {
+  const { kind, firstLine } = input;
+  if (input.format === 'ndjson') {
+    yield* ndjsonLines(decodeChunks(input.body, 'the input', firstLine), { firstLine });
+    return;
+  }
+  if (!CSV_KINDS.includes(kind)) {
+    throw new ImportSourceError('unsupported-format', `${kind} are imported from NDJSON only, not CSV`);
+  }
+  const body = decodeChunks(input.body, 'the input', firstLine);
+  if (firstLine === 1 || input.header === undefined) {
+    yield* csvDocuments(body, kind, { firstLine });
+    return;
+  }
+  // The header, read again to know the columns; its problems are the first part's to report.
+  let columns: { line: number; columns: Column[] } | undefined;
+  for await (const item of csvDocumentsHeader(decodeChunks(input.header), kind)) columns = item;
+  if (columns) yield* csvDocuments(body, kind, { firstLine, header: columns });
+}
+
+async function* csvDocumentsHeader(
+  chunks: AsyncIterable<string>,
+  kind: DocumentKind,
+): AsyncGenerator<{ line: number; columns: Column[] }> {
   for await (const item of csvRecords(chunks)) {
+    if (item.kind === 'error') return;
+    if (item.fields.length === 1 && item.fields[0]?.trim() === '') continue;
+    const result = readHeader(item.fields, item.line, documentSchemas[kind]);
+    if (result.ok) yield { line: item.line, columns: result.columns };
+    return;
+  }
+  // No header at all in the header's range: reading on would drop this part's rows unseen.
+  throw new ImportSourceError('unreadable', 'the CSV header range holds no header record');
+}
+
+async function* csvDocuments(
+  chunks: AsyncIterable<string>,
+  kind: DocumentKind,
+  opts: { firstLine?: number; header?: { line: number; columns: Column[] } } = {},
+): AsyncGenerator<ParsedLine> {
+  let header: { line: number; columns: Column[] } | undefined = opts.header;
+  for await (const item of csvRecords(chunks, opts.firstLine)) {
     if (item.kind === 'error') {
       yield {
         line: item.line,
@@ -169,10 +250,14 @@ async function* csvDocuments(chunks: AsyncIterable<string>, kind: DocumentKind):
   }
 }
 
-async function* textChunks(path: string): AsyncGenerator<string> {
-  for await (const chunk of createReadStream(path, { encoding: 'utf8', highWaterMark: 1 << 16 })) {
-    yield typeof chunk === 'string' ? chunk : String(chunk);
-  }
+/** Reads a file through to its end: an ImportSourceError `not-utf8` (with its line) if it is not UTF-8. */
+export async function assertUtf8File(path: string): Promise<void> {
+  for await (const _ of textChunks(path));
+}
+
+function textChunks(path: string): AsyncGenerator<string> {
+  const bytes: AsyncIterable<Uint8Array> = createReadStream(path, { highWaterMark: 1 << 16 });
+  return decodeChunks(bytes, path);
 }
 
 function messageOf(err: unknown): string {

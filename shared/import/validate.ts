@@ -98,10 +98,16 @@ export class IdRegistry {
   readonly #firstLine = new Map<string, number>();
 
   /** A LineError when `id` was already seen on an earlier line; otherwise records it. */
-  check(id: unknown, line: number): LineError | undefined {
+  /** The id as duplicates are compared (trimmed), or undefined when it is not a non-blank string. */
+  static keyOf(id: unknown): string | undefined {
     if (typeof id !== 'string') return undefined;
     const key = id.trim();
-    if (key === '') return undefined;
+    return key === '' ? undefined : key;
+  }
+
+  check(id: unknown, line: number): LineError | undefined {
+    const key = IdRegistry.keyOf(id);
+    if (key === undefined) return undefined;
     const first = this.#firstLine.get(key);
     if (first !== undefined)
       return { line, path: 'id', message: `duplicate id ${key}, first on line ${first}` };

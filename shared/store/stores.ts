@@ -30,7 +30,7 @@ import { ReputationRows } from './reputation.js';
 import { ResultRows } from './results.js';
 import { Runs } from './runs.js';
 import { Suppressions } from './suppression.js';
-import { type Capacity, Table } from './table.js';
+import { type BulkWrites, type Capacity, Table } from './table.js';
 
 /** Every store port, by concern. */
 export interface Stores {
@@ -61,6 +61,8 @@ export interface DynamoStoresOptions {
   tableName: string;
   /** Stamps updatedAt and run expiry; defaults to the system clock. */
   clock?: Clock;
+  /** `transactions` for the disk-backed DynamoDB Local only (table.ts); default `batch`. */
+  bulkWrites?: BulkWrites;
 }
 
 /** The table behind the ports: its name and the capacity units they consumed (tests and benchmarks assert it). */
@@ -85,7 +87,7 @@ export function tableMeter(table: Table): TableMeter {
 /** All the ports over one table. A handler that needs only some builds those parts itself. */
 export function dynamoStores(opts: DynamoStoresOptions): DynamoStores {
   const clock = opts.clock ?? systemClock;
-  const table = new Table(opts.client, opts.tableName);
+  const table = new Table(opts.client, opts.tableName, opts.bulkWrites);
   const campaigns = new Campaigns(table, clock);
   const customers = new CustomerData(table);
   const documents = new Documents(table, customers);

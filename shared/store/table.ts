@@ -79,12 +79,45 @@ export function cleanItem(item: Item): Item {
   return out;
 }
 
+/**
+ * How batchPut/batchDelete reach the table. `batch`: BatchWriteItem, 25 items a call (the cloud:
+ * each item billed once). `transactions`: TransactWriteItems, 100 items a call, for the disk-backed
+ * DynamoDB Local only: it commits every item of a BatchWriteItem as a SQLite transaction of its own
+ * (four fsyncs each) but a TransactWriteItems as one, measured 6.8× faster on disk; on AWS a
+ * transactional write bills twice, so the cloud never uses it (docs/imports-at-scale.md).
+ */
+export type BulkWrites = 'batch' | 'transactions';
+
+const TRANSACT_SIZE = 100;
+const RETRYABLE_TRANSACTION = /Throttl|ProvisionedThroughputExceeded|TransactionConflict|TransactionCanceled/;
+
+/** A transaction holds at most 4 MB: chunks of up to 100 requests and ~3 MB of items (JSON size, a close upper bound). */
+const TRANSACT_BYTES = 3 * 2 ** 20;
+function transactionChunks(requests: readonly WriteRequest[]): WriteRequest[][] {
+  const out: WriteRequest[][] = [];
+  let current: WriteRequest[] = [];
+  let bytes = 0;
+  for (const request of requests) {
+    const size = Buffer.byteLength(JSON.stringify(request));
+    if (current.length > 0 && (current.length >= TRANSACT_SIZE || bytes + size > TRANSACT_BYTES)) {
+      out.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(request);
+    bytes += size;
+  }
+  if (current.length > 0) out.push(current);
+  return out;
+}
+
 export class Table {
   readonly capacity: Capacity = { read: 0, write: 0 };
 
   constructor(
     readonly client: DynamoDBDocumentClient,
     readonly name: string,
+    readonly bulkWrites: BulkWrites = 'batch',
   ) {}
 
   resetCapacity(): void {
@@ -218,6 +251,7 @@ export class Table {
   }
 
   private async batchWrite(requests: WriteRequest[]): Promise<void> {
+    if (this.bulkWrites === 'transactions') return this.transactWrites(requests);
     await mapLimit(chunk(requests, BATCH_WRITE_SIZE), PARALLEL_BATCHES, async (batch) => {
       let pending = batch;
       for (let attempt = 0; pending.length > 0; attempt++) {
@@ -232,6 +266,28 @@ export class Table {
           if (r.DeleteRequest?.Key) return [{ DeleteRequest: { Key: r.DeleteRequest.Key } }];
           return [];
         });
+      }
+    });
+  }
+
+  /** The same requests as TransactWriteItems of up to 100 and 3 MB (keys are distinct: batchPut dedupes them). */
+  private async transactWrites(requests: WriteRequest[]): Promise<void> {
+    await mapLimit(transactionChunks(requests), PARALLEL_BATCHES, async (batch) => {
+      const items = batch.map((r) =>
+        'PutRequest' in r
+          ? { Put: { TableName: this.name, Item: r.PutRequest.Item } }
+          : { Delete: { TableName: this.name, Key: r.DeleteRequest.Key } },
+      );
+      for (let attempt = 0; ; attempt++) {
+        if (attempt > 0) await backoff(attempt);
+        try {
+          await this.transactWrite(items);
+          return;
+        } catch (err) {
+          const name = err instanceof Error ? err.name : '';
+          if (!RETRYABLE_TRANSACTION.test(name)) throw err;
+          if (attempt + 1 >= MAX_ATTEMPTS) throw new StoreThrottledError('TransactWriteItems', batch.length);
+        }
       }
     });
   }

@@ -17,8 +17,10 @@ const BUDGET_KB: Record<string, number> = {
   'ingest-event': 460,
   // + the funnel's counters (shared/store/results.ts, docs/cost.md).
   'delivery-events': 470,
-  'send-batch': 800,
-  'import-upload': 980,
+  // + a batch named by its send chunk's index (shared/usecases/run/send-chunks.ts, docs/run-at-scale.md).
+  'send-batch': 810,
+  // + the Step Functions client that starts the chunked import of large uploads (~25 KB).
+  'import-upload': 1030,
   // Phone normalization (libphonenumber's full metadata, as imports use) and the SMS client.
   'inbound-sms': 700,
   // + the return path: the unsubscribe page, consent, SMS replies and the sending guard's routes.

@@ -40,12 +40,16 @@ const ROLES: Role[] = [
 ];
 
 const PLANNING = [
+  // The KEYS_ONLY customer day indexes: read only while a migrating stack builds their profile
+  // indexes (docs/table-design.md, "Migrating the customer day indexes").
   'byBirthday',
+  'byBirthdayProfile',
   'byChannelDay',
   'byContractEnd',
   'byContractStart',
   'byEventDay',
   'byLastActivity',
+  'byLastActivityProfile',
 ];
 
 /**
@@ -109,6 +113,8 @@ const PARTNERS =
 const IMPORTS = [
   'arn:<AWS::Partition>:s3:::touchpoint-imports-test-<AWS::AccountId>-<AWS::Region>/imports/*',
 ];
+const IMPORT_WORK =
+  'arn:<AWS::Partition>:s3:::touchpoint-imports-test-<AWS::AccountId>-<AWS::Region>/import-work/*';
 
 /** Every other action each function may take, with its resources (logical ids without their hash). */
 const SERVICES: Record<Role, Record<string, string[]>> = {
@@ -125,7 +131,14 @@ const SERVICES: Record<Role, Record<string, string[]>> = {
   'summarize-run': {},
   'ingest-event': {},
   'delivery-events': {},
-  'import-upload': { 's3:GetObject': IMPORTS },
+  // The chunked import (docs/imports-at-scale.md): its work files, and starting its own machine.
+  'import-upload': {
+    's3:GetObject': [IMPORT_WORK, ...IMPORTS],
+    's3:PutObject': [IMPORT_WORK],
+    'states:StartExecution': [
+      'arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:stateMachine:touchpoint-imports-test',
+    ],
+  },
   // Keyword answers from the configured number.
   'inbound-sms': { 'sms-voice:SendTextMessage': SMS },
   // Test sends; webhooks onto the bus; unsubscribe and pseudonym keys; partner secrets (add,

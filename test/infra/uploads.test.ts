@@ -59,6 +59,29 @@ const importsPrefix = (_bucketId: string) => ({
   ],
 });
 
+/** The chunked import's work files: the same bucket, the import-work/ prefix. */
+const workPrefix = () => {
+  const parts = list(Reflect.get(importsPrefix(''), 'Fn::Join'))[1];
+  return { 'Fn::Join': ['', list(parts).map((p) => (p === '/imports/*' ? '/import-work/*' : p))] };
+};
+
+/** A state machine's definition as JSON, its references (function ARNs, …) as "REF". */
+function definitionOf(machine: Resource): {
+  StartAt: string;
+  TimeoutSeconds?: number;
+  States: Record<string, Record<string, unknown>>;
+} {
+  const def = machine.Properties?.DefinitionString;
+  const parts = list(Reflect.get(obj(def), 'Fn::Join'))[1];
+  const text =
+    typeof def === 'string'
+      ? def
+      : list(parts)
+          .map((p) => (typeof p === 'string' ? p : 'REF'))
+          .join('');
+  return JSON.parse(text);
+}
+
 beforeAll(() => {
   const { stack } = buildApp();
   template = Template.fromStack(stack);
@@ -138,6 +161,8 @@ describe('upload grants', () => {
     );
     expect(mine).toEqual([
       expect.objectContaining({ actions: ['s3:GetObject'], resource: [importsPrefix(bucketId)] }),
+      // The chunked import's work files (ids and problems per chunk), outside the prefix that starts imports.
+      expect.objectContaining({ actions: ['s3:GetObject', 's3:PutObject'], resource: [workPrefix()] }),
     ]);
   });
 
@@ -156,5 +181,111 @@ describe('upload grants', () => {
   it('grants no other S3 action to anyone', () => {
     const actions = new Set(s3Statements().flatMap((s) => s.actions));
     expect([...actions].sort()).toEqual(['s3:GetObject', 's3:PutObject']);
+  });
+});
+
+describe('the chunked import of uploads too large for one invocation', () => {
+  const machine = (): Resource => {
+    const found = Object.values(resources).find(
+      (r) =>
+        r.Type === 'AWS::StepFunctions::StateMachine' &&
+        r.Properties?.StateMachineName === 'touchpoint-imports-test',
+    );
+    if (!found) throw new Error('no import machine');
+    return found;
+  };
+
+  it('is a Standard machine, encrypted, traced, logging transitions but no rows, with a timeout', () => {
+    const p = machine().Properties ?? {};
+    expect(p.StateMachineType).toBe('STANDARD');
+    expect(p.EncryptionConfiguration).toEqual({ Type: 'AWS_OWNED_KEY' });
+    expect(p.TracingConfiguration).toEqual({ Enabled: true });
+    expect(obj(p.LoggingConfiguration)).toMatchObject({ Level: 'ALL', IncludeExecutionData: false });
+    expect(definitionOf(machine()).TimeoutSeconds).toBe(6 * 3600);
+  });
+
+  it('plans, validates every chunk, checks ids across chunks, decides, then writes: inline Maps the local runner can run', () => {
+    const def = definitionOf(machine());
+    const { States } = def;
+    expect(def.StartAt).toBe('PlanImport');
+    const next = (name: string) => States[name]?.Next;
+    expect(next('PlanImport')).toBe('Claimed');
+    expect(next('ValidateChunks')).toBe('FindDuplicates');
+    expect(next('FindDuplicates')).toBe('DecideImport');
+    expect(next('DecideImport')).toBe('Valid');
+    expect(next('WriteChunks')).toBe('FinishImport');
+    expect(next('WriteChunksInOrder')).toBe('FinishImport');
+    for (const map of ['ValidateChunks', 'WriteChunks', 'WriteChunksInOrder', 'FindDuplicates']) {
+      const state = States[map] ?? {};
+      expect(state.Type, map).toBe('Map');
+      // Items from the state input, as aws-local-stepfunctions runs them (no ItemReader).
+      expect(state.ItemReader, map).toBeUndefined();
+      expect(state.ItemsPath, map).toBe(map === 'FindDuplicates' ? '$.plan.partitions' : '$.plan.chunks');
+    }
+    expect(States.ValidateChunks?.MaxConcurrency).toBe(10);
+    expect(States.WriteChunks?.MaxConcurrency).toBe(8);
+    // Contracts and events in file order, one chunk at a time.
+    expect(States.WriteChunksInOrder?.MaxConcurrency).toBe(1);
+    expect(JSON.stringify(States.ByKind)).toContain('"StringEquals":"customers"');
+  });
+
+  it('marks the job failed when any step fails past its retries, and a refusal is no execution failure', () => {
+    const { States } = definitionOf(machine());
+    for (const name of [
+      'PlanImport',
+      'ValidateChunks',
+      'FindDuplicates',
+      'DecideImport',
+      'WriteChunks',
+      'WriteChunksInOrder',
+      'FinishImport',
+    ])
+      expect(States[name]?.Catch, name).toEqual([
+        { ErrorEquals: ['States.ALL'], ResultPath: '$.failure', Next: 'MarkImportFailed' },
+      ]);
+    expect(States.MarkImportFailed?.Next).toBe('ImportFailed');
+    expect(States.ImportFailed?.Type).toBe('Fail');
+    expect(States.Refused?.Type).toBe('Succeed');
+  });
+
+  it('every step is the importer function, retried on Lambda’s transient errors and once more on a failure', () => {
+    const text = JSON.stringify(definitionOf(machine()));
+    const tasks = [...text.matchAll(/"step":"(\w+)"/g)].map((m) => m[1]);
+    expect(new Set(tasks)).toEqual(
+      new Set(['plan', 'validate', 'duplicates', 'decide', 'write', 'finish', 'fail']),
+    );
+    const roleId = String(list(obj(machine().Properties?.RoleArn)['Fn::GetAtt'])[0]);
+    const invokes = Object.values(resources)
+      .filter((r) => r.Type === 'AWS::IAM::Policy' && JSON.stringify(r.Properties?.Roles).includes(roleId))
+      .flatMap((r) => list(obj(r.Properties?.PolicyDocument).Statement))
+      .filter((st) => list(obj(st).Action).includes('lambda:InvokeFunction'));
+    expect(JSON.stringify(invokes)).toContain(fnIdOf('functions/import-upload.ts'));
+    expect(JSON.stringify(invokes)).not.toContain('SendBatch');
+  });
+
+  it('lets the importer start only this machine, and tells it its ARN', () => {
+    const importer = fnIdOf('functions/import-upload.ts');
+    const env = obj(obj(resources[importer]?.Properties?.Environment).Variables);
+    expect(JSON.stringify(env.IMPORT_MACHINE_ARN)).toContain(':stateMachine:touchpoint-imports-test');
+    const role = String(list(roleOf(importer))[0]);
+    const starts = Object.values(resources)
+      .filter((r) => r.Type === 'AWS::IAM::Policy' && JSON.stringify(r.Properties?.Roles).includes(role))
+      .flatMap((r) => list(obj(r.Properties?.PolicyDocument).Statement))
+      .filter((st) => JSON.stringify(obj(st).Action).includes('states:'));
+    expect(starts).toHaveLength(1);
+    expect(obj(starts[0]).Action).toBe('states:StartExecution');
+    expect(JSON.stringify(obj(starts[0]).Resource)).toContain(':stateMachine:touchpoint-imports-test');
+  });
+
+  it('raises an alarm when an import execution fails or times out, and keeps its logs a month', () => {
+    const alarms = JSON.stringify(
+      Object.values(resources).filter((r) => r.Type === 'AWS::CloudWatch::Alarm'),
+    );
+    expect(alarms).toContain('chunked import execution failed');
+    const logRef = JSON.stringify(obj(machine().Properties?.LoggingConfiguration));
+    const group = Object.entries(resources).find(
+      ([id, r]) => r.Type === 'AWS::Logs::LogGroup' && logRef.includes(id),
+    );
+    expect(group?.[1].Properties?.RetentionInDays).toBe(30);
   });
 });

@@ -5,11 +5,11 @@ import { createReadStream, existsSync, openAsBlob, readFileSync } from 'node:fs'
 import { stat } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { createInterface } from 'node:readline';
-import type { z } from 'zod';
 import { DEFAULT_MAX_BODY_BYTES } from '../../../shared/api/deps.js';
 import { settingsSchema } from '../../../shared/domain/documents.js';
 import { nestingOverflowLine, TOO_DEEP_MESSAGE } from '../../../shared/domain/json-nesting.js';
-import { readDocuments, sniffFormat } from '../../../shared/import/parse.js';
+import { ImportSourceError } from '../../../shared/import/errors.js';
+import { assertUtf8File, readDocuments, sniffFormat } from '../../../shared/import/parse.js';
 import type { DocumentKind } from '../../../shared/import/validate.js';
 import {
   importJobViewSchema,
@@ -18,6 +18,7 @@ import {
 } from '../../../shared/usecases/imports/schemas.js';
 import { type CommandContext, requireArgs } from '../context.js';
 import { type Reason, RefusedError, UsageError } from '../errors.js';
+import { ImportProgressLines } from '../import-progress.js';
 import { type ApiClient, ApiProblem, withApi } from '../remote/client.js';
 
 const KINDS = ['customers', 'contracts', 'events'] as const;
@@ -68,6 +69,9 @@ export async function settingsCommand(ctx: CommandContext): Promise<void> {
   return settingsApply(ctx, file, readJsonFile(file));
 }
 
+/** The job records its progress every 10,000 lines: this long without any change, and it is stuck. */
+const STALL_MS = 5 * 60_000;
+
 /** As many refusals as the API lists at most, so a CSV refused here reads like one refused there. */
 const MAX_LOCAL_ERRORS = 1000;
 
@@ -76,6 +80,22 @@ async function formatOf(path: string): Promise<'csv' | 'ndjson'> {
   if (ext === '.csv') return 'csv';
   if (['.ndjson', '.jsonl', '.json'].includes(ext)) return 'ndjson';
   return sniffFormat(path);
+}
+
+/**
+ * A file that is not UTF-8 (a Latin-1 or GBK export) is refused before anything is sent: read as
+ * UTF-8 anyway, each such byte would be sent, and stored, as U+FFFD.
+ */
+async function refuseNonUtf8(path: string): Promise<void> {
+  try {
+    await assertUtf8File(path);
+  } catch (err) {
+    if (!(err instanceof ImportSourceError) || err.problem !== 'not-utf8') throw err;
+    const reason = { path: '', message: 'not UTF-8 text: save the file as UTF-8' };
+    throw new RefusedError(`${path} is not UTF-8 text; nothing was imported`, [
+      err.line === undefined ? reason : { line: err.line, ...reason },
+    ]);
+  }
 }
 
 /** A CSV record as the NDJSON line sent for it, and the file line it starts on. */
@@ -144,6 +164,7 @@ async function checkCsv(path: string, kind: DocumentKind, keep: boolean): Promis
 }
 
 async function importVia(ctx: CommandContext, kind: DocumentKind, path: string): Promise<void> {
+  await refuseNonUtf8(path);
   const format = await formatOf(path);
   // Over the API's inline limit, go straight to the upload: a server refuses an oversized body
   // before reading it, and a client still streaming it then sees a broken pipe, not the 413.
@@ -194,7 +215,7 @@ async function importVia(ctx: CommandContext, kind: DocumentKind, path: string):
 
 /**
  * POST /v1/imports → PUT the file as it is to the upload URL (a Blob, so it has a Content-Length as
- * S3 requires) → poll GET /v1/imports/{id} to a deadline. The server reads the file itself, so
+ * S3 requires) → poll GET /v1/imports/{id} while it moves, showing its progress (import-progress.ts). The server reads the file itself, so
  * line numbers in refusals are the file's.
  */
 async function uploadImport(
@@ -214,15 +235,19 @@ async function uploadImport(
       kind,
     });
   ctx.out.note(`uploaded ${(file.size / 2 ** 20).toFixed(1)} MB as import ${job.importId}; validating`);
-  const deadline = Date.now() + 20 * 60_000;
-  let shown = '';
-  for (let delay = 250; ; delay = Math.min(delay * 2, 5_000)) {
+  // A million lines take minutes: give up only when the job has stopped moving, not at a fixed time.
+  let stalledAt = Date.now() + STALL_MS;
+  let seen = '';
+  const progress = new ImportProgressLines();
+  for (let delay = 250; ; delay = Math.min(delay * 2, 2_000)) {
     const state = importJobViewSchema.parse((await api.call('GET', `/v1/imports/${job.importId}`)).body);
-    const progress = progressOf(state);
-    if (progress !== undefined && progress !== shown) {
-      ctx.out.note(progress);
-      shown = progress;
+    const moved = `${state.status} ${state.count ?? ''} ${state.written ?? ''}`;
+    if (moved !== seen) {
+      seen = moved;
+      stalledAt = Date.now() + STALL_MS;
     }
+    const line = progress.next(state, Date.now());
+    if (line !== undefined) ctx.out.note(line);
     if (state.status === 'failed')
       throw new RefusedError(
         `${path}: ${state.message ?? `${state.errorCount ?? 0} problem(s) in ${state.count ?? 0} document(s); nothing was stored`}`,
@@ -242,9 +267,9 @@ async function uploadImport(
       ctx.out.text(`imported ${count} ${kind} from ${path}${keptNote(state.keptOptedOut)}`);
       return;
     }
-    if (Date.now() > deadline)
+    if (Date.now() > stalledAt)
       throw new RefusedError(
-        `${path}: import ${job.importId} still ${state.status}; check GET /v1/imports/${job.importId}`,
+        `${path}: import ${job.importId} still ${state.status}, no progress for ${STALL_MS / 60_000} minutes; check GET /v1/imports/${job.importId}`,
         [],
         { kind },
       );
@@ -255,15 +280,6 @@ async function uploadImport(
 /** How many records the import did not resubscribe (docs/consent.md), when any. */
 const keptNote = (kept: number | undefined): string =>
   kept ? `; kept ${kept} opted out (their own opt-out is later than the file's consent)` : '';
-
-/** A large import's progress (the job records it every 10,000 lines), for a line on stderr. */
-function progressOf(state: z.infer<typeof importJobViewSchema>): string | undefined {
-  const n = (v: number | undefined) => (v ?? 0).toLocaleString('en');
-  if (state.status === 'validating' && state.count !== undefined) return `validated ${n(state.count)} lines`;
-  if (state.status === 'writing')
-    return `writing: ${n(state.written)} of ${n(state.count)} documents written`;
-  return undefined;
-}
 
 async function settingsShow(ctx: CommandContext): Promise<void> {
   await withApi(ctx, async (api) => {
