@@ -3,15 +3,17 @@
 // per profile (bench/RESULTS.md, "Where a day's reads go"). A table made before them still plans
 // (the KEYS_ONLY indexes and a BatchGet) until ensureTables, or a cloud deploy, adds them.
 import { randomUUID } from 'node:crypto';
-import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
+import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as z from 'zod';
 import { type CfnTemplate, ensureTables } from '../../../local/assembly-tables.js';
+import { type DynamoDbLocal, startDynamoDbLocal } from '../../../local/dynamodb-local.js';
+import { LOCAL_AWS } from '../../../local/runtime.js';
 import type { Customer } from '../../../shared/domain/documents.js';
 import { index, legacyIndex } from '../../../shared/store/keys.js';
 import { type DynamoStores, dynamoStores } from '../../../shared/store/stores.js';
-import { ddbClient, storeTemplate } from '../support/ddb.js';
+import { storeTemplate } from '../support/ddb.js';
 import { customer } from '../support/fixtures.js';
 
 const DAY = '07-14';
@@ -19,9 +21,21 @@ const ACTIVE_DAY = '2026-10-01';
 const TOTAL = 400;
 const DUE = 40;
 
-const base = ddbClient();
-const client = DynamoDBDocumentClient.from(base, { marshallOptions: { removeUndefinedValues: true } });
-afterAll(() => base.destroy());
+// Its own DynamoDB Local: in the shared one, after the rest of the emulator tier, a GSI added by
+// UpdateTable was seen to stay CREATING past a minute (in CI, never alone); this file proves the
+// migration, not how the shared instance ages.
+let ddb: DynamoDbLocal;
+let base: DynamoDBClient;
+let client: DynamoDBDocumentClient;
+beforeAll(async () => {
+  ddb = await startDynamoDbLocal({});
+  base = new DynamoDBClient({ ...LOCAL_AWS, endpoint: ddb.endpoint });
+  client = DynamoDBDocumentClient.from(base, { marshallOptions: { removeUndefinedValues: true } });
+});
+afterAll(async () => {
+  base.destroy();
+  await ddb.stop();
+});
 
 const population: Customer[] = Array.from({ length: TOTAL }, (_, i) => {
   const id = `pi-${String(i).padStart(4, '0')}`;
