@@ -8,7 +8,11 @@ import { createStepHandler } from '../../functions/commons/import-steps.js';
 import { stateMachineFromTemplate } from '../../local/assembly-asl.js';
 import { CfnTemplateJson } from '../../local/cfn-template.js';
 import type { ImportJob } from '../../shared/ports/import-jobs.js';
-import { MemoryImportObjects } from '../support/fakes/memory-import-objects.js';
+import {
+  customerLine,
+  MemoryImportObjects,
+  TEST_IMPORT_BUCKET,
+} from '../support/fakes/memory-import-objects.js';
 import { type MemoryStores, memoryStores } from '../support/fakes/memory-stores.js';
 import { buildApp, SYNTH_TIMEOUT_MS } from './synth-helper.js';
 
@@ -21,17 +25,8 @@ beforeAll(() => {
   );
 }, SYNTH_TIMEOUT_MS);
 
-const BUCKET = 'touchpoint-imports-test';
-const customer = (i: number, over: Record<string, unknown> = {}) =>
-  JSON.stringify({
-    id: `c-${i}`,
-    name: `Customer ${i}`,
-    locale: 'en-US',
-    timeZone: 'UTC',
-    monthlyValue: 10,
-    consent: { email: false, sms: false },
-    ...over,
-  });
+const BUCKET = TEST_IMPORT_BUCKET;
+const customer = customerLine;
 
 let jobNo = 0;
 async function uploaded(stores: MemoryStores, objects: MemoryImportObjects, text: string) {

@@ -36,3 +36,18 @@ export class MemoryImportObjects implements ImportObjects {
     return this.work.get(`${bucket}/${key}`);
   }
 }
+
+/** The bucket the chunked-import tests upload to. */
+export const TEST_IMPORT_BUCKET = 'touchpoint-imports-test';
+
+/** One customers NDJSON line: customer `i`, with `over` merged in. */
+export const customerLine = (i: number, over: Record<string, unknown> = {}): string =>
+  JSON.stringify({
+    id: `c-${i}`,
+    name: `Customer ${i}`,
+    locale: 'en-US',
+    timeZone: 'UTC',
+    monthlyValue: 10,
+    consent: { email: false, sms: false },
+    ...over,
+  });

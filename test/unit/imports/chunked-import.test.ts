@@ -21,20 +21,15 @@ import {
   writeChunk,
 } from '../../../shared/usecases/imports/chunked-import.js';
 import { runImportJob } from '../../../shared/usecases/imports/run-import.js';
-import { MemoryImportObjects } from '../../support/fakes/memory-import-objects.js';
+import {
+  customerLine,
+  MemoryImportObjects,
+  TEST_IMPORT_BUCKET,
+} from '../../support/fakes/memory-import-objects.js';
 import { type MemoryStores, memoryStores } from '../../support/fakes/memory-stores.js';
 
-const BUCKET = 'touchpoint-imports-test';
-const customer = (i: number, over: Record<string, unknown> = {}) =>
-  JSON.stringify({
-    id: `c-${i}`,
-    name: `Customer ${i}`,
-    locale: 'en-US',
-    timeZone: 'UTC',
-    monthlyValue: 10,
-    consent: { email: false, sms: false },
-    ...over,
-  });
+const BUCKET = TEST_IMPORT_BUCKET;
+const customer = customerLine;
 const lines = (n: number, line: (i: number) => string = (i) => customer(i)) =>
   Array.from({ length: n }, (_, i) => line(i + 1));
 
