@@ -107,7 +107,9 @@ export class Runs extends Construct {
       name: 'plan-run',
       description: 'Plans the due touches and groups them into send batches',
       memorySize: 1024,
-      timeout: Duration.minutes(5),
+      // Its work grows with the day's touches (a cap read, a ledger read and a results unit each):
+      // Lambda's longest timeout, so a day of 100,000 touches is not cut off (docs/run-at-scale.md).
+      timeout: Duration.minutes(15),
     }).bindTable(table);
     // No bus: send-batch publishes nothing (RunCompleted is the state machine's own PutEvents).
     this.sendBatch = new HouseFunction(this, 'SendBatchFn', {

@@ -14,6 +14,13 @@ import { type CampaignToPlan, candidateKeys, planDay } from '../domain/planner.j
 import { type CampaignRecord, capDate, type Occurrence, type PlannedTouch } from '../domain/touch.js';
 import type { IndexedContract } from '../ports/due.js';
 import type { Stores } from '../store/stores.js';
+import { mapLimit } from '../store/table.js';
+
+/**
+ * Frequency-cap reads in flight at once. A day of 100,000 touches is 100,000 Queries: unbounded,
+ * they queued behind the SDK's 50 sockets and held every promise at once (bench: run --touches).
+ */
+const PARALLEL_CAP_READS = 48;
 
 export class UnknownCampaignError extends Error {
   constructor(readonly campaignId: string) {
@@ -178,11 +185,11 @@ export async function planDayTouches(deps: PlanDayDeps, cmd: PlanDayCommand): Pr
   const [ledger, suppressedAddresses, counted] = await Promise.all([
     store.ledger.getDeliveries(keys),
     store.suppression.suppressedAmong([...addresses]),
-    Promise.all(
-      [...capPairs].map(
-        async ([pair, p]) =>
-          [pair, await store.ledger.countedDueDates(p.customerId, p.channel, from, sendDate)] as const,
-      ),
+    mapLimit(
+      [...capPairs],
+      PARALLEL_CAP_READS,
+      async ([pair, p]) =>
+        [pair, await store.ledger.countedDueDates(p.customerId, p.channel, from, sendDate)] as const,
     ),
   ]);
   const countedByPair = new Map(counted);
