@@ -172,9 +172,13 @@ export async function planDayTouches(deps: PlanDayDeps, cmd: PlanDayCommand): Pr
   // Caps count each message on the day it goes out: the windows end on the send day.
   const sendDate = cmd.sendOn ?? cmd.date;
   const from = addDays(sendDate, -(maxPerDays - 1));
+  // Only a campaign with a frequency cap reads what a customer already got: a day without capped
+  // campaigns reads no cap at all (the planner asks for counted dates only under a cap).
+  const capped = new Set(records.filter((r) => r.campaign.frequencyCap).map((r) => r.campaign.id));
   const capPairs = new Map<string, { customerId: string; channel: Channel }>();
   for (const k of keys)
-    capPairs.set(`${k.customerId}|${k.channel}`, { customerId: k.customerId, channel: k.channel });
+    if (capped.has(k.campaignId))
+      capPairs.set(`${k.customerId}|${k.channel}`, { customerId: k.customerId, channel: k.channel });
   const addresses = new Set<string>();
   for (const k of keys) {
     const customer = customers.get(k.customerId);
