@@ -9,6 +9,7 @@ import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { killGroupWhenParentDies } from './parent-watchdog.js';
 import { type HeldLock, tryLock } from './pid-lock.js';
 import { commandLineHolds, processesWithArgument } from './process-identity.js';
 
@@ -221,6 +222,8 @@ async function startOnce(opts: StartOptions, port: number, lock?: HeldLock): Pro
   // Named before anything else can happen: a launcher killed from here on leaves a JVM the next
   // one can find, check and stop.
   if (opts.dataDir) lock?.guard('dynamodb-local', pid, opts.dataDir);
+  // In memory, nothing could find it again: it dies with this process, however this process ends.
+  else killGroupWhenParentDies(pid);
   opts.onSpawn?.(pid);
 
   const endpoint = `http://127.0.0.1:${port}`;
