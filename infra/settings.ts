@@ -141,12 +141,12 @@ export const TouchpointSettings = z.object({
   /** The API's settings; absent means every default (see ApiSettings). */
   api: z.preprocess(jsonText, ApiSettings.optional()),
   /**
-   * Only for a stack deployed before the profile day indexes: the step (1, 2, 3) of their migration,
+   * Only for a stack deployed before the profile day indexes: the step (1, 2, 3, 4) of their migration,
    * one GSI change per deploy, then leave it unset (docs/table-design.md, "Migrating the customer day indexes").
    */
   dayIndexMigration: z.coerce
     .number()
-    .pipe(z.union([z.literal(1), z.literal(2), z.literal(3)]))
+    .pipe(z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4)]))
     .optional(),
 });
 export type TouchpointSettings = z.infer<typeof TouchpointSettings>;

@@ -1,8 +1,11 @@
 import { type App, CfnOutput, Stack, type StackProps, Tags, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { Construct } from 'constructs';
+import { z } from 'zod';
 import { ENV } from '../shared/config/env.js';
 import { Api } from './constructs/api.js';
+import { ConsoleAuth } from './constructs/console-auth.js';
+import { ConsoleHosting } from './constructs/console-hosting.js';
 import { DeployGuard, placeholderProblems } from './constructs/deploy-guard.js';
 import { Inbound } from './constructs/inbound.js';
 import { Messaging } from './constructs/messaging.js';
@@ -34,6 +37,8 @@ export class TouchpointStack extends Stack {
   readonly twoWaySms: TwoWaySms;
   readonly observability: Observability;
   readonly api: Api;
+  readonly consoleAuth: ConsoleAuth;
+  readonly console: ConsoleHosting;
   readonly uploads: Uploads;
   readonly secrets: AppSecrets;
   readonly deployGuard: DeployGuard;
@@ -107,6 +112,23 @@ export class TouchpointStack extends Stack {
       settings: settings.api ?? ApiSettings.parse({}),
       secrets: this.secrets,
     });
+    // The console: its build on S3 behind CloudFront, the API on the same origin at /console/v1/*
+    // behind the user pool's authorizer (/v1 stays IAM). The hosted UI sends the browser back to
+    // the distribution's /console/, or to context `consoleUrl` (a domain of your own in front).
+    const consoleUrl = z.url().optional().parse(this.node.tryGetContext('consoleUrl'));
+    this.console = new ConsoleHosting(this, 'Console', { restApi: this.api.restApi });
+    const consoleAppUrl = consoleUrl ?? this.console.url;
+    this.consoleAuth = new ConsoleAuth(this, 'ConsoleAuth', {
+      envName: settings.envName,
+      callbackUrls: [consoleAppUrl],
+    });
+    this.consoleAuth.authorize(this.api.restApi, this.api.integration);
+    this.console.connectSignIn({
+      domainUrl: this.consoleAuth.hostedUiUrl,
+      clientId: this.consoleAuth.client.userPoolClientId,
+      appUrl: consoleAppUrl,
+    });
+    new CfnOutput(this, 'ConsoleUrl', { value: this.console.url, description: 'The marketing-ops console' });
     // Runs are built before the API (it starts them), so send-batch learns the link base here.
     this.runs.sendBatch
       .bindSecret(ENV.unsubscribeSecretArn, this.secrets.unsubscribeKey)

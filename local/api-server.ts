@@ -16,9 +16,10 @@ import { DEFAULT_ROLLOVER_MS } from '../shared/partners/secrets.js';
 import { ScheduledPartnerThrottle } from '../shared/usecases/webhooks/partner-throttle.js';
 import { busRulesFromTemplate, DLQ_FILE, RuleBus } from './bus-rules.js';
 import { type CfnTemplateJson, functionEnvironment } from './cfn-template.js';
+import { type ConsoleSite, withConsole } from './console-static.js';
 import type { RuntimeInfo } from './data-dir.js';
 import { apiFromTemplate } from './edge/api-template.js';
-import { localEdge } from './edge/edge.js';
+import { type ConsoleTokenVerifier, localEdge } from './edge/edge.js';
 import { dataDirKey } from './keys.js';
 import { LocalBus } from './local-bus.js';
 import { executeRun } from './run-executor.js';
@@ -44,9 +45,14 @@ export interface ApiServer {
 
 /**
  * The local API as the cloud answers it: the template's API Gateway (local/edge/) in front of the
- * same Hono app the Lambda runs.
+ * same Hono app the Lambda runs. `consoleTokens`: the ID tokens its Cognito-authorized methods
+ * (/console/v1) take besides the development token (local/console-users.ts).
  */
-export function localApiFetch(template: CfnTemplateJson, deps: ApiDeps): ApiFetch {
+export function localApiFetch(
+  template: CfnTemplateJson,
+  deps: ApiDeps,
+  consoleTokens?: ConsoleTokenVerifier,
+): ApiFetch {
   const app = createApp(deps);
   const opsToken = deps.config.opsToken;
   if (!opsToken) throw new Error('the local API needs the development token (deps.config.opsToken)');
@@ -54,6 +60,7 @@ export function localApiFetch(template: CfnTemplateJson, deps: ApiDeps): ApiFetc
     api: apiFromTemplate(template),
     opsToken,
     app: (req, env) => app.fetch(req, env),
+    ...(consoleTokens && { consoleTokens }),
     // The upload URL stands in for S3's presigned PUT (docs/local-vs-cloud.md).
     standIns: [{ method: 'PUT', prefix: LOCAL_UPLOAD_PREFIX }],
   });
@@ -61,15 +68,22 @@ export function localApiFetch(template: CfnTemplateJson, deps: ApiDeps): ApiFetc
 
 export type ApiFetch = (req: Request, env?: object) => Response | Promise<Response>;
 
-/** `template`: behind the local API Gateway read from it (serve, npm start); without, the bare app (tests of the app alone). */
+/**
+ * `template`: behind the local API Gateway read from it (serve, npm start); without, the bare app
+ * (tests of the app alone). `console`: the console's build, served on /console/ before the API, as
+ * CloudFront serves it from S3 before API Gateway (local/console-static.ts).
+ */
 export async function startApiServer(opts: {
   deps: ApiDeps;
   template?: CfnTemplateJson;
   port?: number;
+  console?: ConsoleSite | Promise<ConsoleSite>;
+  consoleTokens?: ConsoleTokenVerifier;
 }): Promise<ApiServer> {
-  const fetch: ApiFetch = opts.template
-    ? localApiFetch(opts.template, opts.deps)
+  const api: ApiFetch = opts.template
+    ? localApiFetch(opts.template, opts.deps, opts.consoleTokens)
     : (req, env) => createApp(opts.deps).fetch(req, env);
+  const fetch = opts.console ? withConsole(opts.console, api) : api;
   const server = createAdaptorServer({ fetch, hostname: '127.0.0.1' });
   const wanted = opts.port ?? DEFAULT_API_PORT;
   await new Promise<void>((resolve, reject) => {

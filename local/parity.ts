@@ -36,7 +36,34 @@ export const LOCAL_PARITY: Record<string, Parity> = {
   'AWS::ApiGateway::RestApi': { local: 'local/edge/: the local API Gateway in front of the same Hono app' },
   'AWS::ApiGateway::Resource': { local: 'local/edge/: routes matched as API Gateway matches them' },
   'AWS::ApiGateway::Method': {
-    local: 'local/edge/: authorization (IAM = the development token locally), validator and models',
+    local:
+      'local/edge/: authorization (IAM = the development token locally; Cognito = a local ID token or the development token), validator and models',
+  },
+  'AWS::ApiGateway::Authorizer': {
+    local:
+      'local/edge/: a COGNITO_USER_POOLS method takes an ID token of the data dir’s issuer (touchpoint users token), checked against the local users, or the development token; missing or bad: 401',
+  },
+  'AWS::Cognito::UserPool': {
+    difference:
+      'Locally the console’s users are in <dataDir>/console-users.json (touchpoint users add/remove): no passwords, MFA or threat protection; `touchpoint users token` issues the ID token directly.',
+    assertedBy:
+      'test/infra/console-auth.test.ts › administrators create users; TOTP MFA is required; passwords are strong; the Plus plan enforces threat protection',
+  },
+  'AWS::Cognito::UserPoolGroup': {
+    local:
+      'local/console-users.ts: each local user has one of the groups, carried in the token’s cognito:groups',
+  },
+  'AWS::Cognito::UserPoolClient': {
+    difference:
+      'No app client or code exchange locally: a local token’s aud is touchpoint-console-local and it lives 12 h (no refresh token).',
+    assertedBy:
+      'test/infra/console-auth.test.ts › has a public app client for the authorization-code grant (PKCE), no secret, no implicit grant',
+  },
+  'AWS::Cognito::UserPoolDomain': {
+    difference:
+      'No hosted UI locally: sign in with the token `touchpoint users token` prints, or the development token.',
+    assertedBy:
+      'test/infra/console-auth.test.ts › has a hosted UI domain whose prefix is derived from the stack, and outputs what the hosting needs',
   },
   'AWS::ApiGateway::RequestValidator': { local: 'local/edge/: the body check before the Lambda' },
   'AWS::ApiGateway::Model': { local: 'local/edge/: the JSON schema the validator applies (ajv)' },
@@ -120,7 +147,7 @@ export const LOCAL_PARITY: Record<string, Parity> = {
   },
   'AWS::S3::Bucket': {
     difference:
-      'Uploads go to the local API (local/uploads.ts), not S3: presigned-URL expiry and S3 error answers differ.',
+      'Uploads go to the local API (local/uploads.ts), not S3: presigned-URL expiry and S3 error answers differ. The console bucket is the local console build (Custom::CDKBucketDeployment).',
     assertedBy:
       'test/infra/uploads.test.ts › is encrypted, blocks public access, expires uploads after 7 days',
   },
@@ -146,6 +173,36 @@ export const LOCAL_PARITY: Record<string, Parity> = {
     difference: 'No identity verification or DKIM locally.',
     assertedBy:
       'test/infra/deploy-guard.test.ts › names what is a placeholder: reserved domains, and an SMS decision not made',
+  },
+  // The console (infra/constructs/console-hosting.ts; docs/console.md, "Serving").
+  'AWS::CloudFront::Distribution': {
+    local:
+      'local/console-static.ts: the console on the API’s port, split by the same path pattern (/console/v1/* and everything outside /console to the API), files from the console build',
+  },
+  'AWS::CloudFront::Function': {
+    local:
+      'local/console-static.ts evaluates the same file, infra/console-viewer-request.js, on every static path',
+  },
+  'AWS::CloudFront::ResponseHeadersPolicy': {
+    local: 'local/console-static.ts sends the same CSP and security headers (infra/console-site.ts)',
+  },
+  'AWS::CloudFront::OriginAccessControl': {
+    difference:
+      'Locally the build directory is read directly; a missing file is 404 there, 403 from S3 behind origin access control.',
+    assertedBy:
+      'test/infra/console-hosting.test.ts › reads the bucket through origin access control and the API through API Gateway',
+  },
+  'Custom::CDKBucketDeployment': {
+    difference:
+      'Nothing is copied locally: the server reads .touchpoint/console-build/<hash>/ and answers config.json itself (auth kind local).',
+    assertedBy:
+      'test/infra/console-hosting.test.ts › deploys a config.json naming the user pool client, its hosted UI and the distribution',
+  },
+  'AWS::Lambda::LayerVersion': {
+    difference:
+      'The AWS CLI layer of the console deployment’s handler, which runs only when CloudFormation deploys.',
+    assertedBy:
+      'test/infra/console-hosting.test.ts › gives the deployment handler its own role and log group, not the managed basic-execution policy',
   },
   'AWS::WAFv2::WebACL': {
     difference: 'No WAF locally (optional in the cloud: api.wafRateLimit).',

@@ -13,6 +13,7 @@ import { EndUserMessagingSmsSender } from '../shared/channels/sms.js';
 import { installFileLogSink } from '../shared/observability/sink.js';
 import type { EmailSender, SmsSender } from '../shared/ports/channels.js';
 import { systemClock } from '../shared/ports/clock.js';
+import { backfillEmailKeys } from '../shared/store/email-key-backfill.js';
 import { RateScheduleRows } from '../shared/store/rate-budget.js';
 import { dynamoStores } from '../shared/store/stores.js';
 import { type BulkWrites, Table } from '../shared/store/table.js';
@@ -118,6 +119,8 @@ export async function openEmbedded(opts: OpenOptions): Promise<Embedded> {
     const tableName = [...tables.values()][0];
     if (!tableName) throw new Error('the synthesized template has no DynamoDB table');
     const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+    // A data dir made before byEmail: its profiles get their emailKey once (docs/table-design.md).
+    await backfillEmailKeys({ client: doc, tableName });
     // The data dir's disk-backed DynamoDB Local commits a transaction per item of a BatchWriteItem:
     // bulk writes go as transactions there (table.ts); a given endpoint (tests) keeps the cloud's.
     const store = dynamoStores({

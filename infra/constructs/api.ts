@@ -98,6 +98,8 @@ export class Api extends Construct {
   /** Routes anyone may call: the reference, the OpenAPI document, the unsubscribe routes. */
   readonly publicMethods: Method[];
   readonly webAcl: CfnWebACL | undefined;
+  /** The Lambda proxy every method shares (the console's /console/v1 methods too: console-auth.ts). */
+  readonly integration: LambdaIntegration;
   /** `https://<api id>.execute-api.<region>.<suffix>/<stage>/`: where unsubscribe links point. */
   readonly publicBaseUrl: string;
   /** Secret names of partners start with this (the Lambda reads nothing else). */
@@ -203,6 +205,7 @@ export class Api extends Construct {
 
     // One integration object, so every method shares the proxy (and API Gateway one permission per method).
     const integration = new LambdaIntegration(this.fn, { proxy: true, allowTestInvoke: false });
+    this.integration = integration;
     const iam = { authorizationType: AuthorizationType.IAM };
     const open = { authorizationType: AuthorizationType.NONE };
     const root = this.restApi.root;

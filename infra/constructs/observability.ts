@@ -135,6 +135,18 @@ export class Observability extends Construct {
       }),
       'Email sending is paused: the bounce or complaint rate is too high. Find the cause (a bad list, a broken template), then `touchpoint sending resume email`.',
     );
+    // The audit log (docs/console-auth.md): a change the API made but could not record.
+    alarm(
+      'AuditWriteFailed',
+      new Metric({
+        namespace: METRICS_NAMESPACE,
+        metricName: METRIC_NAMES.auditWriteFailed,
+        dimensionsMap: { service: metricService('api') },
+        statistic: 'Sum',
+        period,
+      }),
+      'The API made a change it could not write to the audit log: see the api function’s log ("audit entry not written") for who did what, and the table’s health.',
+    );
     const sesReputation = (metricName: string) =>
       new Metric({ namespace: 'AWS/SES', metricName, statistic: 'Maximum', period: Duration.hours(1) });
     alarm(

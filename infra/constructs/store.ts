@@ -20,7 +20,8 @@ import {
 /**
  * The steps from the KEYS_ONLY customer day indexes to the profile indexes for a stack deployed
  * before them, one GSI created or deleted per update (DynamoDB's and CloudFormation's limit): each
- * step lists what it keeps and adds. Absent: the final layout (docs/table-design.md).
+ * step lists what it keeps and adds. Every step is without byEmail; absent: the final layout, with
+ * it (docs/table-design.md).
  */
 export const DAY_INDEX_MIGRATION = {
   1: { legacy: [legacyIndex.byLastActivity, legacyIndex.byBirthday], profile: [index.byBirthdayProfile] },
@@ -32,6 +33,9 @@ export const DAY_INDEX_MIGRATION = {
     legacy: [legacyIndex.byLastActivity],
     profile: [index.byBirthdayProfile, index.byLastActivityProfile],
   },
+  // The final day-index layout, before byEmail (issue 15): a stack at step 3 deletes byLastActivity
+  // here and gains byEmail in the next deploy, never both in one.
+  4: { legacy: [], profile: [index.byBirthdayProfile, index.byLastActivityProfile] },
 } as const;
 export type DayIndexMigrationStep = keyof typeof DAY_INDEX_MIGRATION;
 
@@ -115,6 +119,16 @@ export class Store extends Construct {
         },
         // Only profiles with a phone: the inbound SMS handler finds its sender by number.
         { indexName: index.byPhone, partitionKey: s(attr.phone), projectionType: ProjectionType.KEYS_ONLY },
+        // Only profiles with an email: the console's customer search (one GSI change after step 4).
+        ...(step === undefined
+          ? [
+              {
+                indexName: index.byEmail,
+                partitionKey: s(attr.email),
+                projectionType: ProjectionType.KEYS_ONLY,
+              },
+            ]
+          : []),
       ],
       localSecondaryIndexes: [
         { indexName: index.byChannelDay, sortKey: s(attr.capKey), projectionType: ProjectionType.KEYS_ONLY },

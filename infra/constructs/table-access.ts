@@ -91,11 +91,12 @@ export const TABLE_ACCESS: Readonly<Record<FunctionRole, TableAccess>> = {
     indexes: [index.byPhone],
   },
   // Every /v1 use case and the webhooks: all of the above, plus DeleteItem (DELETE
-  // /v1/suppressions), the ledger's byCampaign index (deliveries, show, export) and byPhone
-  // (POST /v1/sms/replies, the inbound SMS path run from the CLI). Erasure deletes
+  // /v1/suppressions), the ledger's byCampaign index (deliveries, show, export), byPhone
+  // (POST /v1/sms/replies, the inbound SMS path run from the CLI; customer search) and byEmail
+  // (GET /v1/customers?q=, the console's search). Erasure deletes
   // through BatchWriteItem. Partners live in Secrets Manager in the cloud; webhook receipts here.
   api: {
     table: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem'],
-    indexes: [...PLANNING_INDEXES, index.byCampaign, index.byPhone],
+    indexes: [...PLANNING_INDEXES, index.byCampaign, index.byPhone, index.byEmail],
   },
 };

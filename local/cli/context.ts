@@ -33,6 +33,8 @@ export interface CommandContext {
     step?: string | undefined;
     occasion?: string | undefined;
     html?: string | undefined;
+    role?: string | undefined;
+    limit?: string | undefined;
   };
 }
 

@@ -28,6 +28,8 @@ const OPTIONS = {
   step: { type: 'string' },
   occasion: { type: 'string' },
   html: { type: 'string' },
+  role: { type: 'string' },
+  limit: { type: 'string' },
 } as const;
 
 /** The data commands: clients of the API (--api URL, else the data dir's local API). */
@@ -44,8 +46,9 @@ const REMOTE_COMMANDS = new Set([
   'sms',
   'sending',
   'report',
+  'audit',
 ]);
-const LOCAL_ONLY = new Set(['serve', 'demo', 'stop', 'outbox', 'bus']);
+const LOCAL_ONLY = new Set(['serve', 'demo', 'stop', 'outbox', 'bus', 'users']);
 
 // Loaded on demand: a command pays only for its own code (the API, the CDK app and the emulators
 // are seconds of imports that most commands never touch).
@@ -68,6 +71,8 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   sms: async () => (await import('./commands/sms.js')).smsCommand,
   sending: async () => (await import('./commands/sending.js')).sendingCommand,
   report: async () => (await import('./commands/report.js')).reportCommand,
+  users: async () => (await import('./commands/users.js')).usersCommand,
+  audit: async () => (await import('./commands/audit.js')).auditCommand,
 };
 
 export const USAGE = `Usage: touchpoint <command> [options]
@@ -99,6 +104,10 @@ Commands:
   report [--campaign ID] [--from D] [--to D] [--html FILE]
                                            results per campaign: funnel, treated vs holdout, uplift with
                                            its 95 % interval, cost (--html: a page with charts)
+  users add EMAIL --role admin|editor|viewer | users list | users remove EMAIL
+                                           the console's local users (a removed user's tokens stop at once)
+  users token EMAIL                        an ID token for EMAIL (12 h) for /console/v1, shaped like Cognito's
+  audit [--limit N]                        the audit log, newest first: who changed what, when; refused roles
   demo [--once]                            what \`npm start\` runs: demo data, a simulated month, then serve
   stop                                     stop the data dir's background stack (or serve); nothing stays running
   logs [--run ID]                          the handlers' log lines (masked), oldest first

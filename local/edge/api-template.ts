@@ -12,7 +12,9 @@ export interface ApiMethod {
   httpMethod: string;
   /** The resource path as API Gateway names it: `/webhooks/{partnerId}`, `/v1/{proxy+}`. */
   path: string;
-  authorization: 'NONE' | 'AWS_IAM';
+  authorization: 'NONE' | 'AWS_IAM' | 'COGNITO_USER_POOLS';
+  /** COGNITO_USER_POOLS: the request header the authorizer reads the ID token from. */
+  tokenHeader?: string;
   /** The JSON schema of the body per content type, when the method's validator checks bodies. */
   bodyModels: Map<string, Record<string, unknown>>;
 }
@@ -51,6 +53,10 @@ const methodProps = z.object({
   RequestModels: z.record(z.string(), ref).optional(),
 });
 const validatorProps = z.object({ ValidateRequestBody: z.boolean().optional() });
+const authorizerProps = z.object({
+  Type: z.string(),
+  IdentitySource: z.string().default('method.request.header.Authorization'),
+});
 const modelProps = z.object({ Schema: z.record(z.string(), z.unknown()) });
 const responseProps = z.object({
   ResponseType: z.string(),
@@ -73,6 +79,26 @@ const ofType = (template: CfnTemplateJson, type: string): string[] =>
     .filter(([, r]) => r.Type === type)
     .map(([id]) => id);
 
+/**
+ * A COGNITO_USER_POOLS method's token header (its authorizer's identity source); undefined for
+ * other methods. Any other authorizer (Lambda TOKEN/REQUEST) is refused by name.
+ */
+function cognitoTokenHeader(
+  template: CfnTemplateJson,
+  m: z.infer<typeof methodProps>,
+  id: string,
+): string | undefined {
+  if (m.AuthorizerId === undefined) return undefined;
+  const authorizer = ref.safeParse(m.AuthorizerId);
+  if (!authorizer.success || m.AuthorizationType !== 'COGNITO_USER_POOLS')
+    throw new UnsupportedApiFeatureError(`authorizers other than Cognito user pools`, id);
+  const a = props(authorizerProps, template, authorizer.data.Ref);
+  const header = /^method\.request\.header\.([A-Za-z0-9-]+)$/.exec(a.IdentitySource)?.[1];
+  if (a.Type !== 'COGNITO_USER_POOLS' || header === undefined)
+    throw new UnsupportedApiFeatureError(`the authorizer ${a.Type} ${a.IdentitySource}`, id);
+  return header.toLowerCase();
+}
+
 export function apiFromTemplate(template: CfnTemplateJson): ApiTemplate {
   const pathOf = (parent: z.infer<typeof resourceProps>['ParentId'], seen = 0): string => {
     if ('Fn::GetAtt' in parent) return '';
@@ -83,8 +109,8 @@ export function apiFromTemplate(template: CfnTemplateJson): ApiTemplate {
   const methods = ofType(template, 'AWS::ApiGateway::Method').map((id): ApiMethod => {
     const m = props(methodProps, template, id);
     if (m.ApiKeyRequired) throw new UnsupportedApiFeatureError('API keys (ApiKeyRequired)', id);
-    if (m.AuthorizerId !== undefined) throw new UnsupportedApiFeatureError('authorizers', id);
-    if (m.AuthorizationType !== 'NONE' && m.AuthorizationType !== 'AWS_IAM')
+    const tokenHeader = cognitoTokenHeader(template, m, id);
+    if (m.AuthorizationType !== 'NONE' && m.AuthorizationType !== 'AWS_IAM' && tokenHeader === undefined)
       throw new UnsupportedApiFeatureError(`authorization ${m.AuthorizationType}`, id);
     const validatesBody =
       m.RequestValidatorId !== undefined &&
@@ -101,7 +127,13 @@ export function apiFromTemplate(template: CfnTemplateJson): ApiTemplate {
       logicalId: id,
       httpMethod: m.HttpMethod.toUpperCase(),
       path: pathOf(m.ResourceId) || '/',
-      authorization: m.AuthorizationType === 'AWS_IAM' ? 'AWS_IAM' : 'NONE',
+      authorization:
+        tokenHeader !== undefined
+          ? 'COGNITO_USER_POOLS'
+          : m.AuthorizationType === 'AWS_IAM'
+            ? 'AWS_IAM'
+            : 'NONE',
+      ...(tokenHeader !== undefined && { tokenHeader }),
       bodyModels,
     };
   });

@@ -1,7 +1,8 @@
 // The local API Gateway: what the cloud's REST API does before its Lambda runs, read from the
 // synthesized template (api-template.ts) — route matching (no route or no method: 403 "Missing
 // Authentication Token"), authorization (IAM locally means the development token: missing and bad
-// credentials are both 403), the request validator's body check (400 before the Lambda), and the
+// credentials are both 403; Cognito user pools locally means an ID token of the local issuer or the
+// development token: missing and bad are both 401), the request validator's body check (400 before the Lambda), and the
 // template's gateway responses — then the same Hono app the Lambda runs. docs/local-vs-cloud.md
 // lists what it does not do (stage and method throttles, WAF, SigV4).
 import { timingSafeEqual } from 'node:crypto';
@@ -21,13 +22,15 @@ const AWS_DEFAULTS: Record<EdgeRefusal, { status: number; message: string }> = {
   },
   BAD_REQUEST_BODY: { status: 400, message: 'Invalid request body' },
   REQUEST_TOO_LARGE: { status: 413, message: 'Request Too Long' },
+  UNAUTHORIZED: { status: 401, message: 'Unauthorized' },
 };
 
 export type EdgeRefusal =
   | 'MISSING_AUTHENTICATION_TOKEN'
   | 'INVALID_SIGNATURE'
   | 'BAD_REQUEST_BODY'
-  | 'REQUEST_TOO_LARGE';
+  | 'REQUEST_TOO_LARGE'
+  | 'UNAUTHORIZED';
 
 type Fetch = (req: Request, env?: object) => Response | Promise<Response>;
 
@@ -86,10 +89,30 @@ async function readAtMost(req: Request, max: number): Promise<Uint8Array | undef
   return Buffer.concat(chunks);
 }
 
+/**
+ * Verifies an ID token for COGNITO_USER_POOLS methods (locally: the data dir's issuer and users,
+ * local/console-users.ts); its claims, or undefined when it does not verify.
+ */
+export interface ConsoleTokenVerifier {
+  verify(token: string): Promise<Record<string, unknown> | undefined>;
+}
+
+/** Claims as API Gateway's Cognito authorizer hands them to a REST (v1) Lambda: every value a string. */
+function gatewayClaims(claims: Record<string, unknown>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(claims).map(([k, v]) => [
+      k,
+      Array.isArray(v) ? (v.length === 1 ? String(v[0]) : `[${v.map(String).join(' ')}]`) : String(v),
+    ]),
+  );
+}
+
 export interface LocalEdgeOptions {
   api: ApiTemplate;
   /** The development token IAM-authorized methods take locally, in place of a SigV4 signature. */
   opsToken: string;
+  /** ID tokens for COGNITO_USER_POOLS methods; absent: those methods take the development token only. */
+  consoleTokens?: ConsoleTokenVerifier;
   /** The integration: the Hono app's fetch. */
   app: Fetch;
   /**
@@ -139,7 +162,9 @@ export function localEdge(opts: LocalEdgeOptions): Fetch {
     return on.find((m) => m.httpMethod === method) ?? on.find((m) => m.httpMethod === 'ANY');
   };
 
-  return async (req, env) => {
+  return async (incoming, given) => {
+    let req = incoming;
+    let env = given;
     const path = new URL(req.url).pathname;
     if (opts.standIns?.some((s) => s.method === req.method.toUpperCase() && path.startsWith(s.prefix)))
       return opts.app(req, env);
@@ -152,6 +177,22 @@ export function localEdge(opts: LocalEdgeOptions): Fetch {
       if (header === null) return refuse('MISSING_AUTHENTICATION_TOKEN', path);
       const token = /^Bearer\s+(\S+)\s*$/i.exec(header)?.[1];
       if (token === undefined || !sameToken(token, opts.opsToken)) return refuse('INVALID_SIGNATURE', path);
+    }
+    if (method.authorization === 'COGNITO_USER_POOLS') {
+      // As API Gateway's Cognito authorizer: the raw token in the header (a `Bearer ` prefix is taken
+      // too); missing or not verifying: 401. The development token stands for an admin locally.
+      const raw = req.headers.get(method.tokenHeader ?? 'authorization');
+      const token = raw === null ? undefined : (/^Bearer\s+(\S+)\s*$/i.exec(raw)?.[1] ?? raw.trim());
+      if (token === undefined || token.length === 0) return refuse('UNAUTHORIZED', path);
+      if (sameToken(token, opts.opsToken)) {
+        const headers = new Headers(req.headers);
+        headers.set('authorization', `Bearer ${token}`);
+        req = new Request(req, { headers });
+      } else {
+        const claims = await opts.consoleTokens?.verify(token);
+        if (claims === undefined) return refuse('UNAUTHORIZED', path);
+        env = { ...env, requestContext: { authorizer: { claims: gatewayClaims(claims) } } };
+      }
     }
     const mediaType = (req.headers.get('content-type') ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
     const validate = validators.get(method)?.get(mediaType);

@@ -123,7 +123,8 @@ export async function runStack(dataDirArg: string): Promise<void> {
     // The SMS page's reply box: the inbound SMS handler over this stack, as the cloud's topic invokes it.
     sms.onReply((await import('../inbound-sms.js')).pageReplyHandler(env.deps, LOCAL_SMS_ORIGINATOR));
 
-    const fetch = localApiFetch(env.template, localApiDeps(env));
+    const { localConsoleTokens } = await import('../console-users.js');
+    const fetch = localApiFetch(env.template, localApiDeps(env), localConsoleTokens(dataDir));
     let active = 0;
     let lastRequest = Date.now();
     const server = createAdaptorServer({

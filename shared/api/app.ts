@@ -2,14 +2,31 @@
 // API Gateway (functions/api.ts) and on a local port (touchpoint serve / npm start).
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { HTTPException } from 'hono/http-exception';
+import { getPath } from 'hono/utils/url';
 import type { ApiDeps } from './deps.js';
 import { opsRoutes } from './ops/routes.js';
 import { PROBLEM_TYPES, problem, validationProblem } from './problem.js';
 import { unsubscribeRoutes } from './unsubscribe/routes.js';
 import { webhookRoutes } from './webhooks/routes.js';
 
+/** Where the browser console reaches the ops routes: API Gateway authorizes it with Cognito. */
+export const CONSOLE_PREFIX = '/console';
+
+/**
+ * `/console/v1/…` is routed as `/v1/…`: one copy of the ops routes behind two doors (IAM on /v1,
+ * the console's Cognito user pool on /console/v1; infra/constructs/api.ts). `c.req.path` is the
+ * routed path; the URL keeps what the client called.
+ */
+export function routedPath(req: Request): string {
+  const path = getPath(req);
+  return path === `${CONSOLE_PREFIX}/v1` || path.startsWith(`${CONSOLE_PREFIX}/v1/`)
+    ? path.slice(CONSOLE_PREFIX.length)
+    : path;
+}
+
 export function createApp(deps: ApiDeps): OpenAPIHono {
   const app = new OpenAPIHono({
+    getPath: routedPath,
     // Every zod validation failure of a route becomes a 400 problem with the issues' paths.
     defaultHook: (result, c) => {
       if (!result.success) return validationProblem(c, result.error);

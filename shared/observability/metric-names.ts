@@ -11,6 +11,8 @@ export const METRIC_NAMES = {
   runDurationMs: 'RunDurationMs',
   /** 1 when the reputation guard pauses a channel (docs/send-time-checks.md); emitted by delivery-events. */
   sendingPaused: 'SendingPaused',
+  /** 1 per audit entry the API could not write (the change itself stood); emitted by api. */
+  auditWriteFailed: 'AuditWriteFailed',
 } as const;
 
 /** The service dimension Powertools adds: POWERTOOLS_SERVICE_NAME, `touchpoint-<function>`. */

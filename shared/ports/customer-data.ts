@@ -76,6 +76,12 @@ export interface CustomerDataStore {
    * One Query on a sparse index, never a Scan; eventually consistent, like every GSI.
    */
   customerIdsByPhone(phone: string): Promise<string[]>;
+  /**
+   * The ids of the customers whose email, trimmed and lower-cased, is this one, sorted. One Query on
+   * the sparse byEmail index; eventually consistent. Profiles written before the index have no key
+   * until they are written again (docs/table-design.md, "byEmail").
+   */
+  customerIdsByEmail(email: string): Promise<string[]>;
   getContract(id: string): Promise<Contract | undefined>;
   /** Contracts and events that name the customer (stored since references were introduced). */
   customerRecords(customerId: string): Promise<{ contracts: Contract[]; events: CustomerEvent[] }>;

@@ -1,15 +1,20 @@
 // Campaigns are immutable versions plus a current pointer (which also holds the paused flag), so
 // a run can always name the exact definition it planned with.
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import * as z from 'zod';
 import { type Campaign, campaignSchema } from '../domain/documents.js';
 import type { CampaignRecord } from '../domain/touch.js';
-import type { CampaignStore } from '../ports/campaigns.js';
+import type { CampaignStore, CampaignVersionEntry } from '../ports/campaigns.js';
 import type { Clock } from '../ports/clock.js';
 import { ConcurrentUpdateError, CorruptItemError } from './errors.js';
 import { campaignPointerSchema, keys, parseItem } from './items.js';
 import { cleanItem, type Item, type Table } from './table.js';
 
 const MAX_ATTEMPTS = 10;
+const campaignVersionEntrySchema = z.object({
+  sk: z.string().regex(/^V#\d{10}$/),
+  createdAt: z.string().optional(),
+});
 
 function parseCampaign(item: Item): Campaign {
   const parsed = campaignSchema.safeParse(item.doc);
@@ -94,6 +99,21 @@ export class Campaigns implements CampaignStore {
   async getCampaignVersion(id: string, version: number): Promise<Campaign | undefined> {
     const item = await this.table.get(keys.campaignVersion(id, version));
     return item ? parseCampaign(item) : undefined;
+  }
+
+  async listCampaignVersions(id: string): Promise<CampaignVersionEntry[]> {
+    // The projection trims what is returned, not what is billed: a Query bills the versions' bytes
+    // (documents included), read once per console visit to a campaign's history.
+    const items = await this.table.query({
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :v)',
+      ExpressionAttributeValues: { ':pk': keys.campaignVersion(id, 1).pk, ':v': 'V#' },
+      ProjectionExpression: 'sk, createdAt',
+      ScanIndexForward: false,
+    });
+    return items.map((item) => {
+      const { sk, createdAt } = parseItem(campaignVersionEntrySchema, item);
+      return { version: Number(sk.slice(2)), ...(createdAt !== undefined && { createdAt }) };
+    });
   }
 
   async setPaused(id: string, paused: boolean): Promise<boolean> {

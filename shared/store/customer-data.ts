@@ -100,6 +100,19 @@ export class CustomerData implements CustomerDataStore {
       .sort();
   }
 
+  async customerIdsByEmail(email: string): Promise<string[]> {
+    const items = await this.table.query({
+      IndexName: index.byEmail,
+      KeyConditionExpression: '#email = :email',
+      ExpressionAttributeNames: { '#email': attr.email },
+      ExpressionAttributeValues: { ':email': email },
+    });
+    return items
+      .filter((i) => i.sk === keys.customer('').sk)
+      .map((i) => idFrom(i.pk, CUSTOMER_PREFIX))
+      .sort();
+  }
+
   async getContract(id: string): Promise<Contract | undefined> {
     const item = await this.table.get(keys.contract(id), { ConsistentRead: true });
     return item ? parseContract(item) : undefined;

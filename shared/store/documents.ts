@@ -4,6 +4,7 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DateTime } from 'luxon';
 import * as z from 'zod';
 import { type ActivityByType, effectiveLastActivityAt, recordActivity } from '../domain/activity.js';
+import { normalizeEmail } from '../domain/addresses.js';
 import { type ConsentState, type CurrentConsent, changeId, mergeRecordConsent } from '../domain/consent.js';
 import {
   type Contract,
@@ -61,6 +62,8 @@ function customerItem(customer: Customer, activity: ActivityByType, rev: number,
       : undefined,
     // Sparse: a profile without a phone is not in the index inbound SMS are matched with.
     [attr.phone]: customer.phone,
+    // Sparse too: the console finds a profile by its email (trimmed, lower-cased) through byEmail.
+    [attr.email]: customer.email ? normalizeEmail(customer.email) : undefined,
   };
 }
 

@@ -18,6 +18,8 @@ export const attr = {
   ledgerCampaignSk: 'ledgerCampaignSk',
   /** A customer profile's phone (E.164): inbound SMS find their sender by it. */
   phone: 'phoneKey',
+  /** A customer profile's email, trimmed and lower-cased: the console's search finds it by it. */
+  email: 'emailKey',
 } as const;
 
 export const index = {
@@ -33,6 +35,8 @@ export const index = {
   byChannelDay: 'byChannelDay',
   /** Sparse GSI on customer profiles by phone: an inbound SMS finds its sender without a Scan. */
   byPhone: 'byPhone',
+  /** Sparse GSI on customer profiles by normalized email: the console's customer search. */
+  byEmail: 'byEmail',
 } as const;
 
 /** Attributes projected into the contract day indexes: all planning and templates need. */

@@ -2,6 +2,7 @@
 // (infra/constructs/store.ts). docs/table-design.md describes the items and access patterns.
 // A use case takes only the ports it uses: `Pick<Stores, 'ledger' | 'runs'>`.
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { AuditLog } from '../ports/audit.js';
 import type { CampaignStore } from '../ports/campaigns.js';
 import { type Clock, systemClock } from '../ports/clock.js';
 import type { ConsentStore } from '../ports/consent.js';
@@ -11,12 +12,14 @@ import type { DocumentStore } from '../ports/documents.js';
 import type { DueReader } from '../ports/due.js';
 import type { ImportJobs } from '../ports/import-jobs.js';
 import type { Ledger } from '../ports/ledger.js';
+import type { PartnerActivityStore } from '../ports/partner-activity.js';
 import type { PartnerStore, WebhookReceipts } from '../ports/partners.js';
 import type { ReputationStore } from '../ports/reputation.js';
 import type { ResultCounters } from '../ports/results.js';
 import type { RunStore } from '../ports/runs.js';
 import type { SettingsStore } from '../ports/settings.js';
 import type { SuppressionStore } from '../ports/suppression.js';
+import { AuditRows } from './audit.js';
 import { Campaigns } from './campaigns.js';
 import { ConsentRows } from './consent.js';
 import { ConversionRows } from './conversions.js';
@@ -25,6 +28,7 @@ import { Documents } from './documents.js';
 import { DueReads } from './due-reader.js';
 import { ImportJobRows } from './import-jobs.js';
 import { LedgerRows } from './ledger.js';
+import { PartnerActivityRows } from './partner-activity.js';
 import { Partners } from './partners.js';
 import { ReputationRows } from './reputation.js';
 import { ResultRows } from './results.js';
@@ -44,6 +48,8 @@ export interface Stores {
   customers: CustomerDataStore;
   partners: PartnerStore;
   receipts: WebhookReceipts;
+  /** Each partner's recent events and hourly refusal counts (docs/webhooks.md, "Partner activity"). */
+  partnerActivity: PartnerActivityStore;
   importJobs: ImportJobs;
   /** Sender reputation counters and each channel's sending state (docs/send-time-checks.md). */
   reputation: ReputationStore;
@@ -53,6 +59,8 @@ export interface Stores {
   results: ResultCounters;
   /** Attribution's exposure and conversion records, per customer (docs/attribution.md). */
   conversions: ConversionStore;
+  /** Who changed what, and who was refused (docs/console-auth.md). */
+  audit: AuditLog;
 }
 
 export interface DynamoStoresOptions {
@@ -107,10 +115,12 @@ export function dynamoStores(opts: DynamoStoresOptions): DynamoStores {
     customers,
     partners,
     receipts: partners,
+    partnerActivity: new PartnerActivityRows(table),
     importJobs: new ImportJobRows(table, clock),
     reputation: new ReputationRows(table),
     consent: new ConsentRows(table),
     results: new ResultRows(table, campaigns),
     conversions: new ConversionRows(table),
+    audit: new AuditRows(table),
   };
 }

@@ -80,7 +80,7 @@ describe('API Gateway REST API', () => {
     const { template } = base;
     template.resourceCountIs('AWS::ApiGateway::RestApi', 1);
     const all = methods(template);
-    expect(all.length).toBe(7);
+    expect(all.length).toBe(9);
     for (const m of all) {
       expect(m.Integration).toMatchObject({
         Type: 'AWS_PROXY',
@@ -106,9 +106,11 @@ describe('API Gateway REST API', () => {
     }));
   };
 
-  it('authorizes /v1 with IAM; the reference, the OpenAPI document, unsubscribe links and webhooks need no AWS credentials', () => {
+  it('authorizes /v1 with IAM and /console/v1 with the console user pool; the reference, the OpenAPI document, unsubscribe links and webhooks need no AWS credentials', () => {
     const all = routes(base.template);
     expect(all.map((r) => `${r.route} ${r.auth}`).sort()).toEqual([
+      'ANY /console/v1 COGNITO_USER_POOLS',
+      'ANY /console/v1/{proxy+} COGNITO_USER_POOLS',
       'ANY /v1 AWS_IAM',
       'ANY /v1/{proxy+} AWS_IAM',
       'GET /openapi.json NONE',

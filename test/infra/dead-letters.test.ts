@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { DEPLOYMENT_HANDLER_ID_PREFIX } from '../../infra/constructs/console-hosting.js';
 import { PROJECT_ROOT } from '../../infra/constructs/house-function.js';
 import { resourcesOfType, SYNTH_TIMEOUT_MS, synthTemplate, TEST_CONTEXT } from './synth-helper.js';
 
@@ -22,7 +23,10 @@ const refOf = (v: unknown): string | undefined => {
 
 describe('every asynchronous path ends in a dead-letter queue', () => {
   it('every function has one (its asynchronous invocations: bus targets, S3 notifications, SNS)', () => {
-    for (const [id, p] of resourcesOfType(template, 'AWS::Lambda::Function'))
+    // BucketDeployment's handler answers CloudFormation, which fails the deploy if it does not.
+    for (const [id, p] of resourcesOfType(template, 'AWS::Lambda::Function').filter(
+      ([id]) => !id.startsWith(DEPLOYMENT_HANDLER_ID_PREFIX),
+    ))
       expect(queueIds(), id).toContain(refOf(Reflect.get(Object(p.DeadLetterConfig), 'TargetArn')));
   });
 

@@ -83,6 +83,9 @@ const STORES: Record<string, Check> = {
   'AWS::Scheduler::Schedule': () => undefined,
   // Exempt: EventBridge encrypts events with an AWS-owned key unless KmsKeyIdentifier names one.
   'AWS::Events::EventBus': () => undefined,
+  // Exempt: Cognito encrypts a user pool's users (emails, password verifiers, TOTP secrets) at rest
+  // with an AWS-owned key; CloudFormation has no property to name another (docs/security.md).
+  'AWS::Cognito::UserPool': () => undefined,
   // Exempt: Lambda encrypts environment variables with aws/lambda; they hold no secret value.
   'AWS::Lambda::Function': (p) => {
     const vars = obj(obj(p.Environment).Variables);
@@ -101,6 +104,7 @@ const STORES: Record<string, Check> = {
 
 /** Types that hold configuration or policy only: nothing to encrypt at rest. */
 const STORES_NOTHING = new Set([
+  'AWS::ApiGateway::Authorizer',
   'AWS::ApiGateway::Deployment',
   'AWS::ApiGateway::GatewayResponse',
   'AWS::ApiGateway::Method',
@@ -111,6 +115,19 @@ const STORES_NOTHING = new Set([
   'AWS::ApiGateway::UsagePlan',
   'AWS::ApiGateway::UsagePlanKey',
   'AWS::CDK::Metadata',
+  // The console (infra/constructs/console-hosting.ts): its distribution caches only the public build
+  // (the /console/v1 behavior caches nothing); a viewer function, a headers policy and an origin access
+  // control are configuration; the deployment custom resource copies the build at deploy time, and its
+  // layer is the AWS CLI's code.
+  'AWS::CloudFront::Distribution',
+  'AWS::CloudFront::Function',
+  'AWS::CloudFront::OriginAccessControl',
+  'AWS::CloudFront::ResponseHeadersPolicy',
+  'Custom::CDKBucketDeployment',
+  'AWS::Lambda::LayerVersion',
+  'AWS::Cognito::UserPoolClient',
+  'AWS::Cognito::UserPoolDomain',
+  'AWS::Cognito::UserPoolGroup',
   'AWS::CloudWatch::Alarm',
   'AWS::CloudWatch::Dashboard',
   'AWS::Events::Rule',

@@ -94,12 +94,16 @@ describe('the local edge routes every API method of the template', () => {
           expect(await unsigned.json()).toEqual(
             gatewayProblemBody('MISSING_AUTHENTICATION_TOKEN', new URL(url).pathname),
           );
+        } else if (m.authorization === 'COGNITO_USER_POOLS') {
+          // API Gateway's Cognito authorizer: 401 UNAUTHORIZED, as the template's gateway response says.
+          expect(unsigned.status).toBe(401);
+          expect(await unsigned.json()).toEqual(gatewayProblemBody('UNAUTHORIZED', new URL(url).pathname));
         } else {
           expect(unsigned.status, `${method} ${m.path} is public`).toBe(204);
         }
       }
       expect(reached.length).toBe(
-        api.methods.length * 2 - api.methods.filter((m) => m.authorization === 'AWS_IAM').length,
+        api.methods.length * 2 - api.methods.filter((m) => m.authorization !== 'NONE').length,
       );
     }
   });

@@ -13,6 +13,7 @@ import { listCampaigns } from '../../usecases/campaigns/list.js';
 import { setCampaignPaused } from '../../usecases/campaigns/pause-resume.js';
 import { campaignRecordSchema, validCampaignSchema } from '../../usecases/campaigns/schemas.js';
 import { validateCampaignDocument } from '../../usecases/campaigns/validate.js';
+import { campaignVersions, campaignVersionsSchema } from '../../usecases/campaigns/versions.js';
 import type { ApiDeps } from '../deps.js';
 import { zodErrors } from '../problem.js';
 import {
@@ -186,6 +187,28 @@ export function campaignRoutes(deps: ApiDeps): OpenAPIHono {
       throw notFound(`Campaign ${id}`);
     },
     refuseWithEverything(stores, 400),
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/v1/campaigns/{id}/versions',
+      tags: tag,
+      security,
+      summary: "A campaign's stored versions, newest first, and which is current (each: GET …/versions/{n})",
+      request: { params: campaignIdParam },
+      responses: {
+        200: jsonContent(campaignVersionsSchema.clone().openapi('CampaignVersions'), 'The versions'),
+        ...commonErrors,
+        ...notFoundResponse,
+      },
+    }),
+    async (c) => {
+      const { id } = c.req.valid('param');
+      const versions = await campaignVersions(stores, id);
+      if (!versions) throw notFound(`Campaign ${id}`);
+      return c.json(versions, 200);
+    },
   );
 
   app.openapi(

@@ -6,6 +6,7 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { createRoute, z } from '@hono/zod-openapi';
 import { partnerId } from '../../partners/secrets.js';
+import { partnerActivity, partnerActivitySchema } from '../../usecases/partners/activity.js';
 import { addPartner, listPartners, revokePartner, rotatePartner } from '../../usecases/partners/partners.js';
 import {
   partnerAddedSchema,
@@ -134,6 +135,32 @@ export function partnerRoutes(deps: ApiDeps): OpenAPIHono {
       },
     }),
     async (c) => c.json({ partners: await listPartners(ports) }, 200),
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/v1/partners/{id}/activity',
+      tags,
+      security,
+      summary:
+        "The partner's latest events (at most 50, newest first) and its refused webhooks per hour and reason over 7 days",
+      request: { params: idParam },
+      responses: {
+        200: jsonContent(partnerActivitySchema.clone().openapi('PartnerActivity'), 'The activity'),
+        ...commonErrors,
+        ...notFoundResponse,
+      },
+    }),
+    async (c) => {
+      const { id } = c.req.valid('param');
+      const activity = await partnerActivity(
+        { partners: deps.store.partners, activity: deps.store.partnerActivity, clock: deps.clock },
+        id,
+      );
+      if (!activity) throw notFound(`Partner ${id}`);
+      return c.json(activity, 200);
+    },
   );
   return app;
 }

@@ -57,12 +57,17 @@ export function previewRoutes(deps: ApiDeps): OpenAPIHono {
       path: '/v1/campaigns/{id}/preview',
       tags: tag,
       security,
-      summary: "Render every step's messages for one customer, per channel, in the customer's locale",
+      summary:
+        "Render every step's messages for one customer (none named: the sample customer), per channel, in the customer's locale or the one given; emails also as sent (layout and footer)",
       request: {
         params: campaignIdParam,
         body: {
           required: true,
-          content: { 'application/json': { schema: z.strictObject({ customerId: idField() }) } },
+          content: {
+            'application/json': {
+              schema: z.strictObject({ customerId: idField().optional(), locale: localeSchema.optional() }),
+            },
+          },
         },
       },
       responses: {
@@ -74,14 +79,16 @@ export function previewRoutes(deps: ApiDeps): OpenAPIHono {
     }),
     async (c) => {
       const { id } = c.req.valid('param');
-      const { customerId } = c.req.valid('json');
+      const { customerId, locale } = c.req.valid('json');
       const result = await previewCampaign(
         { campaigns, customers, settings, clock: deps.clock },
-        { campaignId: id, customerId },
+        { campaignId: id, customerId, locale },
       );
       if (result.ok) return c.json(result.value, 200);
       if (result.reason === 'render-failed') throw renderFailed(result.failure);
-      throw notFound(result.reason === 'campaign-not-found' ? `Campaign ${id}` : `Customer ${customerId}`);
+      throw notFound(
+        result.reason === 'campaign-not-found' ? `Campaign ${id}` : `Customer ${customerId ?? ''}`,
+      );
     },
   );
 

@@ -8,9 +8,13 @@ import { refuseNonUtf8 } from '../body-encoding.js';
 import { refuseDeepJson } from '../body-nesting.js';
 import type { ApiDeps } from '../deps.js';
 import { PROBLEM_TYPES, problem } from '../problem.js';
+import { accessControl } from './access.js';
+import { auditRoutes } from './audit.js';
+import { calendarRoutes } from './calendar.js';
 import { campaignRoutes } from './campaigns.js';
 import { opsApp } from './common.js';
 import { consentRoutes } from './consent.js';
+import { customerSearchRoutes } from './customer-search.js';
 import { customerRoutes } from './customers.js';
 import { deliveryRoutes } from './deliveries.js';
 import { deliveryReleaseRoutes } from './delivery-release.js';
@@ -31,10 +35,13 @@ export function opsRoutes(deps: ApiDeps): OpenAPIHono {
     type: 'http',
     scheme: 'bearer',
     description:
-      'Locally the token `touchpoint serve` prints; in the cloud API Gateway uses IAM (SigV4) instead.',
+      'Locally the token `touchpoint serve` prints; in the cloud API Gateway uses IAM (SigV4) instead. The console calls the same routes under /console/v1 with a Cognito ID token; its role is enforced per route (docs/console-auth.md).',
   });
   // Authentication before the body is read; then the size limit (Content-Length or counted while streaming).
   app.use('/v1/*', opsAuth(deps.config.opsToken));
+  // Then who the caller is and whether their role may call the route (403 before the body is read);
+  // refusals and successful changes go to the audit log (access.ts, shared/api/policy.ts).
+  app.use('/v1/*', accessControl(deps));
   app.use(
     '/v1/*',
     bodyLimit({
@@ -67,8 +74,12 @@ export function opsRoutes(deps: ApiDeps): OpenAPIHono {
     smsRoutes,
     sendingRoutes,
     reportRoutes,
+    calendarRoutes,
+    customerSearchRoutes,
   ])
     app.route('/', part(deps));
+  // GET /v1/me and GET /v1/audit read the principal from the context (typed Variables).
+  app.route('/', auditRoutes(deps));
 
   // Public like /openapi.json; rendered once, on first use, from the routes registered above.
   let html: string | undefined;

@@ -124,6 +124,7 @@ export function webhookRoutes(deps: ApiDeps, opts: WebhookRouteOptions = {}): Op
           receipts: deps.store.receipts,
           documents: deps.store.documents,
           events: deps.events,
+          partnerActivity: deps.store.partnerActivity,
           clock: deps.clock,
           throttle: {
             partner: (partnerId, nowMs) =>

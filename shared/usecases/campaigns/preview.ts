@@ -1,5 +1,6 @@
-// campaign preview: every step's messages rendered for one customer, per channel, in their locale,
-// with sample anchor records (a contract, an event) so anchor variables render plausibly.
+// campaign preview: every step's messages rendered for one customer (or the sample customer), per
+// channel, in their locale or a chosen one, with sample anchor records (a contract, an event) so
+// anchor variables render plausibly. An email also comes as the customer gets it (layout, footer).
 import * as z from 'zod';
 import {
   type Campaign,
@@ -10,7 +11,8 @@ import {
   channel,
   type Settings,
 } from '../../domain/documents.js';
-import { SAMPLE_UNSUBSCRIBE_URL } from '../../domain/template-samples.js';
+import { composeEmail } from '../../domain/email-layout/compose.js';
+import { SAMPLE_UNSUBSCRIBE_URL, sampleCustomer } from '../../domain/template-samples.js';
 import {
   type RenderedMessage,
   renderMessage,
@@ -34,11 +36,15 @@ export const renderedMessageSchema = z.object({
   subject: z.string().optional(),
   text: z.string(),
   html: z.string().optional(),
+  /** An email as the customer gets it: the house layout and its footer (docs/messages.md). */
+  composed: z.object({ html: z.string(), text: z.string() }).optional(),
 });
 export const previewSchema = z.object({
   campaignId: z.string(),
   version: z.number().int(),
   customerId: z.string(),
+  /** True when rendered for the sample customer (no customer named). */
+  sample: z.boolean().optional(),
   tier: z.string().nullable(),
   messages: z.array(renderedMessageSchema),
 });
@@ -126,16 +132,19 @@ export type PreviewResult =
 
 export async function previewCampaign(
   deps: { campaigns: CampaignStore; customers: CustomerDataStore; settings: SettingsStore; clock: Clock },
-  input: { campaignId: string; customerId: string },
+  /** No `customerId`: the sample customer. `locale`: render in it instead of the customer's (as test-send). */
+  input: { campaignId: string; customerId?: string | undefined; locale?: string | undefined },
 ): Promise<PreviewResult> {
-  const [record, customer, settings] = await Promise.all([
+  const [record, stored, settings] = await Promise.all([
     deps.campaigns.getCampaign(input.campaignId),
-    deps.customers.getCustomer(input.customerId),
+    input.customerId === undefined ? undefined : deps.customers.getCustomer(input.customerId),
     deps.settings.getSettings(),
   ]);
   if (!record) return { ok: false, reason: 'campaign-not-found' };
-  if (!customer) return { ok: false, reason: 'customer-not-found' };
+  if (input.customerId !== undefined && !stored) return { ok: false, reason: 'customer-not-found' };
   const { campaign } = record;
+  const base = stored ?? sampleCustomer(input.locale ?? campaign.fallbackLocale);
+  const customer = input.locale === undefined ? base : { ...base, locale: input.locale };
   const today = deps.clock.now().toISOString().slice(0, 10);
   const tier = tierOf(customer.monthlyValue, settings.tiers);
   const messages: z.infer<typeof renderedMessageSchema>[] = [];
@@ -144,11 +153,18 @@ export async function previewCampaign(
       if (!resolveTemplate(campaign, step.template, ch, customer.locale)) continue;
       const r = await renderStep(campaign, customer, step, ch, tier ?? 'none', today, settings.products);
       if (!r.ok) return { ok: false, reason: 'render-failed', failure: r.failure };
+      const m = r.message;
       messages.push({
         stepId: step.id,
         channel: ch,
         forTier: tier !== undefined && (step.channels[tier] ?? []).includes(ch),
-        ...r.message,
+        ...m,
+        ...(ch === 'email' && {
+          composed: composeEmail(
+            { locale: m.locale, subject: m.subject ?? campaign.name, text: m.text, html: m.html },
+            { sender: settings.sender, unsubscribeUrl: SAMPLE_UNSUBSCRIBE_URL },
+          ),
+        }),
       });
     }
   }
@@ -158,6 +174,7 @@ export async function previewCampaign(
       campaignId: campaign.id,
       version: record.version,
       customerId: customer.id,
+      ...(stored === undefined && { sample: true }),
       tier: tier ?? null,
       messages,
     },

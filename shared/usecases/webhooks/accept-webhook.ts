@@ -8,6 +8,9 @@
 //    than the moment of receipt plus the signature tolerance; 7. the customer exists;
 // and only then the effect: one CustomerEvent on the bus. The webhook-id receipt is written after
 // the event was accepted, so a refused attempt can be retried with the same id.
+// The partner log (docs/webhooks.md, "Partner activity"): an accepted event adds an entry, and a
+// refusal after step 1 adds one to its hour's counter of that reason. Nothing before step 1 is
+// recorded: an unknown id or a bad signature never writes (nor answers slower than the other).
 import { DateTime } from 'luxon';
 import type { z } from 'zod';
 import { EVENT_NAMES } from '../../config/events.js';
@@ -16,6 +19,7 @@ import { newSecret, partnerId as partnerIdSchema, validSecrets } from '../../par
 import type { Clock } from '../../ports/clock.js';
 import type { DocumentStore } from '../../ports/documents.js';
 import type { EventPublisher } from '../../ports/events.js';
+import type { PartnerActivityStore } from '../../ports/partner-activity.js';
 import type { Partner, WebhookReceipts } from '../../ports/partners.js';
 import type { PartnerLookup } from './partner-cache.js';
 import { TIMESTAMP_TOLERANCE_MS, type VerifyFailure, verifyWebhook } from './signature.js';
@@ -42,6 +46,8 @@ export interface WebhookDeps {
   receipts: WebhookReceipts;
   documents: Pick<DocumentStore, 'existingCustomerIds'>;
   events: EventPublisher;
+  /** The partner log: an authenticated partner's accepted events and refusal counts. */
+  partnerActivity: Pick<PartnerActivityStore, 'recordPartnerEvent' | 'countRefusal'>;
   clock: Clock;
   throttle: WebhookThrottle;
   log: { info(message: string, extra?: unknown): void };
@@ -153,8 +159,28 @@ export async function acceptWebhook(deps: WebhookDeps, req: WebhookRequest): Pro
   const now = deps.clock.now();
   const auth = await authenticate(deps, req, now);
   if (!auth.ok) return auth.outcome;
-  const { partner, webhookId } = auth;
+  const outcome = await acceptFromPartner(deps, req, { ...auth, now });
+  if (!outcome.ok && outcome.reason !== 'unauthorized')
+    await logged(deps, 'refusal', () =>
+      deps.partnerActivity.countRefusal(auth.partner.id, outcome.reason, now),
+    );
+  return outcome;
+}
 
+/** The partner log is the console's view, not the webhook's effect: a failed write is logged, not a 5xx. */
+async function logged(deps: WebhookDeps, what: string, write: () => Promise<void>): Promise<void> {
+  try {
+    await write();
+  } catch (err) {
+    deps.log.info(`partner log: ${what} not recorded`, { error: String(err) });
+  }
+}
+
+async function acceptFromPartner(
+  deps: WebhookDeps,
+  req: WebhookRequest,
+  { partner, webhookId, now }: { partner: Partner; webhookId: string; now: Date },
+): Promise<WebhookOutcome> {
   const admission = await deps.throttle.partner(partner.id, now.getTime());
   if (!admission.ok)
     return {
@@ -189,6 +215,14 @@ export async function acceptWebhook(deps: WebhookDeps, req: WebhookRequest): Pro
   // A concurrent replay may have won the receipt: the event id is idempotent downstream, so the
   // second publish had no effect either way; report it as the duplicate it was.
   const first = await deps.receipts.recordWebhookReceipt(partner.id, webhookId, now);
+  if (first)
+    await logged(deps, 'event', () =>
+      deps.partnerActivity.recordPartnerEvent(partner.id, {
+        eventId: event.id,
+        type: event.type,
+        receivedAt: now.toISOString(),
+      }),
+    );
   deps.log.info('partner event accepted', {
     partnerId: partner.id,
     webhookId,

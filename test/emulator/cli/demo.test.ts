@@ -222,7 +222,7 @@ describe('npm start -- --once', () => {
 });
 
 describe('npm start', () => {
-  it('keeps the mailbox, SMS page and API up until Ctrl-C, then stops them and exits', async () => {
+  it('keeps the mailbox, SMS page, API and console up until Ctrl-C, then stops them and exits', async () => {
     const liveDir = mkdtempSync(join(tmpdir(), 'tp-demo-live-'));
     const child = spawn(process.execPath, [BIN, 'demo', '--data-dir', liveDir], {
       cwd: resolve(import.meta.dirname, '../../..'),
@@ -265,6 +265,11 @@ describe('npm start', () => {
       const sms = urlAfter('SMS messages:');
       const api = urlAfter('API ');
       for (const url of [mailbox, sms]) expect((await fetch(`${url}/`)).status).toBe(200);
+      // The console on the API's port, on a line of its own.
+      expect(stdout.split('\n')).toContain(`Console ${api}/console/`);
+      const page = await fetch(`${api}/console/`);
+      expect(page.status).toBe(200);
+      expect(page.headers.get('content-type')).toMatch(/^text\/html/);
       const urls = [mailbox, sms, api];
 
       child.kill('SIGINT');

@@ -37,6 +37,7 @@ describe('tablesFromTemplate', () => {
         index.byEventDay,
         index.byLastActivityProfile,
         index.byPhone,
+        index.byEmail,
       ].sort(),
     );
     expect(t?.create.LocalSecondaryIndexes?.map((l) => l.IndexName)).toEqual([index.byChannelDay]);
@@ -56,7 +57,7 @@ describe('ensureTables', () => {
     expect(name.startsWith(prefix)).toBe(true);
     const table = await client.send(new DescribeTableCommand({ TableName: name }));
     expect(table.Table?.TableStatus).toBe('ACTIVE');
-    expect(table.Table?.GlobalSecondaryIndexes).toHaveLength(7);
+    expect(table.Table?.GlobalSecondaryIndexes).toHaveLength(8);
     const ttl = await client.send(new DescribeTimeToLiveCommand({ TableName: name }));
     expect(ttl.TimeToLiveDescription).toMatchObject({
       AttributeName: 'expiresAt',

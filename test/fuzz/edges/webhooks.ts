@@ -3,14 +3,23 @@
 // rule to ingest-event; test/emulator/support/webhooks.ts). A body is a valid event with one field
 // made hostile, a hostile event, arbitrary JSON or text; the headers are signed with acme's secret,
 // with another secret, with a tampered signature, timestamp or id, missing, or noise; the content
-// type and the partner in the path vary. A refusal (4xx problem) writes nothing; an accepted event
-// is stored by the bus rule, which is the route's job.
+// type and the partner in the path vary. A refusal (4xx problem) writes nothing but, for a partner
+// whose signature verified, one ADD to its hour's refusal counter (PARTNERLOG#acme / R#<hour>#<reason>,
+// docs/webhooks.md): every written key is checked, so any other write still fails the edge. An
+// accepted event is stored by the bus rule, which is the route's job.
 import fc from 'fast-check';
 import { Webhook } from 'standardwebhooks';
 import { newSecret } from '../../../shared/partners/secrets.js';
 import { HOSTILE_IDS, HOSTILE_STRINGS } from '../../emulator/support/hostile-inputs.js';
 import { START, webhookTestBed } from '../../emulator/support/webhooks.js';
 import type { Outcome } from '../harness.js';
+import { recordWrites } from '../write-keys.js';
+
+/** The one item a refusal may write: acme's counter of the current hour and a refusal reason. */
+const REFUSAL_COUNTER = {
+  pk: /^PARTNERLOG#acme$/,
+  sk: /^R#\d{4}-\d{2}-\d{2}T\d{2}#(throttled|unsupported-media-type|not-json|invalid-event|future-event|unknown-customer)$/,
+};
 
 export interface WebhookCase {
   partner: string;
@@ -135,6 +144,7 @@ export async function webhooksEdge(): Promise<WebhooksEdge> {
   bed.makeApp();
   const other = newSecret(new Date(START)).secret;
   const footprint = () => bed.store.capacity.write;
+  const writes = recordWrites(bed.table.client);
   return {
     cases: webhookCase,
     async check(c) {
@@ -162,10 +172,22 @@ export async function webhooksEdge(): Promise<WebhooksEdge> {
       for (const [h, v] of Object.entries(headers))
         headers[h] = Buffer.from(v.replace(/[\r\n\0]/g, ''), 'utf8').toString('latin1');
       const before = footprint();
+      writes.take();
       const res = await bed.app.request(`/webhooks/${c.partner}`, { method: 'POST', body: c.body, headers });
       await res.text();
       await bed.bus?.settled();
-      const wrote = footprint() - before;
+      const units = footprint() - before;
+      const keys = writes.take();
+      const counters = keys.filter(
+        (k) =>
+          k.command.startsWith('Update') && REFUSAL_COUNTER.pk.test(k.pk) && REFUSAL_COUNTER.sk.test(k.sk),
+      );
+      // Refused: every write but one counter ADD counts, and so does any unit the keys do not
+      // explain (a counter item is under 1 KB: 1 WCU).
+      const wrote =
+        res.status >= 400
+          ? keys.length - Math.min(counters.length, 1) + Math.max(0, units - keys.length)
+          : units;
       const failures = bed.busFailures.length;
       const problem =
         failures > 0

@@ -192,6 +192,12 @@ export class MemoryDocuments implements DocumentStore, SettingsStore, DueReader,
       .map((c) => c.id)
       .sort();
   }
+  async customerIdsByEmail(email: string): Promise<string[]> {
+    return [...this.customers.values()]
+      .filter((c) => c.email?.trim().toLowerCase() === email)
+      .map((c) => c.id)
+      .sort();
+  }
   async getContract(id: string): Promise<Contract | undefined> {
     return structuredClone(this.contracts.get(id));
   }

@@ -19,10 +19,12 @@ import type {
 } from '../../../shared/ports/partners.js';
 import type { SuppressionEntry, SuppressionStore } from '../../../shared/ports/suppression.js';
 import type { Stores } from '../../../shared/store/stores.js';
+import { MemoryAudit } from './memory-audit.js';
 import { MemoryConsent } from './memory-consent.js';
 import { MemoryConversions } from './memory-conversions.js';
 import { MemoryDocuments } from './memory-documents.js';
 import { MemoryLedger } from './memory-ledger.js';
+import { MemoryPartnerActivity } from './memory-partner-activity.js';
 import { MemoryReputation } from './memory-reputation.js';
 import { MemoryResults } from './memory-results.js';
 import { MemoryRuns } from './memory-runs.js';
@@ -54,6 +56,9 @@ export class MemoryCampaigns implements CampaignStore {
   }
   async getCampaignVersion(id: string, version: number): Promise<Campaign | undefined> {
     return structuredClone(this.versions.get(id)?.[version - 1]);
+  }
+  async listCampaignVersions(id: string): Promise<{ version: number }[]> {
+    return (this.versions.get(id) ?? []).map((_, i) => ({ version: i + 1 })).reverse();
   }
   async setPaused(id: string, paused: boolean): Promise<boolean> {
     const record = this.records.get(id);
@@ -154,10 +159,12 @@ export type MemoryStores = Stores & {
   campaigns: MemoryCampaigns;
   suppression: MemorySuppression;
   partners: MemoryPartners;
+  partnerActivity: MemoryPartnerActivity;
   importJobs: MemoryImportJobs;
   reputation: MemoryReputation;
   results: MemoryResults;
   conversions: MemoryConversions;
+  audit: MemoryAudit;
 };
 
 export function memoryStores(clock: Clock = { now: () => new Date() }): MemoryStores {
@@ -176,11 +183,13 @@ export function memoryStores(clock: Clock = { now: () => new Date() }): MemorySt
     runs,
     partners,
     receipts: partners,
+    partnerActivity: new MemoryPartnerActivity(),
     importJobs: new MemoryImportJobs(clock),
     reputation: new MemoryReputation(),
     consent: new MemoryConsent(documents),
     results: new MemoryResults(),
     conversions: new MemoryConversions(ledger),
+    audit: new MemoryAudit(),
   };
 }
 

@@ -90,7 +90,7 @@ describe('acceptWebhook', () => {
   });
 
   it('refuses, in order: unknown partner or bad signature, throttled, content type, not JSON, not an event, from the future, unknown customer', async () => {
-    const { deps, published, request, partnerTakes } = await setup();
+    const { deps, store, published, request, partnerTakes } = await setup();
     const ok = request(JSON.stringify(event));
     expect(await acceptWebhook(deps, { ...ok, partnerId: 'nobody' })).toMatchObject({
       reason: 'unauthorized',
@@ -131,6 +131,44 @@ describe('acceptWebhook', () => {
       await acceptWebhook(deps, request(JSON.stringify({ ...event, customerId: 'ghost' }), 'm7')),
     ).toEqual({ ok: false, reason: 'unknown-customer', customerId: 'ghost' });
     expect(published).toEqual([]);
+    // The partner log counts each refusal after the signature, by reason, and nothing before it.
+    expect(await store.partnerActivity.refusalCounts('acme', '2026-11-26T00')).toEqual([
+      { hour: '2026-11-26T09', reason: 'future-event', count: 1 },
+      { hour: '2026-11-26T09', reason: 'invalid-event', count: 1 },
+      { hour: '2026-11-26T09', reason: 'not-json', count: 1 },
+      { hour: '2026-11-26T09', reason: 'unknown-customer', count: 1 },
+      { hour: '2026-11-26T09', reason: 'unsupported-media-type', count: 1 },
+    ]);
+    expect([...store.partnerActivity.refusals.keys()]).toEqual(['acme']);
+    expect(await throttled.store.partnerActivity.refusalCounts('acme', '2026-11-26T00')).toEqual([
+      { hour: '2026-11-26T09', reason: 'throttled', count: 1 },
+    ]);
+    expect(await store.partnerActivity.recentPartnerEvents('acme', 50)).toEqual([]);
+  });
+
+  it('logs an accepted event once, with its type and no customer; a replay adds nothing', async () => {
+    const { deps, store, request } = await setup();
+    await acceptWebhook(deps, request(JSON.stringify(event)));
+    await acceptWebhook(deps, request(JSON.stringify(event)));
+    expect(await store.partnerActivity.recentPartnerEvents('acme', 50)).toEqual([
+      { eventId: 'ev-1', type: 'app.login', receivedAt: '2026-11-26T09:00:00.000Z' },
+    ]);
+  });
+
+  it('answers a webhook as always when the partner log cannot be written', async () => {
+    const { deps, request } = await setup();
+    const failing = {
+      ...deps,
+      partnerActivity: {
+        recordPartnerEvent: async () => Promise.reject(new Error('throttled')),
+        countRefusal: async () => Promise.reject(new Error('throttled')),
+      },
+    };
+    expect(await acceptWebhook(failing, request(JSON.stringify(event)))).toMatchObject({ ok: true });
+    expect(await acceptWebhook(failing, request('not json', 'm9'))).toEqual({
+      ok: false,
+      reason: 'not-json',
+    });
   });
 
   it('refuses an occurredAt later than the moment of receipt plus the signature tolerance, and keeps the webhook-id free', async () => {
