@@ -28,6 +28,9 @@ const messages = defineMessages({
     language: 'Language',
     navigation: 'Navigation',
     toggleNavigation: 'Toggle navigation',
+    admin: 'admin',
+    editor: 'editor',
+    viewer: 'viewer',
   },
   'zh-CN': {
     product: 'Touchpoint',
@@ -41,6 +44,9 @@ const messages = defineMessages({
     language: '语言',
     navigation: '导航',
     toggleNavigation: '切换导航',
+    admin: '管理员',
+    editor: '编辑',
+    viewer: '只读',
   },
 });
 
@@ -61,6 +67,7 @@ function LanguagePicker() {
   return (
     <NativeSelect
       aria-label={t('language')}
+      w={104}
       size="xs"
       value={language}
       data={LANGUAGES.map((l) => ({ value: l, label: LANGUAGE_NAMES[l] }))}
@@ -103,8 +110,8 @@ function Shell() {
             <Text size="sm" visibleFrom="sm" data-testid="who">
               {me.name}
             </Text>
-            <Badge variant="light" data-testid="role">
-              {me.role}
+            <Badge variant="light" data-testid="role" visibleFrom="sm">
+              {t(me.role)}
             </Badge>
             <Button size="xs" variant="subtle" onClick={signOut}>
               {t('signOut')}
@@ -113,11 +120,18 @@ function Shell() {
         </Group>
       </AppShell.Header>
       <AppShell.Navbar p="xs" aria-label={t('navigation')}>
+        {/* Below 48em the header has no room for who is signed in: the drawer says it. */}
+        <Group hiddenFrom="sm" gap="xs" px="sm" pb="xs">
+          <Text size="sm">{me.name}</Text>
+          <Badge variant="light">{t(me.role)}</Badge>
+        </Group>
         {NAV.map(([href, key]) => (
           <NavLink
             key={href}
             href={`#${href}`}
             label={t(key)}
+            // Filled: white on the primary shade passes AA; the light variant's blue on pale blue does not.
+            variant="filled"
             active={location === href || location.startsWith(`${href}/`)}
             onClick={close}
           />

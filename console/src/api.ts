@@ -47,7 +47,8 @@ export function apiClient(
   const call = async (method: string, path: string, body?: unknown): Promise<Response> => {
     const headers: Record<string, string> = { accept: 'application/json, application/problem+json' };
     const t = token();
-    if (t) headers.authorization = `Bearer ${t}`;
+    // The raw token, as API Gateway's Cognito authorizer reads the header (the local edge too).
+    if (t) headers.authorization = t;
     if (body !== undefined) headers['content-type'] = 'application/json';
     const res = await fetch(`${base}${path}`, {
       method,
