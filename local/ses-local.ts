@@ -1,6 +1,7 @@
 // The local SES: aws-ses-v2-local in its own process group, with its mailbox page and JSON store.
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { killGroupWhenParentDies } from './parent-watchdog.js';
 import { freePort, ProcessStartError, spawnGroup, stopGroup, waitForUrl } from './process-group.js';
 
 const storedMailSchema = z.object({
@@ -80,7 +81,10 @@ export const startSesLocal = async (options: SesLocalOptions = {}): Promise<SesL
   const group = spawnGroup(process.execPath, args, {
     env: { ...process.env, AWS_SES_ACCOUNT: JSON.stringify(localAccount(options.maxSendRate ?? 14)) },
   });
-  options.onSpawn?.(group.pid);
+  // Named in a data dir's lock (onSpawn), the next launcher stops it after a crash; named nowhere
+  // (benches, tests), it dies with its launcher (a SIGTERM'd bench left one running for an hour).
+  if (options.onSpawn) options.onSpawn(group.pid);
+  else killGroupWhenParentDies(group.pid);
   let exit: string | undefined;
   void group.exited.then(({ code, signal }) => {
     exit = `exited with ${code ?? signal}: ${group.output()}`;

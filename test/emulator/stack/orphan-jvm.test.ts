@@ -18,12 +18,13 @@ const alive = (pid: number): boolean => {
 
 const LAUNCHER = `
 import { startDynamoDbLocal } from './local/dynamodb-local.ts';
-const db = await startDynamoDbLocal();
-console.log(String(db.pid));
+import { startSesLocal } from './local/ses-local.ts';
+const [db, ses] = await Promise.all([startDynamoDbLocal(), startSesLocal()]);
+console.log(String(db.pid), String(ses.pid));
 setInterval(() => {}, 1 << 30);
 `;
 
-describe('an in-memory DynamoDB Local whose launcher is killed', () => {
+describe('an in-memory DynamoDB Local and an email server whose launcher is killed', () => {
   it('is stopped, group and all, without the launcher running any cleanup', async () => {
     const launcher = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', LAUNCHER], {
       cwd: resolve(import.meta.dirname, '../../..'),
@@ -33,11 +34,12 @@ describe('an in-memory DynamoDB Local whose launcher is killed', () => {
     launcher.stdout.on('data', (c: Buffer) => {
       out += c.toString('utf8');
     });
-    await until('the launcher to print the JVM pid', () => /^\d+\n/.test(out), 90_000);
-    const jvm = Number(out.trim());
-    expect(alive(jvm)).toBe(true);
+    await until('the launcher to print the pids', () => /^\d+ \d+\n/.test(out), 90_000);
+    const [jvm, ses] = out.trim().split(' ').map(Number);
+    if (jvm === undefined || ses === undefined) throw new Error(`no pids in ${out}`);
+    expect([alive(jvm), alive(ses)]).toEqual([true, true]);
     launcher.kill('SIGKILL');
-    await until('the JVM to be gone', () => !alive(jvm), 30_000);
-    expect(alive(jvm)).toBe(false);
+    await until('the JVM and the email server to be gone', () => !alive(jvm) && !alive(ses), 30_000);
+    expect([alive(jvm), alive(ses)]).toEqual([false, false]);
   });
 });
