@@ -204,8 +204,10 @@ describe('the audit log', () => {
     expect(denied).toMatchObject({ actor: { name: 'viewer@example.com', role: 'viewer' }, status: 403 });
     const erase = entries.find((e) => e.method === 'DELETE' && e.outcome === 'ok');
     expect(erase?.target).toMatch(/^anon-/);
-    expect(JSON.stringify(entries)).not.toContain('c-1');
-    expect(JSON.stringify(entries)).not.toContain('Happy birthday');
+    // This file's own entries: the emulator tier's other files share the table and its fixed clock.
+    const ours = JSON.stringify(entries.filter((e) => e.actor.name.endsWith('@example.com')));
+    expect(ours).not.toContain('c-1');
+    expect(ours).not.toContain('Happy birthday');
     // Reads are not audited.
     expect(entries.some((e) => e.method === 'GET')).toBe(false);
   });

@@ -48,7 +48,8 @@ export function CampaignResults({ campaignId }: { campaignId: string }) {
   );
   if (detail.error) return <ProblemAlert error={detail.error} />;
   const d = detail.data;
-  if (!d || d.campaign.campaignId !== campaignId) return <Loader size="sm" role="status" aria-label={t('loading')} />;
+  if (!d || d.campaign.campaignId !== campaignId)
+    return <Loader size="sm" role="status" aria-label={t('loading')} />;
   const c = d.campaign;
   return (
     <Stack gap="lg" data-testid="campaign-results">
