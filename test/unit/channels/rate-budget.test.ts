@@ -140,7 +140,32 @@ describe('one send rate across instances', () => {
     const sorted = [...calls].sort((a, b) => a - b);
     expect(budget.intervalMs).toBeGreaterThanOrEqual(2000);
     const first = START + LATE_BOOKING_MS;
-    expect(sorted).toEqual([first, first + budget.intervalMs, first + 2 * budget.intervalMs]);
+    expect(sorted).toHaveLength(3);
+    for (const [i, t] of sorted.entries()) expect(t).toBeCloseTo(first + i * budget.intervalMs, 3);
+  });
+
+  it('spaces sends by the exact interval, not a whole millisecond: 98 % of 30/s and of 1,000/s, never above', async () => {
+    for (const rate of [30, 1000]) {
+      const clock = new VirtualTime();
+      const schedule = new MemoryRateSchedule();
+      const budget = new SharedRateBudget({ channel: 'email', ratePerSecond: rate, schedule, clock });
+      expect(1000 / budget.intervalMs).toBeCloseTo(rate * 0.98, 6);
+      const calls: number[] = [];
+      // Each sender books 20 ms ahead and waits for its time, so 1,000/s needs more than 20 in flight.
+      const senders = Array.from({ length: rate / 10 }, () =>
+        throttled(recordingProvider(clock, calls, 0), budget, { ...RETRY, sleep: (ms) => clock.sleep(ms) }),
+      );
+      await clock.run(
+        Promise.all(
+          senders.map(async (sender) => {
+            for (let n = 0; n < 30; n++) await sender.send({ to: `${n}@example.com` });
+          }),
+        ),
+      );
+      expect(calls).toHaveLength(3 * rate);
+      expect(peakPerSecond(calls)).toBeLessThanOrEqual(rate);
+      expect(achievedRate(calls)).toBeGreaterThanOrEqual(0.97 * rate);
+    }
   });
 
   it('gives up a send time whose booking came back late instead of sending it crowded against the next', async () => {
