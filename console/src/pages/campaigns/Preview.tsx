@@ -2,30 +2,14 @@
 // template's locales and a customer (or the sample customer), and POST /campaigns/{id}/preview
 // renders it. An email shows its subject, its HTML in a sandboxed frame (no script, no same-origin
 // access) and its plain text; an SMS its text with the segments and encoding it costs.
-import {
-  Alert,
-  Button,
-  Code,
-  Group,
-  NativeSelect,
-  SimpleGrid,
-  Stack,
-  Text,
-  TextInput,
-  Title,
-} from '@mantine/core';
+import { Alert, Button, Code, Group, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { useState } from 'react';
 import { useApi } from '../../auth';
 import { ProblemAlert } from '../../components/ProblemAlert';
 import { useLoad } from '../../components/useLoad';
 import { defineMessages, useFormat, useT } from '../../i18n';
-import {
-  type CampaignSummary,
-  type ChannelName,
-  segmentsOf,
-  templateChannels,
-  templateLocales,
-} from './doc-view';
+import { type CampaignSummary, segmentsOf } from './doc-view';
+import { MessagePickerFields, useStepChannel } from './StepChannelPicker';
 import { previewSchema } from './schemas';
 
 const messages = defineMessages({
@@ -82,12 +66,8 @@ export function Preview({ id, version, summary }: { id: string; version: number;
   const t = useT(messages);
   const f = useFormat();
   const api = useApi();
-  const [stepId, setStepId] = useState(summary.steps[0]?.id ?? '');
-  const step = summary.steps.find((s) => s.id === stepId) ?? summary.steps[0];
-  const channels = step ? templateChannels(summary, step.template) : [];
-  const [channelChoice, setChannel] = useState<ChannelName>('email');
-  const channel = channels.includes(channelChoice) ? channelChoice : (channels[0] ?? 'email');
-  const locales = step ? templateLocales(summary, step.template, channel) : [];
+  const choice = useStepChannel(summary);
+  const { step, channel, locales } = choice;
   const [localeChoice, setLocale] = useState(summary.fallbackLocale ?? '');
   const locale = locales.includes(localeChoice) ? localeChoice : (locales[0] ?? localeChoice);
   const [customerInput, setCustomerInput] = useState('');
@@ -123,36 +103,20 @@ export function Preview({ id, version, summary }: { id: string; version: number;
         }}
       >
         <SimpleGrid cols={{ base: 1, sm: 2, lg: 4 }}>
-          <NativeSelect
-            label={t('step')}
-            value={step?.id ?? ''}
-            onChange={(e) => setStepId(e.currentTarget.value)}
-            data={summary.steps.map((s) => ({ value: s.id, label: `${s.id} (${s.offsetDays})` }))}
-            data-testid="preview-step"
-          />
-          <NativeSelect
-            label={t('channel')}
-            value={channel}
-            onChange={(e) => {
-              const v = e.currentTarget.value;
-              if (v === 'email' || v === 'sms') setChannel(v);
+          <MessagePickerFields
+            choice={choice}
+            summary={summary}
+            labels={{
+              step: t('step'),
+              channel: t('channel'),
+              locale: t('locale'),
+              customer: t('customer'),
+              customerHelp: t('customerHelp'),
             }}
-            data={channels}
-            data-testid="preview-channel"
-          />
-          <NativeSelect
-            label={t('locale')}
-            value={locale}
-            onChange={(e) => setLocale(e.currentTarget.value)}
-            data={locales}
-            data-testid="preview-locale"
-          />
-          <TextInput
-            label={t('customer')}
-            description={t('customerHelp')}
-            value={customerInput}
-            onChange={(e) => setCustomerInput(e.currentTarget.value)}
-            data-testid="preview-customer"
+            testId="preview"
+            withOffsets
+            locale={{ value: locale, set: setLocale }}
+            customer={{ value: customerInput, set: setCustomerInput }}
           />
         </SimpleGrid>
         <Group mt="sm">

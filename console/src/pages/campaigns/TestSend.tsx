@@ -1,12 +1,13 @@
 // One rendered step message to an address the user types (POST /campaigns/{id}/test-send): never
 // to a customer, never in the ledger, refused for an address on the suppression list (editor+).
-import { Alert, Button, Group, NativeSelect, SimpleGrid, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Button, Group, SimpleGrid, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useState } from 'react';
 import { atLeast, useApi, useRole } from '../../auth';
 import { ProblemAlert } from '../../components/ProblemAlert';
 import { RoleGate } from '../../components/RoleGate';
 import { defineMessages, useT } from '../../i18n';
-import { type CampaignSummary, type ChannelName, templateChannels, templateLocales } from './doc-view';
+import type { CampaignSummary } from './doc-view';
+import { MessagePickerFields, useStepChannel } from './StepChannelPicker';
 import { type TestSent, testSendSchema } from './schemas';
 
 const messages = defineMessages({
@@ -59,12 +60,8 @@ export function TestSend({
   const t = useT(messages);
   const api = useApi();
   const canSend = atLeast(useRole(), 'editor');
-  const [stepId, setStepId] = useState(summary.steps[0]?.id ?? '');
-  const step = summary.steps.find((s) => s.id === stepId) ?? summary.steps[0];
-  const channels = step ? templateChannels(summary, step.template) : [];
-  const [channelChoice, setChannel] = useState<ChannelName>('email');
-  const channel = channels.includes(channelChoice) ? channelChoice : (channels[0] ?? 'email');
-  const locales = step ? templateLocales(summary, step.template, channel) : [];
+  const choice = useStepChannel(summary);
+  const { step, channel, locales } = choice;
   const [locale, setLocale] = useState('');
   const [address, setAddress] = useState('');
   const [customerId, setCustomerId] = useState('');
@@ -110,22 +107,23 @@ export function TestSend({
           }}
         >
           <SimpleGrid cols={{ base: 1, sm: 2 }}>
-            <NativeSelect
-              label={t('step')}
-              value={step?.id ?? ''}
-              onChange={(e) => setStepId(e.currentTarget.value)}
-              data={summary.steps.map((s) => s.id)}
-              data-testid="test-send-step"
-            />
-            <NativeSelect
-              label={t('channel')}
-              value={channel}
-              onChange={(e) => {
-                const v = e.currentTarget.value;
-                if (v === 'email' || v === 'sms') setChannel(v);
+            <MessagePickerFields
+              choice={choice}
+              summary={summary}
+              labels={{
+                step: t('step'),
+                channel: t('channel'),
+                locale: t('locale'),
+                customer: t('customer'),
+                customerHelp: t('customerHelp'),
               }}
-              data={channels}
-              data-testid="test-send-channel"
+              testId="test-send"
+              locale={{
+                value: locales.includes(locale) ? locale : '',
+                set: setLocale,
+                auto: t('customerLocale'),
+              }}
+              customer={{ value: customerId, set: setCustomerId }}
             />
             <TextInput
               label={channel === 'email' ? t('emailAddress') : t('phone')}
@@ -134,20 +132,6 @@ export function TestSend({
               onChange={(e) => setAddress(e.currentTarget.value)}
               required
               data-testid="test-send-address"
-            />
-            <NativeSelect
-              label={t('locale')}
-              value={locales.includes(locale) ? locale : ''}
-              onChange={(e) => setLocale(e.currentTarget.value)}
-              data={[{ value: '', label: t('customerLocale') }, ...locales]}
-              data-testid="test-send-locale"
-            />
-            <TextInput
-              label={t('customer')}
-              description={t('customerHelp')}
-              value={customerId}
-              onChange={(e) => setCustomerId(e.currentTarget.value)}
-              data-testid="test-send-customer"
             />
           </SimpleGrid>
           <Group mt="sm">
