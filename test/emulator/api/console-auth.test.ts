@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ApiFetch, localApiDeps, localApiFetch } from '../../../local/api-server.js';
+import type { CfnTemplate } from '../../../local/assembly-tables.js';
 import {
   addConsoleUser,
   issueConsoleToken,
@@ -18,8 +19,6 @@ import {
   localConsoleTokens,
   removeConsoleUser,
 } from '../../../local/console-users.js';
-import { LocalBus } from '../../../local/local-bus.js';
-import { loadTemplate } from '../../../local/synth.js';
 import { auditPageSchema } from '../../../shared/usecases/audit/schemas.js';
 import { webhookTestBed } from '../support/webhooks.js';
 
@@ -27,26 +26,16 @@ const bed = webhookTestBed();
 let edge: ApiFetch;
 let dataDir: string;
 let devToken: string;
-let template: Awaited<ReturnType<typeof loadTemplate>>['template'];
+let template: CfnTemplate;
 const tokens: Record<'viewer' | 'editor' | 'admin', string> = { viewer: '', editor: '', admin: '' };
 
-const notRunning = { send: async () => ({ ok: false as const, retryable: false, error: 'not here' }) };
 const campaign = readFileSync(new URL('../../../examples/campaigns/birthday.json', import.meta.url), 'utf8');
 
 beforeAll(async () => {
   await bed.setup();
   dataDir = mkdtempSync(join(tmpdir(), 'tp-console-auth-'));
-  ({ template } = await loadTemplate());
-  const bus = new LocalBus();
-  const deps = {
-    store: bed.store,
-    email: notRunning,
-    sms: notRunning,
-    events: bus,
-    clock: bed.clock,
-    links: { unsubscribeBaseUrl: 'http://x/', unsubscribeSecret: 's' },
-  };
-  const apiDeps = localApiDeps({ template, deps, bus, dataDir, busBackoffMs: () => 0 });
+  template = bed.template;
+  const apiDeps = localApiDeps({ ...bed.composed(), dataDir });
   devToken = apiDeps.config.opsToken ?? '';
   edge = localApiFetch(
     template,

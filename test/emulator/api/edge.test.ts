@@ -9,9 +9,8 @@ import { Webhook } from 'standardwebhooks';
 import { ulid } from 'ulid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ApiFetch, localApiDeps, localApiFetch } from '../../../local/api-server.js';
+import type { CfnTemplate } from '../../../local/assembly-tables.js';
 import { functionEnvironment } from '../../../local/cfn-template.js';
-import { LocalBus } from '../../../local/local-bus.js';
-import { loadTemplate } from '../../../local/synth.js';
 import { createApp } from '../../../shared/api/app.js';
 import { gatewayProblemBody } from '../../../shared/api/gateway-responses.js';
 import { ENV } from '../../../shared/config/env.js';
@@ -26,28 +25,16 @@ let app: ReturnType<typeof createApp>;
 let token: string;
 let dataDir: string;
 let apiEnv: Record<string, string>;
-let template: Awaited<ReturnType<typeof loadTemplate>>['template'];
+let template: CfnTemplate;
 let composed: Omit<Parameters<typeof localApiDeps>[0], 'dataDir'>;
 let templateResponse: (type: string, path: string) => { status: number; body: unknown };
-
-const notRunning = { send: async () => ({ ok: false as const, retryable: false, error: 'not here' }) };
 
 beforeAll(async () => {
   await bed.setup();
   dataDir = mkdtempSync(join(tmpdir(), 'tp-edge-'));
-  ({ template } = await loadTemplate());
+  template = bed.template;
   apiEnv = functionEnvironment(template, 'api');
-  const bus = new LocalBus();
-  const deps = {
-    store: bed.store,
-    email: notRunning,
-    sms: notRunning,
-    events: bus,
-    clock: bed.clock,
-    links: { unsubscribeBaseUrl: 'http://x/', unsubscribeSecret: 's' },
-    rates: new RateScheduleRows(new Table(bed.table.client, bed.table.tableName)),
-  };
-  composed = { template, deps, bus, busBackoffMs: () => 0 };
+  composed = bed.composed({ rates: new RateScheduleRows(new Table(bed.table.client, bed.table.tableName)) });
   const apiDeps = localApiDeps({ ...composed, dataDir });
   token = apiDeps.config.opsToken ?? '';
   app = createApp(apiDeps);

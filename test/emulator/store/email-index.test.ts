@@ -3,32 +3,18 @@
 // customer search finds them by email. Its own DynamoDB Local, as profile-indexes.test.ts: a GSI
 // added by UpdateTable in the shared instance was seen to stay CREATING for a long time in CI.
 import { randomUUID } from 'node:crypto';
-import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
 import { type CfnTemplate, ensureTables } from '../../../local/assembly-tables.js';
-import { type DynamoDbLocal, startDynamoDbLocal } from '../../../local/dynamodb-local.js';
-import { LOCAL_AWS } from '../../../local/runtime.js';
 import { backfillEmailKeys } from '../../../shared/store/email-key-backfill.js';
 import { attr, index } from '../../../shared/store/keys.js';
 import { dynamoStores } from '../../../shared/store/stores.js';
 import { searchCustomers } from '../../../shared/usecases/customers/search.js';
-import { storeTemplate } from '../support/ddb.js';
+import { ownDynamoDbLocal, storeTemplate } from '../support/ddb.js';
 import { customer } from '../support/fixtures.js';
 
-let ddb: DynamoDbLocal;
-let base: DynamoDBClient;
-let client: DynamoDBDocumentClient;
-beforeAll(async () => {
-  ddb = await startDynamoDbLocal({});
-  base = new DynamoDBClient({ ...LOCAL_AWS, endpoint: ddb.endpoint });
-  client = DynamoDBDocumentClient.from(base, { marshallOptions: { removeUndefinedValues: true } });
-});
-afterAll(async () => {
-  base.destroy();
-  await ddb.stop();
-});
+const own = ownDynamoDbLocal();
 
 const gsiList = z.array(z.object({ IndexName: z.string() }).loose());
 const attributeList = z.array(z.object({ AttributeName: z.string() }).loose());
@@ -49,24 +35,21 @@ function templateBeforeByEmail(): CfnTemplate {
   return template;
 }
 
-const indexNames = async (tableName: string) =>
-  (
-    (await base.send(new DescribeTableCommand({ TableName: tableName }))).Table?.GlobalSecondaryIndexes ?? []
-  ).map((g) => g.IndexName);
+const { indexNames } = own;
 
 describe('a data dir made before byEmail', () => {
   it('gains the index, and its old profiles are found by email once the backfill ran (once)', async () => {
     const prefix = `em${randomUUID().slice(0, 8)}-`;
-    const old = await ensureTables(base, templateBeforeByEmail(), { tableNamePrefix: prefix });
+    const old = await ensureTables(own.base(), templateBeforeByEmail(), { tableNamePrefix: prefix });
     const tableName = [...old.values()][0] ?? '';
     expect(await indexNames(tableName)).not.toContain(index.byEmail);
-    const store = dynamoStores({ client, tableName });
+    const store = dynamoStores({ client: own.client(), tableName });
     await store.documents.putCustomers([
       customer({ id: 'old-1', email: 'Old.One@Example.com' }),
       customer({ id: 'old-2', email: undefined }),
     ]);
     // The profiles an older version wrote have no emailKey: strip it as they would lack it.
-    await client.send(
+    await own.client().send(
       new UpdateCommand({
         TableName: tableName,
         Key: { pk: 'CUSTOMER#old-1', sk: 'PROFILE' },
@@ -74,7 +57,7 @@ describe('a data dir made before byEmail', () => {
       }),
     );
 
-    const again = await ensureTables(base, storeTemplate(), { tableNamePrefix: prefix });
+    const again = await ensureTables(own.base(), storeTemplate(), { tableNamePrefix: prefix });
     expect([...again.values()][0]).toBe(tableName);
     expect(await indexNames(tableName)).toContain(index.byEmail);
     const search = (q: string) =>
@@ -84,11 +67,19 @@ describe('a data dir made before byEmail', () => {
     // Created and backfilled by DynamoDB, but from items without the key: not findable yet.
     expect(await search('old.one@example.com')).toEqual([]);
 
-    expect(await backfillEmailKeys({ client, tableName })).toEqual({ ran: true, updated: 1, skipped: 0 });
+    expect(await backfillEmailKeys({ client: own.client(), tableName })).toEqual({
+      ran: true,
+      updated: 1,
+      skipped: 0,
+    });
     expect(await search('old.one@example.com')).toEqual(['old-1']);
     // A profile written since carries its key itself; the marker makes a second run read nothing.
     await store.documents.putCustomers([customer({ id: 'new-1', email: 'new@example.com' })]);
     expect(await search('NEW@example.com')).toEqual(['new-1']);
-    expect(await backfillEmailKeys({ client, tableName })).toEqual({ ran: false, updated: 0, skipped: 0 });
+    expect(await backfillEmailKeys({ client: own.client(), tableName })).toEqual({
+      ran: false,
+      updated: 0,
+      skipped: 0,
+    });
   }, 120_000);
 });

@@ -3,17 +3,13 @@
 // per profile (bench/RESULTS.md, "Where a day's reads go"). A table made before them still plans
 // (the KEYS_ONLY indexes and a BatchGet) until ensureTables, or a cloud deploy, adds them.
 import { randomUUID } from 'node:crypto';
-import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import * as z from 'zod';
 import { type CfnTemplate, ensureTables } from '../../../local/assembly-tables.js';
-import { type DynamoDbLocal, startDynamoDbLocal } from '../../../local/dynamodb-local.js';
-import { LOCAL_AWS } from '../../../local/runtime.js';
 import type { Customer } from '../../../shared/domain/documents.js';
 import { index, legacyIndex } from '../../../shared/store/keys.js';
 import { type DynamoStores, dynamoStores } from '../../../shared/store/stores.js';
-import { storeTemplate } from '../support/ddb.js';
+import { ownDynamoDbLocal, storeTemplate } from '../support/ddb.js';
 import { customer } from '../support/fixtures.js';
 
 const DAY = '07-14';
@@ -24,18 +20,7 @@ const DUE = 40;
 // Its own DynamoDB Local: in the shared one, after the rest of the emulator tier, a GSI added by
 // UpdateTable was seen to stay CREATING past a minute (in CI, never alone); this file proves the
 // migration, not how the shared instance ages.
-let ddb: DynamoDbLocal;
-let base: DynamoDBClient;
-let client: DynamoDBDocumentClient;
-beforeAll(async () => {
-  ddb = await startDynamoDbLocal({});
-  base = new DynamoDBClient({ ...LOCAL_AWS, endpoint: ddb.endpoint });
-  client = DynamoDBDocumentClient.from(base, { marshallOptions: { removeUndefinedValues: true } });
-});
-afterAll(async () => {
-  base.destroy();
-  await ddb.stop();
-});
+const own = ownDynamoDbLocal();
 
 const population: Customer[] = Array.from({ length: TOTAL }, (_, i) => {
   const id = `pi-${String(i).padStart(4, '0')}`;
@@ -77,15 +62,12 @@ async function storeOn(
   template: CfnTemplate,
   prefix: string,
 ): Promise<{ store: DynamoStores; name: string }> {
-  const tables = await ensureTables(base, template, { tableNamePrefix: prefix });
+  const tables = await ensureTables(own.base(), template, { tableNamePrefix: prefix });
   const name = [...tables.values()][0] ?? '';
-  return { store: dynamoStores({ client, tableName: name }), name };
+  return { store: dynamoStores({ client: own.client(), tableName: name }), name };
 }
 
-const indexNames = async (tableName: string) =>
-  ((await base.send(new DescribeTableCommand({ TableName: tableName }))).Table?.GlobalSecondaryIndexes ?? [])
-    .map((g) => g.IndexName)
-    .sort();
+const { indexNames } = own;
 
 describe('the customer day indexes carry the profiles planning reads', () => {
   let store: DynamoStores;

@@ -11,6 +11,7 @@ import { Webhook } from 'standardwebhooks';
 import { ulid } from 'ulid';
 import { expect } from 'vitest';
 import { z } from 'zod';
+import type { Deps } from '../../../functions/commons/deps.js';
 import { localApiDeps } from '../../../local/api-server.js';
 import type { CfnTemplate } from '../../../local/assembly-tables.js';
 import { RuleBus } from '../../../local/bus-rules.js';
@@ -77,25 +78,31 @@ export function webhookTestBed() {
     return ready;
   };
 
-  /** A new app (new partner cache and token buckets) over `on.store`; sends go to it from now on. */
-  function makeApp(on: { store: Stores } = state()): OpenAPIHono {
+  /**
+   * What the local API is composed of, less its data dir: the template, the store, senders that never
+   * send, a new bus and the test clock (`extra` adds to the deps, e.g. a rate schedule).
+   */
+  function composed(
+    extra: Partial<Deps> = {},
+    on: { store: Stores } = state(),
+  ): Omit<Parameters<typeof localApiDeps>[0], 'dataDir'> {
     const events = new LocalBus();
-    const deps = {
+    const deps: Deps = {
       store: on.store,
       email: notRunning,
       sms: notRunning,
       events,
       clock,
       links: { unsubscribeBaseUrl: 'http://x/', unsubscribeSecret: 's' },
+      ...extra,
     };
+    return { template: state().template, deps, bus: events, busBackoffMs: () => 0 };
+  }
+
+  /** A new app (new partner cache and token buckets) over `on.store`; sends go to it from now on. */
+  function makeApp(on: { store: Stores } = state()): OpenAPIHono {
     const dataDir = mkdtempSync(join(tmpdir(), 'tp-webhooks-'));
-    const apiDeps = localApiDeps({
-      template: state().template,
-      deps,
-      bus: events,
-      dataDir,
-      busBackoffMs: () => 0,
-    });
+    const apiDeps = localApiDeps({ ...composed({}, on), dataDir });
     bus = apiDeps.events instanceof RuleBus ? apiDeps.events : undefined;
     busFailures = bus ? bus.failures : ['the API events are not the local RuleBus'];
     app = createApp(apiDeps);
@@ -105,6 +112,11 @@ export function webhookTestBed() {
   return {
     clock,
     makeApp,
+    composed,
+    /** The synthesized template the bed's app is composed from. */
+    get template(): CfnTemplate {
+      return state().template;
+    },
     async setup(): Promise<void> {
       const { template } = await loadTemplate();
       const { store, client, tableName } = await createTestStore();
