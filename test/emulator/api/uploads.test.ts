@@ -110,19 +110,21 @@ async function awaitJob(importId: string, deadlineMs: number) {
 }
 
 describe('imports through an upload URL (local)', () => {
-  it('imports a 50,000-line NDJSON upload, all of it', { timeout: 240_000 }, async () => {
+  // 20,000 lines (about 3 MB, some 50 times the 64 KB inline body limit) prove the upload path; the rate
+  // at 100,000 lines is measured by `npm run bench -- import`, not here.
+  it('imports a 20,000-line NDJSON upload, all of it', { timeout: 240_000 }, async () => {
     const job = await createJob({ kind: 'customers' });
     expect(new URL(job.uploadUrl).pathname).toBe(`/local-uploads/${job.importId}`);
-    const lines = Array.from({ length: 50_000 }, (_, i) => customerLine(i + 1));
+    const lines = Array.from({ length: 20_000 }, (_, i) => customerLine(i + 1));
     const put = await fetch(job.uploadUrl, { method: 'PUT', body: `${lines.join('\n')}\n` });
     expect(put.status).toBe(200);
     const done = await awaitJob(job.importId, 200_000);
-    expect(done).toMatchObject({ status: 'succeeded', count: 50_000, written: 50_000 });
-    const sample = ['up-1', 'up-25000', 'up-50000', 'up-50001'];
+    expect(done).toMatchObject({ status: 'succeeded', count: 20_000, written: 20_000 });
+    const sample = ['up-1', 'up-10000', 'up-20000', 'up-20001'];
     expect([...(await store.documents.existingCustomerIds(sample))].sort()).toEqual([
       'up-1',
-      'up-25000',
-      'up-50000',
+      'up-10000',
+      'up-20000',
     ]);
     // One upload per job: the same URL again is refused.
     const again = await fetch(job.uploadUrl, { method: 'PUT', body: customerLine(1) });
