@@ -41,6 +41,8 @@ export interface ConversionStore {
   campaignTouches(customerId: string, campaignId: string): Promise<Delivery[]>;
   /** Records the unit unless it exists; returns whether this call recorded it. */
   recordUnit(unit: ExposureUnit): Promise<boolean>;
+  /** recordUnit for many distinct units at once (a run's): whether this call recorded each. */
+  recordUnits(units: readonly ExposureUnit[]): Promise<boolean[]>;
   getUnit(campaignId: string, customerId: string, occasion: string): Promise<ExposureUnit | undefined>;
   /** Records the occasion's conversion unless it has one; returns whether this call recorded it. */
   recordConversion(conversion: ConversionRecord): Promise<boolean>;

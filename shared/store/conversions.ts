@@ -33,6 +33,11 @@ const conversionSchema = unitSchema.omit({ at: true }).extend({
   touch: touchKeySchema,
 });
 
+const unitItem = (unit: ExposureUnit) => ({
+  ...resultKey(UNIT, unit.campaignId, unit.customerId, unit.occasion),
+  ...unit,
+});
+
 export class ConversionRows implements ConversionStore {
   constructor(private readonly table: Table) {}
 
@@ -47,7 +52,11 @@ export class ConversionRows implements ConversionStore {
   }
 
   recordUnit(unit: ExposureUnit): Promise<boolean> {
-    return this.putOnce({ ...resultKey(UNIT, unit.campaignId, unit.customerId, unit.occasion), ...unit });
+    return this.putOnce(unitItem(unit));
+  }
+
+  recordUnits(units: readonly ExposureUnit[]): Promise<boolean[]> {
+    return this.table.putAllNew(units.map(unitItem));
   }
 
   async getUnit(campaignId: string, customerId: string, occasion: string): Promise<ExposureUnit | undefined> {

@@ -35,9 +35,6 @@ const customersCounter = (g: ResultGroup): string =>
 const conversionsCounter = (g: ResultGroup): string =>
   g === 'treated' ? COUNTERS.treatedConversions : COUNTERS.holdoutConversions;
 
-/** How many unit records a run writes at once. */
-const PARALLEL_UNITS = 16;
-
 const unitKey = (t: { campaignId: string; customerId: string; occasion: string }): string =>
   JSON.stringify([t.campaignId, t.customerId, t.occasion]);
 
@@ -68,7 +65,7 @@ export async function recordExposures(
     if (!isExposure(t) || t.reason === 'already-sent') continue;
     if (!first.has(unitKey(t))) first.set(unitKey(t), t);
   }
-  // Units are independent items: written a few at a time, as the ledger's suppressed rows are.
+  // Units are independent items, each written unless it exists (a rerun counts nobody twice).
   const units = [...first.values()].map(
     (t): ExposureUnit => ({
       campaignId: t.campaignId,
@@ -79,14 +76,10 @@ export async function recordExposures(
       at: now,
     }),
   );
-  const increments: CounterIncrement[] = [];
-  for (let i = 0; i < units.length; i += PARALLEL_UNITS) {
-    const chunk = units.slice(i, i + PARALLEL_UNITS);
-    const fresh = await Promise.all(chunk.map((u) => store.conversions.recordUnit(u)));
-    chunk.forEach((u, j) => {
-      if (fresh[j]) increments.push({ ...u.dims, counts: { [customersCounter(u.group)]: 1 } });
-    });
-  }
+  const fresh = units.length > 0 ? await store.conversions.recordUnits(units) : [];
+  const increments: CounterIncrement[] = units.flatMap((u, j) =>
+    fresh[j] ? [{ ...u.dims, counts: { [customersCounter(u.group)]: 1 } }] : [],
+  );
   if (increments.length > 0) await store.results.add(increments);
 }
 

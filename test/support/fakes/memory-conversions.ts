@@ -30,6 +30,12 @@ export class MemoryConversions implements ConversionStore {
     return true;
   }
 
+  async recordUnits(units: readonly ExposureUnit[]): Promise<boolean[]> {
+    const recorded: boolean[] = [];
+    for (const unit of units) recorded.push(await this.recordUnit(unit));
+    return recorded;
+  }
+
   async getUnit(campaignId: string, customerId: string, occasion: string): Promise<ExposureUnit | undefined> {
     return this.units.get(keyOf(campaignId, customerId, occasion));
   }
