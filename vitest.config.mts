@@ -20,7 +20,8 @@ const STACK_FILES = ['test/emulator/cli/**/*.test.ts', 'test/emulator/stack/**/*
 export default defineConfig({
   test: {
     projects: [
-      { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
+      // A file shares the two cores with emulator files: vitest's 5 s default is no deadline for it.
+      { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts'], testTimeout: 60_000 } },
       {
         extends: true,
         test: {
