@@ -276,7 +276,7 @@ export class Table {
    * some keys exist is retried without them; one cancelled by a conflict or throttling, after backoff.
    * One request per 100 items instead of one each: a run's 100,000 exposure units took 1,000 requests,
    * not 100,000 (DynamoDB Local spent most of PlanRun's 15 minutes on them). The price: a transactional
-   * write bills 2 WCU an item (docs/attribution.md, "Cost").
+   * write bills 2 WCU an item (docs/attribution.md, "Incremental, never a scan").
    */
   async putAllNew(items: readonly Item[]): Promise<boolean[]> {
     const put = new Array<boolean>(items.length).fill(false);
