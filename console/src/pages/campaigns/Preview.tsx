@@ -16,9 +16,6 @@ const messages = defineMessages({
   en: {
     title: 'Preview',
     intro: 'Renders version {version}, the applied one. Apply your changes to preview them.',
-    step: 'Step',
-    channel: 'Channel',
-    locale: 'Locale',
     customer: 'Customer id',
     customerHelp: 'Empty: the sample customer.',
     show: 'Show preview',
@@ -38,9 +35,6 @@ const messages = defineMessages({
   'zh-CN': {
     title: '预览',
     intro: '渲染当前已应用的第 {version} 版。修改需先应用才能预览。',
-    step: '步骤',
-    channel: '渠道',
-    locale: '语言',
     customer: '客户 ID',
     customerHelp: '留空：使用示例客户。',
     show: '显示预览',
@@ -107,9 +101,6 @@ export function Preview({ id, version, summary }: { id: string; version: number;
             choice={choice}
             summary={summary}
             labels={{
-              step: t('step'),
-              channel: t('channel'),
-              locale: t('locale'),
               customer: t('customer'),
               customerHelp: t('customerHelp'),
             }}

@@ -2,6 +2,7 @@
 // template has text for, one of that channel's locales, and a customer to render for.
 import { NativeSelect, TextInput } from '@mantine/core';
 import { useState } from 'react';
+import { defineMessages, useT } from '../../i18n';
 import {
   type CampaignSummary,
   type ChannelName,
@@ -9,6 +10,11 @@ import {
   templateChannels,
   templateLocales,
 } from './doc-view';
+
+const messages = defineMessages({
+  en: { step: 'Step', channel: 'Channel', locale: 'Locale' },
+  'zh-CN': { step: '步骤', channel: '渠道', locale: '语言' },
+});
 
 export interface StepChannelChoice {
   step: StepSummary | undefined;
@@ -45,7 +51,8 @@ export function MessagePickerFields({
 }: {
   choice: StepChannelChoice;
   summary: CampaignSummary;
-  labels: { step: string; channel: string; locale: string; customer: string; customerHelp: string };
+  /** The customer field's label and help: what an empty id means differs between the pages. */
+  labels: { customer: string; customerHelp: string };
   testId: string;
   /** `auto`: the label of an empty choice (the customer's own locale) listed first. */
   locale: { value: string; set: (locale: string) => void; auto?: string };
@@ -53,11 +60,12 @@ export function MessagePickerFields({
   /** Label each step with its offset in days, e.g. `reminder (-30)`. */
   withOffsets?: boolean;
 }) {
+  const t = useT(messages);
   const { auto } = locale;
   return (
     <>
       <NativeSelect
-        label={labels.step}
+        label={t('step')}
         value={choice.step?.id ?? ''}
         onChange={(e) => choice.setStepId(e.currentTarget.value)}
         data={summary.steps.map((s) =>
@@ -66,7 +74,7 @@ export function MessagePickerFields({
         data-testid={`${testId}-step`}
       />
       <NativeSelect
-        label={labels.channel}
+        label={t('channel')}
         value={choice.channel}
         onChange={(e) => {
           const v = e.currentTarget.value;
@@ -76,7 +84,7 @@ export function MessagePickerFields({
         data-testid={`${testId}-channel`}
       />
       <NativeSelect
-        label={labels.locale}
+        label={t('locale')}
         value={locale.value}
         onChange={(e) => locale.set(e.currentTarget.value)}
         data={auto === undefined ? choice.locales : [{ value: '', label: auto }, ...choice.locales]}

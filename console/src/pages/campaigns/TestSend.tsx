@@ -15,13 +15,10 @@ const messages = defineMessages({
     title: 'Test send',
     intro:
       'Sends one message of version {version} to the address below only. Nothing is recorded for a customer.',
-    step: 'Step',
-    channel: 'Channel',
     emailAddress: 'Email address',
     phone: 'Phone number (E.164, e.g. +14155550123)',
     customer: 'Render with customer id (optional)',
     customerHelp: 'Empty: sample data.',
-    locale: 'Locale',
     customerLocale: "The customer's (or the fallback)",
     send: 'Send test',
     sent: 'Sent to {to}. Provider message id: {id}',
@@ -32,13 +29,10 @@ const messages = defineMessages({
   'zh-CN': {
     title: '测试发送',
     intro: '将第 {version} 版的一条消息只发送到下面的地址，不会记录到任何客户。',
-    step: '步骤',
-    channel: '渠道',
     emailAddress: '邮箱地址',
     phone: '手机号码（E.164，例如 +8613800138000）',
     customer: '使用此客户 ID 渲染（可选）',
     customerHelp: '留空：使用示例数据。',
-    locale: '语言',
     customerLocale: '客户的语言（或后备语言）',
     send: '发送测试',
     sent: '已发送到 {to}。服务商消息 ID：{id}',
@@ -111,9 +105,6 @@ export function TestSend({
               choice={choice}
               summary={summary}
               labels={{
-                step: t('step'),
-                channel: t('channel'),
-                locale: t('locale'),
                 customer: t('customer'),
                 customerHelp: t('customerHelp'),
               }}
