@@ -100,14 +100,15 @@ export function Preview({ id, version, summary }: { id: string; version: number;
           <MessagePickerFields
             choice={choice}
             summary={summary}
-            labels={{
-              customer: t('customer'),
-              customerHelp: t('customerHelp'),
-            }}
             testId="preview"
             withOffsets
             locale={{ value: locale, set: setLocale }}
-            customer={{ value: customerInput, set: setCustomerInput }}
+            customer={{
+              value: customerInput,
+              set: setCustomerInput,
+              label: t('customer'),
+              help: t('customerHelp'),
+            }}
           />
         </SimpleGrid>
         <Group mt="sm">

@@ -43,7 +43,6 @@ export function useStepChannel(summary: CampaignSummary): StepChannelChoice {
 export function MessagePickerFields({
   choice,
   summary,
-  labels,
   testId,
   locale,
   customer,
@@ -51,12 +50,11 @@ export function MessagePickerFields({
 }: {
   choice: StepChannelChoice;
   summary: CampaignSummary;
-  /** The customer field's label and help: what an empty id means differs between the pages. */
-  labels: { customer: string; customerHelp: string };
   testId: string;
   /** `auto`: the label of an empty choice (the customer's own locale) listed first. */
   locale: { value: string; set: (locale: string) => void; auto?: string };
-  customer: { value: string; set: (id: string) => void };
+  /** The customer id field, with its label and help: what an empty id means differs by page. */
+  customer: { value: string; set: (id: string) => void; label: string; help: string };
   /** Label each step with its offset in days, e.g. `reminder (-30)`. */
   withOffsets?: boolean;
 }) {
@@ -91,8 +89,8 @@ export function MessagePickerFields({
         data-testid={`${testId}-locale`}
       />
       <TextInput
-        label={labels.customer}
-        description={labels.customerHelp}
+        label={customer.label}
+        description={customer.help}
         value={customer.value}
         onChange={(e) => customer.set(e.currentTarget.value)}
         data-testid={`${testId}-customer`}

@@ -104,17 +104,18 @@ export function TestSend({
             <MessagePickerFields
               choice={choice}
               summary={summary}
-              labels={{
-                customer: t('customer'),
-                customerHelp: t('customerHelp'),
-              }}
               testId="test-send"
               locale={{
                 value: locales.includes(locale) ? locale : '',
                 set: setLocale,
                 auto: t('customerLocale'),
               }}
-              customer={{ value: customerId, set: setCustomerId }}
+              customer={{
+                value: customerId,
+                set: setCustomerId,
+                label: t('customer'),
+                help: t('customerHelp'),
+              }}
             />
             <TextInput
               label={channel === 'email' ? t('emailAddress') : t('phone')}
