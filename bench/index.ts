@@ -17,6 +17,7 @@ import { benchDayIndex } from './day-index.js';
 import { benchDispatchSection } from './dispatch.js';
 import { ImportBenchUsageError, importBenchArgs, importBenchMain } from './import.js';
 import { benchLedger } from './ledger.js';
+import { PlanPhasesUsageError, planPhasesMain, planPhasesTouches } from './plan-phases.js';
 import { benchReport, writeReportSection } from './report.js';
 import { RunScaleUsageError, runScaleMain, runScaleOptions } from './run-scale.js';
 import { SelectionUsageError, selectionCustomers, selectionMain } from './selection.js';
@@ -137,9 +138,14 @@ const args = process.argv.slice(2);
 const run = args[0] === 'selection' ? () => selectionMain(selectionCustomers(args.slice(1))) : () => main();
 const runImport = () => importBenchMain(importBenchArgs(args.slice(1)));
 const runScale = () => runScaleMain(runScaleOptions(args.slice(1)));
-(args[0] === 'import' ? runImport : args[0] === 'run' ? runScale : run)().catch((e: unknown) => {
+const runPlan = () => planPhasesMain(planPhasesTouches(args.slice(1)));
+const modes: Record<string, () => Promise<void>> = { import: runImport, run: runScale, plan: runPlan };
+(modes[args[0] ?? ''] ?? run)().catch((e: unknown) => {
   const usage =
-    e instanceof SelectionUsageError || e instanceof ImportBenchUsageError || e instanceof RunScaleUsageError;
+    e instanceof SelectionUsageError ||
+    e instanceof ImportBenchUsageError ||
+    e instanceof RunScaleUsageError ||
+    e instanceof PlanPhasesUsageError;
   console.error(usage ? e.message : e);
   process.exitCode = usage ? 2 : 1;
 });

@@ -34,7 +34,7 @@ import { type Campaign, type Customer, campaignSchema, defaultSettings } from '.
 import type { EmailSender, SmsSender } from '../shared/ports/channels.js';
 import { systemClock } from '../shared/ports/clock.js';
 import { RateScheduleRows } from '../shared/store/rate-budget.js';
-import { dynamoStores } from '../shared/store/stores.js';
+import { type DynamoStores, dynamoStores } from '../shared/store/stores.js';
 import { Table } from '../shared/store/table.js';
 import { BATCH_SIZE, CHUNK_BATCHES, sendChunksOf } from '../shared/usecases/run/plan-run.js';
 import { writeResultsSection } from './results-file.js';
@@ -73,7 +73,7 @@ export function runScaleOptions(args: readonly string[]): RunScaleOptions {
   };
 }
 
-const DATE = '2027-03-09';
+export const DATE = '2027-03-09';
 const MONTH_DAY = DATE.slice(5);
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 const noSms: SmsSender = {
@@ -81,7 +81,7 @@ const noSms: SmsSender = {
 };
 
 /** One email touch each: standard tier, UTC, born on the run's day. */
-const customersFrom = (from: number, to: number): Customer[] =>
+export const customersFrom = (from: number, to: number): Customer[] =>
   Array.from({ length: to - from }, (_, k) => {
     const id = `rs-${String(from + k).padStart(7, '0')}`;
     return {
@@ -96,7 +96,7 @@ const customersFrom = (from: number, to: number): Customer[] =>
     };
   });
 
-const birthday: Campaign = campaignSchema.parse({
+export const birthday: Campaign = campaignSchema.parse({
   id: 'bench-birthday',
   name: 'Birthday greetings',
   priority: 10,
@@ -122,6 +122,21 @@ const birthday: Campaign = campaignSchema.parse({
     },
   },
 });
+
+/** N customers due on DATE, 4 slices of 500 at a time; returns the milliseconds it took. */
+export async function seedDueCustomers(store: DynamoStores, touches: number): Promise<number> {
+  console.error(`seeding ${fmt(touches)} customers due on ${DATE}…`);
+  const seedStart = Date.now();
+  const SLICE = 500;
+  const slices = Array.from({ length: Math.ceil(touches / SLICE) }, (_, i) => i * SLICE);
+  for (let i = 0; i < slices.length; i += 4)
+    await Promise.all(
+      slices
+        .slice(i, i + 4)
+        .map((from) => store.documents.putCustomers(customersFrom(from, Math.min(touches, from + SLICE)))),
+    );
+  return Date.now() - seedStart;
+}
 
 /** Calls per second from first to last, and the most calls in any one second [t, t + 1 s). */
 function dispatch(calls: number[]): { rate: number; peak: number; spanMs: number } {
@@ -274,19 +289,7 @@ export async function runScaleMain(opts: RunScaleOptions): Promise<void> {
     await store.settings.putSettings(defaultSettings());
     await store.campaigns.putCampaign(birthday);
 
-    console.error(`seeding ${fmt(opts.touches)} customers due on ${DATE}…`);
-    const seedStart = Date.now();
-    const SLICE = 500;
-    const slices = Array.from({ length: Math.ceil(opts.touches / SLICE) }, (_, i) => i * SLICE);
-    for (let i = 0; i < slices.length; i += 4)
-      await Promise.all(
-        slices
-          .slice(i, i + 4)
-          .map((from) =>
-            store.documents.putCustomers(customersFrom(from, Math.min(opts.touches, from + SLICE))),
-          ),
-      );
-    const seedMs = Date.now() - seedStart;
+    const seedMs = await seedDueCustomers(store, opts.touches);
 
     // The provider edge: stamped when the call leaves (after its booked send time), counted per address.
     const calls: number[] = [];

@@ -1,0 +1,88 @@
+// npm run bench -- plan --touches N: where PlanRun's time goes for a run of N due touches, phase by
+// phase, against DynamoDB Local in memory: planning the day (reads), the run's batches with a run
+// reference per customer, and the exposure units. The same use-case functions PlanRun calls, in its
+// order, each timed; the bench writes the section `plan-phases` of bench/RESULTS.md.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ensureTables } from '../local/assembly-tables.js';
+import { startDynamoDbLocal } from '../local/dynamodb-local.js';
+import { LOCAL_AWS } from '../local/runtime.js';
+import { synthTemplate } from '../local/synth.js';
+import { defaultSettings } from '../shared/domain/documents.js';
+import { dynamoStores } from '../shared/store/stores.js';
+import { recordExposures } from '../shared/usecases/results/attribute.js';
+import { batchesOf, carryHeldForReview, planRunTouches } from '../shared/usecases/run/plan-run.js';
+import { writeResultsSection } from './results-file.js';
+import { birthday, DATE, seedDueCustomers } from './run-scale.js';
+
+export class PlanPhasesUsageError extends Error {}
+
+export function planPhasesTouches(args: readonly string[]): number {
+  const n = Number(args[1]);
+  if (args.length !== 2 || args[0] !== '--touches' || !Number.isInteger(n) || n <= 0)
+    throw new PlanPhasesUsageError('usage: npm run bench -- plan --touches N');
+  return n;
+}
+
+const fmt = (n: number) => n.toLocaleString('en-US');
+
+export async function planPhasesMain(touches: number): Promise<void> {
+  const outdir = mkdtempSync(join(tmpdir(), 'tp-plan-phases-'));
+  const { template } = await synthTemplate({ outdir });
+  const ddb = await startDynamoDbLocal({});
+  const base = new DynamoDBClient({ ...LOCAL_AWS, endpoint: ddb.endpoint });
+  try {
+    const tables = await ensureTables(base, template, { tableNamePrefix: `plan${Date.now()}-` });
+    const tableName = [...tables.values()][0];
+    if (!tableName) throw new Error('the synthesized template has no table');
+    const client = DynamoDBDocumentClient.from(base, { marshallOptions: { removeUndefinedValues: true } });
+    const store = dynamoStores({ client, tableName });
+    await store.settings.putSettings(defaultSettings());
+    await store.campaigns.putCampaign(birthday);
+    await seedDueCustomers(store, touches);
+
+    const phases: [string, number][] = [];
+    const timed = async <T>(name: string, work: () => Promise<T>): Promise<T> => {
+      const start = Date.now();
+      const out = await work();
+      phases.push([name, Date.now() - start]);
+      console.error(`  ${name}: ${fmt(Date.now() - start)} ms`);
+      return out;
+    };
+    const run = { runId: 'plan-phases', date: DATE };
+    const touchesPlanned = await timed('plan the day (profiles, ledger, suppression reads)', async () =>
+      carryHeldForReview(store.ledger, await planRunTouches(store, run)),
+    );
+    const planned = touchesPlanned.filter((t) => t.status === 'planned');
+    const batches = batchesOf(run.runId, planned);
+    await timed(`${fmt(batches.length)} batches and ${fmt(planned.length)} run references`, () =>
+      store.runs.putRunBatches(batches),
+    );
+    await timed(`${fmt(planned.length)} exposure units`, () =>
+      recordExposures(store, touchesPlanned, new Date().toISOString()),
+    );
+    const total = phases.reduce((n, [, ms]) => n + ms, 0);
+    const rows = phases.map(
+      ([name, ms]) => `| ${name} | ${fmt(Math.round(ms / 1000))} s | ${Math.round((ms / total) * 100)} % |`,
+    );
+    const body = `## PlanRun's phases at ${fmt(touches)} touches (\`npm run bench -- plan --touches ${touches}\`)
+
+DynamoDB Local in memory, the same use-case functions PlanRun calls, in its order. PlanRun has 15
+minutes (Lambda's longest); DynamoDB Local applies writes on about one core.
+
+| phase | time | share |
+| --- | --- | --- |
+${rows.join('\n')}
+| total | ${fmt(Math.round(total / 1000))} s | |`;
+    console.log(body);
+    writeResultsSection(fileURLToPath(new URL('./RESULTS.md', import.meta.url)), 'plan-phases', body);
+  } finally {
+    base.destroy();
+    await ddb.stop();
+    rmSync(outdir, { recursive: true, force: true });
+  }
+}
