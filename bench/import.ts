@@ -12,14 +12,12 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulid';
-import { ensureTables } from '../local/assembly-tables.js';
 import { startDynamoDbLocal } from '../local/dynamodb-local.js';
 import { LOCAL_AWS, LOCAL_BULK_WRITES, PROJECT_ROOT } from '../local/runtime.js';
 import { loadTemplate } from '../local/synth.js';
-import { dynamoStores } from '../shared/store/stores.js';
 import { runImportJob } from '../shared/usecases/imports/run-import.js';
+import { benchTable } from './bench-table.js';
 import { writeResultsSection } from './results-file.js';
 
 export class ImportBenchUsageError extends Error {
@@ -121,12 +119,8 @@ export async function importBench(args: ImportBenchArgs): Promise<ImportBenchRes
     console.error(`generating ${args.lines.toLocaleString('en')} customers…`);
     await writeCustomers(file, args.lines);
     const bytes = (await stat(file)).size;
-    const tables = await ensureTables(base, template, {});
-    const tableName = [...tables.values()][0];
-    if (!tableName) throw new Error('the synthesized template has no table');
-    const client = DynamoDBDocumentClient.from(base, { marshallOptions: { removeUndefinedValues: true } });
     const bulkWrites = args.batchWrites ? 'batch' : LOCAL_BULK_WRITES;
-    const store = dynamoStores({ client, tableName, bulkWrites });
+    const { store } = await benchTable(base, template, undefined, bulkWrites);
     const now = new Date();
     const job = {
       id: ulid(),

@@ -3,14 +3,13 @@
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ensureTables } from '../local/assembly-tables.js';
 import { startDynamoDbLocal } from '../local/dynamodb-local.js';
 import { LOCAL_AWS, PROJECT_ROOT } from '../local/runtime.js';
 import { loadTemplate } from '../local/synth.js';
-import { dynamoStores } from '../shared/store/stores.js';
 import { Table } from '../shared/store/table.js';
 import { BATCH_SIZE } from '../shared/usecases/run/plan-run.js';
+import { benchTable } from './bench-table.js';
 import { benchBundles } from './bundles.js';
 import { benchCliSection } from './cli.js';
 import { benchDayIndex } from './day-index.js';
@@ -36,11 +35,7 @@ async function main(): Promise<void> {
   const ddb = await startDynamoDbLocal({});
   const base = new DynamoDBClient({ ...LOCAL_AWS, endpoint: ddb.endpoint });
   try {
-    const tables = await ensureTables(base, template, { tableNamePrefix: `bench${Date.now()}-` });
-    const tableName = [...tables.values()][0];
-    if (!tableName) throw new Error('the synthesized template has no table');
-    const client = DynamoDBDocumentClient.from(base, { marshallOptions: { removeUndefinedValues: true } });
-    const store = dynamoStores({ client, tableName });
+    const { client, tableName, store } = await benchTable(base, template, 'bench');
 
     console.error(`loading ${CUSTOMERS} customers…`);
     const day = await benchDayIndex(store, client, CUSTOMERS, DUE);

@@ -7,15 +7,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { ensureTables } from '../local/assembly-tables.js';
 import { startDynamoDbLocal } from '../local/dynamodb-local.js';
 import { LOCAL_AWS } from '../local/runtime.js';
 import { synthTemplate } from '../local/synth.js';
 import { defaultSettings } from '../shared/domain/documents.js';
-import { dynamoStores } from '../shared/store/stores.js';
 import { recordExposures } from '../shared/usecases/results/attribute.js';
 import { batchesOf, carryHeldForReview, planRunTouches } from '../shared/usecases/run/plan-run.js';
+import { benchTable } from './bench-table.js';
 import { writeResultsSection } from './results-file.js';
 import { birthday, DATE, seedDueCustomers } from './run-scale.js';
 
@@ -36,11 +34,7 @@ export async function planPhasesMain(touches: number): Promise<void> {
   const ddb = await startDynamoDbLocal({});
   const base = new DynamoDBClient({ ...LOCAL_AWS, endpoint: ddb.endpoint });
   try {
-    const tables = await ensureTables(base, template, { tableNamePrefix: `plan${Date.now()}-` });
-    const tableName = [...tables.values()][0];
-    if (!tableName) throw new Error('the synthesized template has no table');
-    const client = DynamoDBDocumentClient.from(base, { marshallOptions: { removeUndefinedValues: true } });
-    const store = dynamoStores({ client, tableName });
+    const { store } = await benchTable(base, template, 'plan');
     await store.settings.putSettings(defaultSettings());
     await store.campaigns.putCampaign(birthday);
     await seedDueCustomers(store, touches);

@@ -205,26 +205,16 @@ ${table}`,
 /** `tsx bench/report.ts` runs this bench alone on its own DynamoDB Local and rewrites its section. */
 async function standalone(): Promise<void> {
   const { DynamoDBClient } = await import('@aws-sdk/client-dynamodb');
-  const { DynamoDBDocumentClient } = await import('@aws-sdk/lib-dynamodb');
-  const { ensureTables } = await import('../local/assembly-tables.js');
   const { startDynamoDbLocal } = await import('../local/dynamodb-local.js');
   const { LOCAL_AWS, PROJECT_ROOT } = await import('../local/runtime.js');
   const { loadTemplate } = await import('../local/synth.js');
-  const { dynamoStores } = await import('../shared/store/stores.js');
+  const { benchTable, createBenchTable } = await import('./bench-table.js');
   const { template } = await loadTemplate({ projectRoot: PROJECT_ROOT });
   const ddb = await startDynamoDbLocal({});
   const base = new DynamoDBClient({ ...LOCAL_AWS, endpoint: ddb.endpoint });
   try {
-    const tableOf = async (prefix: string) => {
-      const name = [
-        ...(await ensureTables(base, template, { tableNamePrefix: `${prefix}${Date.now()}-` })).values(),
-      ][0];
-      if (!name) throw new Error('the synthesized template has no table');
-      return name;
-    };
-    const client = DynamoDBDocumentClient.from(base, { marshallOptions: { removeUndefinedValues: true } });
-    const store = dynamoStores({ client, tableName: await tableOf('benchcounters') });
-    const rows = await benchReport(store, client, await tableOf('benchreport'));
+    const { client, store } = await benchTable(base, template, 'benchcounters');
+    const rows = await benchReport(store, client, await createBenchTable(base, template, 'benchreport'));
     console.log(writeReportSection(fileURLToPath(new URL('./RESULTS.md', import.meta.url)), rows));
   } finally {
     base.destroy();

@@ -13,9 +13,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Deps } from '../functions/commons/deps.js';
-import { ensureTables } from '../local/assembly-tables.js';
 import { startDynamoDbLocal } from '../local/dynamodb-local.js';
 import { startFaultProxy } from '../local/provider-faults.js';
 import '../local/polyfills.js';
@@ -34,9 +32,10 @@ import { type Campaign, type Customer, campaignSchema, defaultSettings } from '.
 import type { EmailSender, SmsSender } from '../shared/ports/channels.js';
 import { systemClock } from '../shared/ports/clock.js';
 import { RateScheduleRows } from '../shared/store/rate-budget.js';
-import { type DynamoStores, dynamoStores } from '../shared/store/stores.js';
+import type { DynamoStores } from '../shared/store/stores.js';
 import { Table } from '../shared/store/table.js';
 import { BATCH_SIZE, CHUNK_BATCHES, sendChunksOf } from '../shared/usecases/run/plan-run.js';
+import { benchTable } from './bench-table.js';
 import { writeResultsSection } from './results-file.js';
 
 export class RunScaleUsageError extends Error {}
@@ -280,11 +279,7 @@ export async function runScaleMain(opts: RunScaleOptions): Promise<void> {
   const proxy = await startFaultProxy(ses.endpoint, { protocol: 'ses', latencyMs: opts.latencyMs });
   const sesClient = new SESv2Client({ ...LOCAL_AWS, endpoint: proxy.endpoint, maxAttempts: 1 });
   try {
-    const tables = await ensureTables(base, template, { tableNamePrefix: `runscale${Date.now()}-` });
-    const tableName = [...tables.values()][0];
-    if (!tableName) throw new Error('the synthesized template has no table');
-    const client = DynamoDBDocumentClient.from(base, { marshallOptions: { removeUndefinedValues: true } });
-    const store = dynamoStores({ client, tableName });
+    const { client, tableName, store } = await benchTable(base, template, 'runscale');
     const rates = new RateScheduleRows(new Table(client, tableName));
     await store.settings.putSettings(defaultSettings());
     await store.campaigns.putCampaign(birthday);

@@ -8,15 +8,15 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
-import { ensureTables } from '../local/assembly-tables.js';
 import { startDynamoDbLocal } from '../local/dynamodb-local.js';
 import { LOCAL_AWS, PROJECT_ROOT } from '../local/runtime.js';
 import { loadTemplate } from '../local/synth.js';
 import { attr, DAY_SHARDS, index } from '../shared/store/keys.js';
-import { type DynamoStores, dynamoStores } from '../shared/store/stores.js';
+import type { DynamoStores } from '../shared/store/stores.js';
 import { mapLimit } from '../shared/store/table.js';
+import { benchTable } from './bench-table.js';
 import { MONTH_DAY, populationCustomer, scanForDay } from './day-index.js';
 import { logLogSvg } from './plot.js';
 import { writeResultsSection } from './results-file.js';
@@ -135,11 +135,7 @@ async function measure(customers: number): Promise<Point> {
   const ddb = await startDynamoDbLocal({});
   const base = new DynamoDBClient({ ...LOCAL_AWS, endpoint: ddb.endpoint });
   try {
-    const tables = await ensureTables(base, template, { tableNamePrefix: `selection${Date.now()}-` });
-    const tableName = [...tables.values()][0];
-    if (!tableName) throw new Error('the synthesized template has no table');
-    const client = DynamoDBDocumentClient.from(base, { marshallOptions: { removeUndefinedValues: true } });
-    const store = dynamoStores({ client, tableName });
+    const { client, tableName, store } = await benchTable(base, template, 'selection');
     const started = performance.now();
     console.error(`loading ${customers.toLocaleString('en-US')} customers (${due} due on the measured day)…`);
     await load(store, customers, due);
