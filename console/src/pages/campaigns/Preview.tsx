@@ -9,7 +9,7 @@ import { ProblemAlert } from '../../components/ProblemAlert';
 import { useLoad } from '../../components/useLoad';
 import { defineMessages, useFormat, useT } from '../../i18n';
 import { type CampaignSummary, segmentsOf } from './doc-view';
-import { MessagePickerFields, useStepChannel } from './StepChannelPicker';
+import { MessagePickerFields, useStepChannel } from './MessagePicker';
 import { previewSchema } from './schemas';
 
 const messages = defineMessages({

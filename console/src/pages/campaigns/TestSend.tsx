@@ -7,7 +7,7 @@ import { ProblemAlert } from '../../components/ProblemAlert';
 import { RoleGate } from '../../components/RoleGate';
 import { defineMessages, useT } from '../../i18n';
 import type { CampaignSummary } from './doc-view';
-import { MessagePickerFields, useStepChannel } from './StepChannelPicker';
+import { MessagePickerFields, useStepChannel } from './MessagePicker';
 import { type TestSent, testSendSchema } from './schemas';
 
 const messages = defineMessages({
