@@ -2,7 +2,6 @@
 // API Gateway's Lambda, composed from the embedded stack. Partner events go through RuleBus, so a
 // webhook reaches functions/ingest-event.ts the way the cloud's EventBridge rule delivers it.
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { createAdaptorServer } from '@hono/node-server';
@@ -20,7 +19,7 @@ import { type ConsoleSite, withConsole } from './console-static.js';
 import type { RuntimeInfo } from './data-dir.js';
 import { apiFromTemplate } from './edge/api-template.js';
 import { type ConsoleTokenVerifier, localEdge } from './edge/edge.js';
-import { dataDirKey } from './keys.js';
+import { dataDirKey, keptSecret } from './keys.js';
 import { LocalBus } from './local-bus.js';
 import { executeRun } from './run-executor.js';
 import type { Embedded } from './runtime.js';
@@ -154,11 +153,7 @@ const consoleLog: ApiLog = {
  */
 export function devOpsToken(dataDir: string, env: NodeJS.ProcessEnv = process.env): string {
   if (env.TOUCHPOINT_OPS_TOKEN) return env.TOUCHPOINT_OPS_TOKEN;
-  const path = join(dataDir, 'ops-token');
-  if (existsSync(path)) return readFileSync(path, 'utf8').trim();
-  const token = `tpdev_${randomBytes(24).toString('base64url')}`;
-  writeFileSync(path, token, { mode: 0o600 });
-  return token;
+  return keptSecret(join(dataDir, 'ops-token'), () => `tpdev_${randomBytes(24).toString('base64url')}`);
 }
 
 /**
