@@ -8,6 +8,7 @@ import { createLog, type Log } from '../shared/observability/log.js';
 import { metricService } from '../shared/observability/metric-names.js';
 import { traced } from '../shared/observability/tracer.js';
 import { Campaigns } from '../shared/store/campaigns.js';
+import { ConversionRows } from '../shared/store/conversions.js';
 import { DueReads } from '../shared/store/due-reader.js';
 import { LedgerRows } from '../shared/store/ledger.js';
 import { RateScheduleRows } from '../shared/store/rate-budget.js';
@@ -56,6 +57,7 @@ export const handler = lazyHandler(async () => {
       suppression: new Suppressions(table),
       reputation: new ReputationRows(table),
       results: new ResultRows(table, campaigns),
+      conversions: new ConversionRows(table),
     },
     ...cloudChannels(env, new RateScheduleRows(table), traced),
     clock: systemClock,

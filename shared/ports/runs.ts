@@ -7,6 +7,11 @@ export interface RunBatch {
   batchId: string;
   sendAt: string;
   touches: PlannedTouch[];
+  /**
+   * The touches (by index) that open their campaign × customer × occasion exposure unit: SendBatch
+   * records those units as treated (docs/attribution.md). Absent on batches planned before.
+   */
+  opensUnits?: number[];
   results?: {
     key: TouchKey;
     status: DeliveryStatus;

@@ -153,6 +153,7 @@ export const runBatchSchema = z.object({
   batchId: z.string(),
   sendAt: z.string(),
   touches: z.array(plannedTouchSchema),
+  opensUnits: z.array(z.number().int().nonnegative()).optional(),
   results: z.array(runResultSchema).optional(),
 });
 

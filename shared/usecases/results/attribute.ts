@@ -1,5 +1,5 @@
 // Attribution as data arrives (docs/attribution.md). A run records each campaign × customer ×
-// occasion it decides once, as treated or held out (`recordExposures`); a contract or event that
+// occasion it decides once, as treated or held out (`recordExposureUnits`); a contract or event that
 // arrives is matched against each campaign's goal and given to the campaign's last touch of that
 // customer and occasion within the goal's window (`attributeArrivals`). Both count into the results
 // counters only when their once-only record is new. Reads are the customer's own partition: the
@@ -50,33 +50,45 @@ const dimsOf = (
 });
 
 /**
- * Records the units a run decided: each campaign × customer × occasion among `touches` (planned or
- * suppressed, in planning order; `paused` decided nothing) once, in its group, counted on its first
- * touch's row. A rerun records nothing new.
+ * The touch that opens each unit a run decided: of `touches` (planned or suppressed, in planning
+ * order; `paused` decided nothing), the first of each campaign × customer × occasion. Its group and
+ * dimensions are the unit's.
  */
-export async function recordExposures(
-  store: ExposureStores,
-  touches: readonly PlannedTouch[],
-  now: string,
-): Promise<void> {
-  const first = new Map<string, PlannedTouch>();
+export function unitOpeners<T extends PlannedTouch>(touches: readonly T[]): Set<T> {
+  const first = new Map<string, T>();
   for (const t of touches) {
     // already-sent touches are the ledger's own rows: their unit was recorded by the run that sent them.
     if (!isExposure(t) || t.reason === 'already-sent') continue;
     if (!first.has(unitKey(t))) first.set(unitKey(t), t);
   }
-  // Units are independent items, each written unless it exists (a rerun counts nobody twice).
-  const units = [...first.values()].map(
-    (t): ExposureUnit => ({
-      campaignId: t.campaignId,
-      customerId: t.customerId,
-      occasion: t.occasion,
-      group: groupOf(t),
-      dims: dimsOf(t),
-      at: now,
-    }),
-  );
-  const fresh = units.length > 0 ? await store.conversions.recordUnits(units) : [];
+  return new Set(first.values());
+}
+
+/** The unit `t` opens, recorded at `at`. */
+export const exposureUnit = (
+  t: Parameters<typeof dimsOf>[0] &
+    Pick<PlannedTouch, 'customerId' | 'occasion'> & { status: string; reason?: string },
+  at: string,
+): ExposureUnit => ({
+  campaignId: t.campaignId,
+  customerId: t.customerId,
+  occasion: t.occasion,
+  group: groupOf(t),
+  dims: dimsOf(t),
+  at,
+});
+
+/**
+ * Records units, each once (a conditional write: a rerun or a retried batch counts nobody twice),
+ * and counts the new ones in their group. PlanRun records the units its suppressed and held-out
+ * touches open; SendBatch those its batch's touches open (plan-run.ts, `opensUnits`).
+ */
+export async function recordExposureUnits(
+  store: ExposureStores,
+  units: readonly ExposureUnit[],
+): Promise<void> {
+  if (units.length === 0) return;
+  const fresh = await store.conversions.recordUnits(units);
   const increments: CounterIncrement[] = units.flatMap((u, j) =>
     fresh[j] ? [{ ...u.dims, counts: { [customersCounter(u.group)]: 1 } }] : [],
   );
@@ -237,14 +249,7 @@ async function renewedRows(
 async function unitOf(store: AttributionStores, touch: Delivery, now: string): Promise<ExposureUnit> {
   const found = await store.conversions.getUnit(touch.campaignId, touch.customerId, touch.occasion);
   if (found) return found;
-  const unit: ExposureUnit = {
-    campaignId: touch.campaignId,
-    customerId: touch.customerId,
-    occasion: touch.occasion,
-    group: groupOf(touch),
-    dims: dimsOf(touch),
-    at: now,
-  };
+  const unit = exposureUnit(touch, now);
   if (await store.conversions.recordUnit(unit))
     await store.results.add([{ ...unit.dims, counts: { [customersCounter(unit.group)]: 1 } }]);
   return (await store.conversions.getUnit(touch.campaignId, touch.customerId, touch.occasion)) ?? unit;

@@ -16,13 +16,18 @@ import type { RunBatch } from '../../ports/runs.js';
 import { DeliveryNotFoundError } from '../../store/errors.js';
 import type { Stores } from '../../store/stores.js';
 import { noteDeliveryOutcome } from '../reputation/note-outcome.js';
+import { exposureUnit, recordExposureUnits } from '../results/attribute.js';
 import { countBatch } from '../results/count-run.js';
 import { loadSendTimeChecks, type SendTimeChecks } from './send-time-facts.js';
 
 export interface SendBatchDeps {
   /** `suppression` and `reputation` for the send-time recheck (docs/send-time-checks.md). */
   /** `results`: the batch's outcomes go into the results counters (docs/cost.md). */
-  store: Pick<Stores, 'campaigns' | 'due' | 'ledger' | 'runs' | 'suppression' | 'reputation' | 'results'> & {
+  /** `conversions`: the exposure units the batch's touches open (docs/attribution.md). */
+  store: Pick<
+    Stores,
+    'campaigns' | 'due' | 'ledger' | 'runs' | 'suppression' | 'reputation' | 'results' | 'conversions'
+  > & {
     /** Product names and the sender's footer (docs/messages.md). */
     settings: Pick<Stores['settings'], 'getSettings'>;
   };
@@ -96,6 +101,16 @@ export async function sendBatch(deps: SendBatchDeps, input: SendBatchInput): Pro
   const { store } = deps;
   const batch = await store.runs.getRunBatch(input.runId, input.batchId);
   if (!batch) throw new BatchNotFoundError(input.runId, input.batchId);
+  // The units this batch's touches open, treated whatever their send's outcome (intent to treat);
+  // written once, so a retry of the batch records and counts nobody twice.
+  const at = deps.clock.now().toISOString();
+  await recordExposureUnits(
+    store,
+    (batch.opensUnits ?? []).flatMap((i) => {
+      const t = batch.touches[i];
+      return t ? [exposureUnit(t, at)] : [];
+    }),
+  );
   // A rerun of this task (Step Functions retry) finds the results it already wrote.
   const results = batch.results ?? (await sendTouches(deps, batch));
   if (!batch.results) await store.runs.putRunBatchResults(batch.runId, batch.batchId, results);

@@ -69,6 +69,42 @@ describe('attribution', () => {
     });
   });
 
+  it('records held-out units at planning and a treated unit when its batch is sent, once on a retry', async () => {
+    const clock = manualClock(`${D}T08:00:00Z`);
+    const store = memoryStores(clock);
+    await store.documents.putCustomers(ids.map((id) => customer(id, { timeZone: 'UTC', phone: phoneOf(id) })));
+    await store.documents.putContracts(ids.map((id) => contract(`k-${id}`, id, { endDate: END })));
+    await store.campaigns.putCampaign(
+      campaign({
+        id: 'renewal',
+        anchor: { type: 'contractEnd' },
+        steps: [{ id: 's1', offsetDays: -14, channels: { standard: ['email'] }, template: 't' }],
+        holdoutPercent: 50,
+        goal: { type: 'contractRenewed' },
+      }),
+    );
+    const run = await planStartedRun({ store, clock }, { runId: 'r1', date: D });
+    expect(await counts(store)).toMatchObject({ 'holdout.customers': held.length });
+    expect((await counts(store))['treated.customers'] ?? 0).toBe(0);
+    const deps = { store, email: recordingEmail(), sms: noSms, clock, links };
+    const [first, ...rest] = run.batches;
+    if (!first) throw new Error('the run planned no batch');
+    await sendBatch(deps, { runId: 'r1', batchId: first.batchId });
+    const firstBatch = await store.runs.getRunBatch('r1', first.batchId);
+    const inFirst = firstBatch?.opensUnits?.length ?? 0;
+    expect(inFirst).toBe(firstBatch?.touches.length);
+    expect((await counts(store))['treated.customers']).toBe(inFirst);
+    // The state machine's retry of a batch that already ran.
+    await sendBatch(deps, { runId: 'r1', batchId: first.batchId });
+    for (const b of rest) await sendBatch(deps, { runId: 'r1', batchId: b.batchId });
+    expect(await counts(store)).toMatchObject({
+      'treated.customers': treated.length,
+      'holdout.customers': held.length,
+    });
+    const unit = await store.conversions.getUnit('renewal', treated[0] ?? '', `k-${treated[0]}:${END}`);
+    expect(unit).toMatchObject({ group: 'treated', dims: { channel: 'email', stepId: 's1' } });
+  });
+
   it('gives a renewal by status through the API to the last touch, once, in the right group', async () => {
     const clock = manualClock(`${D}T08:00:00Z`);
     const store = memoryStores(clock);
