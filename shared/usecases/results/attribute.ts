@@ -81,7 +81,8 @@ export const exposureUnit = (
 /**
  * Records units, each once (a conditional write: a rerun or a retried batch counts nobody twice),
  * and counts the new ones in their group. PlanRun records the units its suppressed and held-out
- * touches open; SendBatch those its batch's touches open (plan-run.ts, `opensUnits`).
+ * touches open; SendBatch each of those its batch's touches open, as it reaches the touch
+ * (plan-run.ts, `opensUnits`).
  */
 export async function recordExposureUnits(
   store: ExposureStores,

@@ -101,16 +101,6 @@ export async function sendBatch(deps: SendBatchDeps, input: SendBatchInput): Pro
   const { store } = deps;
   const batch = await store.runs.getRunBatch(input.runId, input.batchId);
   if (!batch) throw new BatchNotFoundError(input.runId, input.batchId);
-  // The units this batch's touches open, treated whatever their send's outcome (intent to treat);
-  // written once, so a retry of the batch records and counts nobody twice.
-  const at = deps.clock.now().toISOString();
-  await recordExposureUnits(
-    store,
-    (batch.opensUnits ?? []).flatMap((i) => {
-      const t = batch.touches[i];
-      return t ? [exposureUnit(t, at)] : [];
-    }),
-  );
   // A rerun of this task (Step Functions retry) finds the results it already wrote.
   const results = batch.results ?? (await sendTouches(deps, batch));
   if (!batch.results) await store.runs.putRunBatchResults(batch.runId, batch.batchId, results);
@@ -150,29 +140,45 @@ async function sendTouches(deps: SendBatchDeps, batch: RunBatch): Promise<Outcom
   const reviews = await Promise.all(
     batch.touches.map((t) => (isCarriedForReview(t) ? heldOutcome(deps, t, batch.runId, now) : undefined)),
   );
+  const opens = new Set(batch.opensUnits);
   const outcomes: Outcome[] = [];
   for (const [i, touch] of batch.touches.entries()) {
-    const review = reviews[i];
-    // Released since planning (the holder's send failed): an ordinary touch again.
-    if (review !== undefined && review !== 'released') {
-      outcomes.push(review);
-      continue;
-    }
     if (deps.timeLeftMs !== undefined && deps.timeLeftMs() < STOP_MARGIN_MS)
       throw new BatchOutOfTimeError(batch.runId, batch.batchId, i, batch.touches.length - i);
-    outcomes.push(
-      await sendTouch(
-        deps,
-        batch.runId,
-        touch,
-        customers.get(touch.customerId),
-        campaignById.get(touch.campaignId),
-        settings,
-        checks,
-      ),
-    );
+    // The unit this touch opens, treated whatever its send's outcome (intent to treat), written
+    // beside its reserve: one write a touch while the rate spaces the sends, not the batch's 50 at
+    // its start, when every batch of a wave starts at once (docs/run-at-scale.md). Written once, so
+    // a retry of the batch records and counts nobody twice; all are written before the results.
+    const [outcome] = await Promise.all([
+      outcomeOf(deps, batch.runId, touch, reviews[i], customers, campaignById, settings, checks),
+      opens.has(i) && recordExposureUnits(deps.store, [exposureUnit(touch, deps.clock.now().toISOString())]),
+    ]);
+    outcomes.push(outcome);
   }
   return outcomes;
+}
+
+function outcomeOf(
+  deps: SendBatchDeps,
+  runId: string,
+  touch: PlannedTouch,
+  review: Outcome | 'released' | undefined,
+  customers: Map<string, Customer>,
+  campaignById: Map<string, { campaign: Campaign; paused: boolean }>,
+  settings: Settings,
+  checks: SendTimeChecks,
+): Promise<Outcome> {
+  // Released since planning (the holder's send failed): an ordinary touch again.
+  if (review !== undefined && review !== 'released') return Promise.resolve(review);
+  return sendTouch(
+    deps,
+    runId,
+    touch,
+    customers.get(touch.customerId),
+    campaignById.get(touch.campaignId),
+    settings,
+    checks,
+  );
 }
 
 const keyOf = (t: PlannedTouch) => ({

@@ -13,7 +13,7 @@ import { sumCounts } from '../../../shared/ports/results.js';
 import { putContract } from '../../../shared/usecases/customers/put-records.js';
 import { ingestEvent } from '../../../shared/usecases/ingest-event.js';
 import { attributeArrivals } from '../../../shared/usecases/results/attribute.js';
-import { sendBatch } from '../../../shared/usecases/run/send-batch.js';
+import { BatchOutOfTimeError, sendBatch } from '../../../shared/usecases/run/send-batch.js';
 import { receiveSms } from '../../../shared/usecases/sms/receive-sms.js';
 import { TEST_LINKS as links, noSms, recordingEmail } from '../../support/fakes/channels.js';
 import { type MemoryStores, manualClock, memoryStores } from '../../support/fakes/memory-stores.js';
@@ -69,10 +69,12 @@ describe('attribution', () => {
     });
   });
 
-  it('records held-out units at planning and a treated unit when its batch is sent, once on a retry', async () => {
+  it('records held-out units at planning and a treated unit as its batch reaches its touch, once on a retry', async () => {
     const clock = manualClock(`${D}T08:00:00Z`);
     const store = memoryStores(clock);
-    await store.documents.putCustomers(ids.map((id) => customer(id, { timeZone: 'UTC', phone: phoneOf(id) })));
+    await store.documents.putCustomers(
+      ids.map((id) => customer(id, { timeZone: 'UTC', phone: phoneOf(id) })),
+    );
     await store.documents.putContracts(ids.map((id) => contract(`k-${id}`, id, { endDate: END })));
     await store.campaigns.putCampaign(
       campaign({
@@ -89,6 +91,13 @@ describe('attribution', () => {
     const deps = { store, email: recordingEmail(), sms: noSms, clock, links };
     const [first, ...rest] = run.batches;
     if (!first) throw new Error('the run planned no batch');
+    // Stopped for time after three touches: their units are written, the others' are not yet.
+    let reached = 0;
+    const stopAfterThree = { ...deps, timeLeftMs: () => (++reached <= 3 ? Number.POSITIVE_INFINITY : 0) };
+    await expect(sendBatch(stopAfterThree, { runId: 'r1', batchId: first.batchId })).rejects.toThrow(
+      BatchOutOfTimeError,
+    );
+    expect((await counts(store))['treated.customers']).toBe(3);
     await sendBatch(deps, { runId: 'r1', batchId: first.batchId });
     const firstBatch = await store.runs.getRunBatch('r1', first.batchId);
     const inFirst = firstBatch?.opensUnits?.length ?? 0;
