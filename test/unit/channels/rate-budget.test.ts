@@ -197,6 +197,29 @@ describe('one send rate across instances', () => {
   });
 });
 
+describe('timers that fire early', () => {
+  /** Node dates a timer from the loop's cached time: in a busy process it fires up to a tick early. */
+  class EarlyTimers extends VirtualTime {
+    #n = 0;
+    override sleep(ms: number): Promise<void> {
+      const early = [0, 12, 3, 9, 6][this.#n++ % 5] ?? 0;
+      return super.sleep(ms - Math.min(early, ms / 2));
+    }
+  }
+
+  it('waits out the rest of a booked time, so early timers never crowd a second above the rate', async () => {
+    const clock = new EarlyTimers();
+    const schedule = new MemoryRateSchedule();
+    const budget = new SharedRateBudget({ channel: 'email', ratePerSecond: 30, schedule, clock });
+    const calls = await dispatch(clock, () => budget);
+    expect(calls).toHaveLength(200);
+    const sorted = [...calls].sort((a, b) => a - b);
+    for (const [i, t] of sorted.entries())
+      if (i > 0) expect(t - (sorted[i - 1] ?? 0)).toBeGreaterThanOrEqual(budget.intervalMs - 1e-6);
+    expect(peakPerSecond(calls)).toBeLessThanOrEqual(30);
+  });
+});
+
 describe('a slow shared schedule', () => {
   it('books further ahead when every booking takes 300 ms, and still sends every message one interval apart', async () => {
     const clock = new VirtualTime();
