@@ -383,7 +383,7 @@ export async function runScaleMain(opts: RunScaleOptions): Promise<void> {
     if (!ok) process.exitCode = 1;
     writeResultsSection(
       fileURLToPath(new URL('./RESULTS.md', import.meta.url)),
-      'run-scale',
+      `run-scale-${opts.touches}`,
       `## A run of ${fmt(opts.touches)} touches (\`npm run bench -- run --touches ${opts.touches} --rate ${opts.rate} --latency ${opts.latencyMs}\`)
 
 One run through the synthesized definition (a Distributed Map over send chunks of ${CHUNK_BATCHES} batches,
