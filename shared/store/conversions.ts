@@ -2,7 +2,6 @@
 // <occasion>` (the exposure unit) and `RESULT#C#<campaign>#<occasion>` (its conversion), each put
 // once with attribute_not_exists. A customer's touches of a campaign are one Query of
 // `TOUCH#<campaign>#`: the customer's own rows, never a scan. Erasure deletes them with the partition.
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import * as z from 'zod';
 import type { Delivery } from '../domain/touch.js';
 import type { ConversionRecord, ConversionStore, ExposureUnit } from '../ports/conversions.js';
@@ -52,13 +51,10 @@ export class ConversionRows implements ConversionStore {
   }
 
   recordUnit(unit: ExposureUnit): Promise<boolean> {
-    return this.putOnce(unitItem(unit));
+    return this.table.putNew(unitItem(unit));
   }
 
-  async recordUnits(units: readonly ExposureUnit[]): Promise<boolean[]> {
-    // SendBatch records one at a time, beside each touch: a Put bills 1 WCU, a transaction of one 2.
-    const [only] = units;
-    if (only && units.length === 1) return [await this.recordUnit(only)];
+  recordUnits(units: readonly ExposureUnit[]): Promise<boolean[]> {
     return this.table.putAllNew(units.map(unitItem));
   }
 
@@ -70,7 +66,7 @@ export class ConversionRows implements ConversionStore {
   }
 
   recordConversion(c: ConversionRecord): Promise<boolean> {
-    return this.putOnce({ ...resultKey(CONVERSION, c.campaignId, c.customerId, c.occasion), ...c });
+    return this.table.putNew({ ...resultKey(CONVERSION, c.campaignId, c.customerId, c.occasion), ...c });
   }
 
   async listConversions(customerId: string, campaignId?: string): Promise<ConversionRecord[]> {
@@ -85,15 +81,5 @@ export class ConversionRows implements ConversionStore {
     return items
       .map((i) => parseItem(conversionSchema, i))
       .filter((c) => campaignId === undefined || c.campaignId === campaignId);
-  }
-
-  private async putOnce(item: Record<string, unknown>): Promise<boolean> {
-    try {
-      await this.table.put(item, { ConditionExpression: 'attribute_not_exists(pk)' });
-      return true;
-    } catch (err) {
-      if (err instanceof ConditionalCheckFailedException) return false;
-      throw err;
-    }
   }
 }

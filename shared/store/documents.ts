@@ -175,26 +175,17 @@ export class Documents implements DocumentStore, SettingsStore {
     const unknown = customerIds.filter((id) => !zones.has(id));
     if (unknown.length > 0) throw new UnknownCustomerError(unknown);
 
-    const inserted = await mapLimit(unique, PARALLEL_WRITES, async (e) => {
+    const inserted = await mapLimit(unique, PARALLEL_WRITES, (e) => {
       const zone = zones.get(e.customerId) ?? 'UTC';
-      try {
-        await this.table.put(
-          {
-            ...keys.event(e.id),
-            id: e.id,
-            customerId: e.customerId,
-            type: e.type,
-            occurredAt: e.occurredAt,
-            data: e.data,
-            [attr.eventDay]: `${e.type}#${localDate(e.occurredAt, zone)}#${shardOf(e.id)}`,
-          },
-          { ConditionExpression: 'attribute_not_exists(pk)' },
-        );
-        return true;
-      } catch (err) {
-        if (err instanceof ConditionalCheckFailedException) return false;
-        throw err;
-      }
+      return this.table.putNew({
+        ...keys.event(e.id),
+        id: e.id,
+        customerId: e.customerId,
+        type: e.type,
+        occurredAt: e.occurredAt,
+        data: e.data,
+        [attr.eventDay]: `${e.type}#${localDate(e.occurredAt, zone)}#${shardOf(e.id)}`,
+      });
     });
     const fresh = unique.filter((_, i) => inserted[i]);
     // An event already stored may have been written by an attempt that failed before its follow-ups

@@ -137,22 +137,13 @@ export class Partners implements PartnerStore, WebhookReceipts {
     return item !== undefined;
   }
 
-  async recordWebhookReceipt(partnerId: string, webhookId: string, now: Date): Promise<boolean> {
-    try {
-      await this.table.put(
-        {
-          ...partnerKeys.receipt(partnerId, webhookId),
-          partnerId,
-          webhookId,
-          receivedAt: now.toISOString(),
-          expiresAt: Math.floor((now.getTime() + RECEIPT_TTL_MS) / 1000),
-        },
-        { ConditionExpression: 'attribute_not_exists(pk)' },
-      );
-      return true;
-    } catch (err) {
-      if (err instanceof ConditionalCheckFailedException) return false;
-      throw err;
-    }
+  recordWebhookReceipt(partnerId: string, webhookId: string, now: Date): Promise<boolean> {
+    return this.table.putNew({
+      ...partnerKeys.receipt(partnerId, webhookId),
+      partnerId,
+      webhookId,
+      receivedAt: now.toISOString(),
+      expiresAt: Math.floor((now.getTime() + RECEIPT_TTL_MS) / 1000),
+    });
   }
 }

@@ -172,15 +172,13 @@ export class Runs implements RunStore {
     await this.table.batchPut(dates.map((date) => ({ ...runDateKey(date), date, ...run })));
     if (!run.scheduled || dates.length === 0) return;
     const first = [...dates].sort()[0];
-    try {
-      await this.table.put(
-        { ...FIRST_SCHEDULED_KEY, date: first, runId: run.runId, completedAt: run.completedAt },
-        { ConditionExpression: 'attribute_not_exists(pk)' },
-      );
-    } catch (err) {
-      // Already set by an earlier scheduled run: the first one stays.
-      if (!(err instanceof ConditionalCheckFailedException)) throw err;
-    }
+    // Already set by an earlier scheduled run: the first one stays.
+    await this.table.putNew({
+      ...FIRST_SCHEDULED_KEY,
+      date: first,
+      runId: run.runId,
+      completedAt: run.completedAt,
+    });
   }
 
   async completedDates(fromDay: string, toDay: string): Promise<Set<string>> {
@@ -224,16 +222,8 @@ export class Runs implements RunStore {
 
   async recordFiring(firing: string, runId: string): Promise<string> {
     const key = { pk: RUN_DATES, sk: `FIRING#${firing}` };
-    try {
-      await this.table.put(
-        { ...key, firing, runId, expiresAt: this.expiresAt() },
-        { ConditionExpression: 'attribute_not_exists(pk)' },
-      );
-      return runId;
-    } catch (err) {
-      if (!(err instanceof ConditionalCheckFailedException)) throw err;
-      const held = await this.table.get(key, { ConsistentRead: true });
-      return held ? parseItem(firingSchema, held).runId : runId;
-    }
+    if (await this.table.putNew({ ...key, firing, runId, expiresAt: this.expiresAt() })) return runId;
+    const held = await this.table.get(key, { ConsistentRead: true });
+    return held ? parseItem(firingSchema, held).runId : runId;
   }
 }

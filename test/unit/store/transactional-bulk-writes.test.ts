@@ -1,8 +1,13 @@
 // The embedded stack's bulk writes (Table with bulkWrites 'transactions'): up to 100 items and 3 MB
 // a TransactWriteItems, so DynamoDB Local commits them together instead of one SQLite transaction
 // (four fsyncs) per item; throttling is retried; the cloud's default stays BatchWriteItem.
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { BatchWriteCommand, DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  BatchWriteCommand,
+  DynamoDBDocumentClient,
+  PutCommand,
+  TransactWriteCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { Table } from '../../../shared/store/table.js';
@@ -42,5 +47,25 @@ describe('transactional bulk writes', () => {
     await new Table(doc, 't').batchPut(items(30));
     expect(mock.commandCalls(BatchWriteCommand)).toHaveLength(2);
     expect(mock.commandCalls(TransactWriteCommand)).toHaveLength(0);
+  });
+});
+
+describe('puts of new items (putAllNew)', () => {
+  it('puts a single item as one conditional Put (1 WCU), not a transaction of one (2), and says whether it was new', async () => {
+    const exists = new ConditionalCheckFailedException({ message: 'exists', $metadata: {} });
+    mock.on(PutCommand).resolvesOnce({}).rejectsOnce(exists);
+    const table = new Table(doc, 't');
+    expect(await table.putAllNew(items(1))).toEqual([true]);
+    expect(await table.putAllNew(items(1))).toEqual([false]);
+    const puts = mock.commandCalls(PutCommand).map((c) => c.args[0].input.ConditionExpression);
+    expect(puts).toEqual(['attribute_not_exists(pk)', 'attribute_not_exists(pk)']);
+    expect(mock.commandCalls(TransactWriteCommand)).toHaveLength(0);
+  });
+
+  it('puts two or more as conditional Puts in TransactWriteItems of up to 100', async () => {
+    mock.on(TransactWriteCommand).resolves({});
+    expect(await new Table(doc, 't').putAllNew(items(150))).toEqual(Array.from({ length: 150 }, () => true));
+    expect(sizes().sort()).toEqual([100, 50].sort());
+    expect(mock.commandCalls(PutCommand)).toHaveLength(0);
   });
 });
