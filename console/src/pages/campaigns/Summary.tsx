@@ -4,6 +4,7 @@
 import { Badge, Group, Stack, Table, Text, Title } from '@mantine/core';
 import type { ReactNode } from 'react';
 import { defineMessages, useFormat, useT } from '../../i18n';
+import { ScrollTable } from '../calendar/ScrollTable';
 import { type CampaignSummary, CHANNEL_NAMES, templateLocales } from './doc-view';
 
 const messages = defineMessages({
@@ -87,7 +88,7 @@ export function Summary({ summary }: { summary: CampaignSummary }) {
       <Title order={4} size="h5" mt="xs">
         {t('steps')}
       </Title>
-      <Table.ScrollContainer minWidth={360}>
+      <ScrollTable minWidth={360} label={t('steps')}>
         <Table striped withTableBorder>
           <Table.Thead>
             <Table.Tr>
@@ -117,11 +118,11 @@ export function Summary({ summary }: { summary: CampaignSummary }) {
             ))}
           </Table.Tbody>
         </Table>
-      </Table.ScrollContainer>
+      </ScrollTable>
       <Title order={4} size="h5" mt="xs">
         {t('templates')}
       </Title>
-      <Table.ScrollContainer minWidth={300}>
+      <ScrollTable minWidth={300} label={t('templates')}>
         <Table striped withTableBorder>
           <Table.Thead>
             <Table.Tr>
@@ -142,7 +143,7 @@ export function Summary({ summary }: { summary: CampaignSummary }) {
             )}
           </Table.Tbody>
         </Table>
-      </Table.ScrollContainer>
+      </ScrollTable>
     </Stack>
   );
 }
